@@ -1,0 +1,351 @@
+import { FilterDataStatus, FilterHeadersStatus, FilterTrailersStatus } from './abi.ts';
+import { BodyBuffer } from './body-buffer.ts';
+import type { LocalReply } from './context.ts';
+import { HeaderMap, bytesToUtf8, utf8ToBytes } from './header-map.ts';
+import type { Plugin } from './plugin.ts';
+import type { BodyInput, HttpRequest, Outcome, StallReport } from './request.ts';
+import { makeStreamInfo } from './stream-info.ts';
+import type { StreamContext } from './stream-context.ts';
+
+export interface ChainOptions {
+  // The stream's buffer limit (per_connection_buffer_limit_bytes); Envoy's default is 1 MiB.
+  bufferLimitBytes?: number;
+}
+
+// Where the decode iteration stands at one filter (Envoy ActiveStreamDecoderFilter state).
+interface DecoderState {
+  plugin: Plugin;
+  context: StreamContext | null;
+  headerStop: 'none' | 'single' | 'all-buffer' | 'all-watermark';
+  dataStop: 'none' | 'buffer' | 'watermark';
+  held: BodyBuffer | null;
+  heldEnd: boolean;
+  heldTrailers: HeaderMap | null;
+}
+
+const encoder = new TextEncoder();
+const toBytes = (body: BodyInput) => (typeof body === 'string' ? encoder.encode(body) : body);
+
+// Envoy's HTTP filter chain for one listener: the plugins run in order on each request, as the
+// filter manager drives them, and the router at the end takes what they let through.
+export class FilterChain {
+  readonly bufferLimitBytes: number;
+  private connections = 0;
+
+  constructor(
+    readonly plugins: Plugin[],
+    options: ChainOptions = {},
+  ) {
+    this.bufferLimitBytes = options.bufferLimitBytes ?? 1024 * 1024;
+  }
+
+  send(request: HttpRequest): Outcome {
+    return new ActiveStream(this, request, ++this.connections).run();
+  }
+}
+
+class ActiveStream {
+  private readonly filters: DecoderState[];
+  private readonly headers: HeaderMap;
+  private readonly headersEnd: boolean;
+  private terminal: LocalReply | null = null;
+  private upstreamHeaders: HeaderMap | null = null;
+  private readonly upstreamBody = new BodyBuffer();
+  private upstreamTrailers: HeaderMap | null = null;
+  private upstreamComplete = false;
+  private readonly logMarks: number[];
+
+  constructor(
+    private readonly chain: FilterChain,
+    private readonly request: HttpRequest,
+    connectionId: number,
+  ) {
+    const clock = chain.plugins[0]?.clock;
+    const info = makeStreamInfo(request.stream ?? {}, clock ? clock.now() : 0n, connectionId);
+    this.logMarks = chain.plugins.map((p) => p.logs.records.length);
+    this.filters = chain.plugins.map((plugin) => ({
+      plugin,
+      context: plugin.newStream(info),
+      headerStop: 'none',
+      dataStop: 'none',
+      held: null,
+      heldEnd: false,
+      heldTrailers: null,
+    }));
+    this.headers = requestHeaders(request);
+    this.headersEnd = bodyChunks(request).length === 0 && request.trailers === undefined;
+  }
+
+  run(): Outcome {
+    this.decodeHeaders(0);
+    const chunks = bodyChunks(this.request);
+    chunks.forEach((chunk, index) => {
+      if (this.terminal === null) this.decodeData(0, new BodyBuffer(chunk.slice()), index === chunks.length - 1 && this.request.trailers === undefined);
+    });
+    if (this.request.trailers !== undefined && this.terminal === null) this.decodeTrailers(0, HeaderMap.fromPairs(this.request.trailers));
+
+    let outcome: Outcome;
+    if (this.terminal !== null) {
+      outcome = this.finish('local_reply', this.encodeLocalReply(this.terminal), null);
+    } else if (this.upstreamComplete) {
+      outcome = this.finish('continue', this.encodeUpstreamResponse(), null);
+    } else {
+      outcome = this.finish('stalled', null, this.stallReport());
+    }
+    this.destroy(outcome);
+    return outcome;
+  }
+
+  // ---- decoding, filter by filter (Envoy FilterManager::decodeHeaders/decodeData/decodeTrailers).
+
+  private decodeHeaders(from: number): void {
+    for (let i = from; i < this.filters.length; i++) {
+      const state = this.filters[i];
+      if (state.context === null) continue;
+      const status = state.context.decodeHeaders(this.headers, this.headersEnd);
+      if (this.afterCallback(state, i)) return;
+      if (status === FilterHeadersStatus.Continue) continue;
+      state.headerStop =
+        status === FilterHeadersStatus.StopIteration ? 'single' : status === FilterHeadersStatus.StopAllIterationAndBuffer ? 'all-buffer' : 'all-watermark';
+      this.resumeIfAsked(state, i);
+      return;
+    }
+    // The router takes the headers now; later changes by filters cannot reach upstream.
+    this.upstreamHeaders = this.headers.clone();
+    if (this.headersEnd) this.upstreamComplete = true;
+  }
+
+  private decodeData(from: number, chunk: BodyBuffer, end: boolean): void {
+    let data = chunk;
+    for (let i = from; i < this.filters.length; i++) {
+      const state = this.filters[i];
+      if (state.context === null) continue;
+      // StopAll on headers: the body is held for the filter and not handed to it.
+      if (state.headerStop === 'all-buffer' || state.headerStop === 'all-watermark') {
+        this.hold(state, data, end, state.headerStop === 'all-buffer');
+        return;
+      }
+      let seen = data;
+      if (state.dataStop === 'buffer') {
+        state.held!.append(data.bytes);
+        seen = state.held!;
+      }
+      const status = state.context.decodeData(seen, end);
+      if (this.afterCallback(state, i)) return;
+      if (status === FilterDataStatus.Continue) {
+        data = this.release(state, seen);
+        if (state.headerStop === 'single') {
+          state.headerStop = 'none';
+          this.decodeHeaders(i + 1);
+          if (this.terminal !== null) return;
+        }
+        continue;
+      }
+      if (status === FilterDataStatus.StopIterationAndBuffer) {
+        if (state.dataStop !== 'buffer') {
+          state.held = new BodyBuffer(concat(state.held?.bytes, seen.bytes));
+          state.dataStop = 'buffer';
+        }
+        state.heldEnd = end;
+        if (!this.checkLimit(state.held!, true)) return;
+      } else if (status === FilterDataStatus.StopIterationAndWatermark) {
+        state.held = new BodyBuffer(concat(state.held?.bytes, seen.bytes));
+        state.dataStop = 'watermark';
+        state.heldEnd = end;
+      }
+      // StopIterationNoBuffer: the chunk is dropped.
+      this.resumeIfAsked(state, i);
+      return;
+    }
+    this.upstreamBody.append(data.bytes);
+    if (end) this.upstreamComplete = true;
+  }
+
+  private decodeTrailers(from: number, trailers: HeaderMap): void {
+    for (let i = from; i < this.filters.length; i++) {
+      const state = this.filters[i];
+      if (state.context === null) continue;
+      if (state.headerStop === 'all-buffer' || state.headerStop === 'all-watermark') {
+        state.heldTrailers = trailers;
+        return;
+      }
+      const status = state.context.decodeTrailers(trailers);
+      if (this.afterCallback(state, i)) return;
+      if (status !== FilterTrailersStatus.Continue) {
+        state.heldTrailers = trailers;
+        this.resumeIfAsked(state, i);
+        return;
+      }
+      if (!this.flushHeld(state, i, false)) return;
+    }
+    this.upstreamTrailers = trailers;
+    this.upstreamComplete = true;
+  }
+
+  // A local reply or a fail-closed 503 ends decoding; returns true when it did.
+  private afterCallback(state: DecoderState, _index: number): boolean {
+    if (this.terminal !== null) return true;
+    const reply = state.context!.effects.localReply;
+    if (reply !== null) {
+      state.context!.takeEffects();
+      this.terminal = reply;
+      return true;
+    }
+    return false;
+  }
+
+  // proxy_continue_stream(HttpRequest), carried out after the callback that asked for it.
+  private resumeIfAsked(state: DecoderState, index: number): void {
+    const effects = state.context!.takeEffects();
+    if (effects.localReply !== null) {
+      this.terminal = effects.localReply;
+      return;
+    }
+    if (effects.continueRequest) this.flushHeld(state, index, true);
+  }
+
+  // Lets what a stopped filter holds go on: headers to the next filter, then the held body, then
+  // trailers. After StopAll the held body goes to this filter first (Envoy iterate_from_current_filter_).
+  private flushHeld(state: DecoderState, index: number, resumed: boolean): boolean {
+    const wasStoppedAll = state.headerStop === 'all-buffer' || state.headerStop === 'all-watermark';
+    if (state.headerStop !== 'none') {
+      state.headerStop = 'none';
+      this.decodeHeaders(index + 1);
+      if (this.terminal !== null) return false;
+    }
+    const held = state.held;
+    const heldEnd = state.heldEnd;
+    const trailers = state.heldTrailers;
+    state.held = null;
+    state.dataStop = 'none';
+    state.heldTrailers = null;
+    if (held !== null) {
+      this.decodeData(wasStoppedAll && resumed ? index : index + 1, held, heldEnd);
+      if (this.terminal !== null) return false;
+    }
+    if (trailers !== null && resumed) this.decodeTrailers(wasStoppedAll ? index : index + 1, trailers);
+    return this.terminal === null;
+  }
+
+  private release(state: DecoderState, seen: BodyBuffer): BodyBuffer {
+    const out = state.dataStop === 'watermark' ? new BodyBuffer(concat(state.held!.bytes, seen.bytes)) : seen;
+    state.dataStop = 'none';
+    state.held = null;
+    return out;
+  }
+
+  private hold(state: DecoderState, data: BodyBuffer, end: boolean, buffering: boolean): void {
+    state.held ??= new BodyBuffer();
+    state.held.append(data.bytes);
+    state.heldEnd = end;
+    this.checkLimit(state.held, buffering);
+  }
+
+  // Past the buffer limit in buffering mode Envoy answers 413 (filter_manager requestDataTooLarge);
+  // in watermark mode it stops reading instead, which leaves the request waiting.
+  private checkLimit(buffer: BodyBuffer, buffering: boolean): boolean {
+    if (!buffering || buffer.length <= this.chain.bufferLimitBytes) return true;
+    this.terminal = { status: 413, details: 'request_payload_too_large', body: encoder.encode('Payload Too Large'), headers: [], grpcStatus: null };
+    return false;
+  }
+
+  private stallReport(): StallReport {
+    for (const state of this.filters) {
+      if (state.headerStop !== 'none') {
+        const reason =
+          state.headerStop === 'single'
+            ? 'headers held (StopIteration) and the body did not let them go'
+            : 'StopIteration on request headers runs as StopAllIterationAndWatermark without allow_on_headers_stop_iteration: the body is held for the filter and never delivered until it calls proxy_continue_stream';
+        return { filter: state.plugin.name, phase: 'request_headers', reason };
+      }
+      if (state.dataStop !== 'none') return { filter: state.plugin.name, phase: 'request_body', reason: `body held (${state.dataStop}) at end of stream` };
+      if (state.heldTrailers !== null) return { filter: state.plugin.name, phase: 'request_trailers', reason: 'trailers held' };
+    }
+    return { filter: '', phase: 'request_headers', reason: 'the request did not complete' };
+  }
+
+  // ---- encoding: the local reply or the upstream's answer runs through the filters in reverse.
+
+  private encodeLocalReply(reply: LocalReply) {
+    const headers = new HeaderMap();
+    headers.add(':status', String(reply.status));
+    for (const [name, value] of reply.headers) headers.add(name, value);
+    // Envoy's local reply: content-length for a body, text/plain unless the sender set a type.
+    if (reply.body.length > 0) {
+      headers.replace('content-length', String(reply.body.length));
+      if (headers.first('content-type') === undefined) headers.add('content-type', 'text/plain');
+    }
+    return this.encode(headers, reply.body, reply.details);
+  }
+
+  private encodeUpstreamResponse() {
+    const answer = this.request.upstreamResponse ?? {};
+    const headers = new HeaderMap();
+    headers.add(':status', String(answer.status ?? 200));
+    for (const [name, value] of answer.headers ?? []) headers.add(utf8ToBytes(name), utf8ToBytes(value));
+    return this.encode(headers, toBytes(answer.body ?? ''), 'via_upstream');
+  }
+
+  private encode(headers: HeaderMap, bodyBytes: Uint8Array, details: string) {
+    const body = new BodyBuffer(bodyBytes.slice());
+    for (let i = this.filters.length - 1; i >= 0; i--) {
+      const context = this.filters[i].context;
+      if (context === null) continue;
+      context.encodeHeaders(headers, body.length === 0);
+      context.takeEffects();
+      if (body.length > 0) {
+        context.encodeData(body, true);
+        context.takeEffects();
+      }
+    }
+    return { status: Number(headers.first(':status')), headers: headers.toUtf8Pairs(), body: body.bytes, details };
+  }
+
+  private finish(decision: Outcome['decision'], response: Outcome['response'], stall: StallReport | null): Outcome {
+    const upstream =
+      decision === 'continue' && this.upstreamHeaders !== null
+        ? { headers: this.upstreamHeaders.toUtf8Pairs(), body: this.upstreamBody.bytes, trailers: this.upstreamTrailers?.toUtf8Pairs() ?? null }
+        : null;
+    return { decision, upstream, response, stall, routeCacheClears: {}, logs: [], metrics: {} };
+  }
+
+  // Access log (proxy_on_log) for every filter, then filter destruction (on_done, on_delete).
+  private destroy(outcome: Outcome): void {
+    const responseHeaders = outcome.response ? HeaderMap.fromPairs(outcome.response.headers) : null;
+    for (const state of this.filters) {
+      state.context?.log({ requestHeaders: this.headers, responseHeaders, responseTrailers: null });
+    }
+    for (const state of this.filters) state.context?.destroy();
+    this.chain.plugins.forEach((plugin, index) => {
+      outcome.routeCacheClears[plugin.name] = this.filters[index].context?.routeCacheClears ?? 0;
+      outcome.metrics[plugin.name] = plugin.metrics.snapshot();
+      for (const record of plugin.logs.since(this.logMarks[index])) outcome.logs.push({ ...record, plugin: plugin.name });
+    });
+  }
+}
+
+function requestHeaders(request: HttpRequest): HeaderMap {
+  const map = new HeaderMap();
+  map.add(':method', request.method ?? 'GET');
+  map.add(':scheme', request.scheme ?? 'http');
+  map.add(':authority', utf8ToBytes(request.authority ?? 'example.com'));
+  map.add(':path', utf8ToBytes(request.path ?? '/'));
+  for (const [name, value] of request.headers ?? []) map.add(utf8ToBytes(name), utf8ToBytes(value));
+  return map;
+}
+
+function bodyChunks(request: HttpRequest): Uint8Array[] {
+  if (request.body === undefined) return [];
+  const chunks = Array.isArray(request.body) ? request.body : [request.body];
+  return chunks.map(toBytes);
+}
+
+function concat(a: Uint8Array | undefined, b: Uint8Array): Uint8Array {
+  if (a === undefined || a.length === 0) return b.slice();
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+export { bytesToUtf8 };

@@ -1,0 +1,78 @@
+import { MetricType, WasmResult } from './abi.ts';
+
+export type MetricKind = 'counter' | 'gauge' | 'histogram';
+
+export interface MetricSnapshot {
+  type: MetricKind;
+  value: number;
+  // Histograms: every recorded value, so tests can assert on them.
+  samples?: number[];
+}
+
+interface Metric {
+  type: MetricKind;
+  value: bigint;
+  samples: bigint[];
+}
+
+const KIND_BY_TYPE: MetricKind[] = ['counter', 'gauge', 'histogram'];
+
+// Envoy's metric store for one Wasm VM: stats are named `wasmcustom.<name>`, every define gives a
+// new id (type in the low 2 bits, ids step by 4), and ids for one name point at the same stat.
+export class MetricStore {
+  private readonly byName = new Map<string, Metric>();
+  private readonly byId = new Map<number, Metric>();
+  private nextIndex = 1;
+
+  define(type: number, name: string): { result: number; id?: number } {
+    if (type > MetricType.Histogram) return { result: WasmResult.BadArgument };
+    const fullName = `wasmcustom.${name}`;
+    let metric = this.byName.get(fullName);
+    if (metric === undefined) {
+      metric = { type: KIND_BY_TYPE[type], value: 0n, samples: [] };
+      this.byName.set(fullName, metric);
+    }
+    const id = (this.nextIndex++ << 2) | type;
+    this.byId.set(id, metric);
+    return { result: WasmResult.Ok, id };
+  }
+
+  increment(id: number, delta: bigint): number {
+    const metric = this.byId.get(id);
+    if (metric === undefined) return WasmResult.NotFound;
+    if (metric.type === 'histogram') return WasmResult.BadArgument;
+    if (metric.type === 'counter' && delta <= 0n) return WasmResult.BadArgument;
+    metric.value += delta;
+    return WasmResult.Ok;
+  }
+
+  record(id: number, value: bigint): number {
+    const metric = this.byId.get(id);
+    if (metric === undefined) return WasmResult.NotFound;
+    if (metric.type === 'counter') metric.value += value;
+    else if (metric.type === 'gauge') metric.value = value;
+    else {
+      metric.samples.push(value);
+      if (metric.samples.length > 10_000) metric.samples.shift();
+    }
+    return WasmResult.Ok;
+  }
+
+  get(id: number): { result: number; value?: bigint } {
+    const metric = this.byId.get(id);
+    if (metric === undefined) return { result: WasmResult.NotFound };
+    if (metric.type === 'histogram') return { result: WasmResult.BadArgument };
+    return { result: WasmResult.Ok, value: metric.value };
+  }
+
+  snapshot(): Record<string, MetricSnapshot> {
+    const out: Record<string, MetricSnapshot> = {};
+    for (const [name, metric] of [...this.byName].sort(([a], [b]) => a.localeCompare(b))) {
+      out[name] =
+        metric.type === 'histogram'
+          ? { type: metric.type, value: metric.samples.length, samples: metric.samples.map(Number) }
+          : { type: metric.type, value: Number(metric.value) };
+    }
+    return out;
+  }
+}

@@ -1,0 +1,203 @@
+import { WasmResult } from './abi.ts';
+import type { LogSink } from './logs.ts';
+import type { MetricStore } from './metrics.ts';
+import type { CompiledModule } from './module.ts';
+import { buildImports } from './hostcalls/index.ts';
+import type { ContextBase } from './context.ts';
+import type { Clock } from './clock.ts';
+
+// Envoy's V8 runs with --wasm_max_mem_pages=16384 (cpp-host limits.h): 1 GiB of linear memory.
+export const MAX_MEMORY_BYTES = 1024 * 1024 * 1024;
+
+// Thrown by a host call to trap the module, as cpp-host does for a call made where it is not allowed.
+export class HostTrap extends Error {}
+
+export type Restriction = 'start' | 'allocator' | null;
+
+export interface VmEnvironment {
+  logs: LogSink;
+  metrics: MetricStore;
+  clock: Clock;
+  environment: Record<string, string>;
+}
+
+// One instance of a module: Envoy's per-worker VM with its own memory, globals and context ids.
+export class WasmVm {
+  readonly instance: WebAssembly.Instance;
+  readonly memory: WebAssembly.Memory;
+  readonly contexts = new Map<number, ContextBase>();
+  failure: string | null = null;
+  restriction: Restriction = null;
+  private current: ContextBase | null = null;
+  private effective: ContextBase | null = null;
+  private nextContextId = 1;
+  private cachedBuffer: ArrayBuffer | null = null;
+  private bytesView = new Uint8Array(0);
+  private dataView = new DataView(new ArrayBuffer(0));
+  private readonly allocator: (size: number) => number;
+
+  constructor(
+    readonly compiled: CompiledModule,
+    readonly env: VmEnvironment,
+  ) {
+    const imported: Record<string, Record<string, WebAssembly.ImportValue>> = buildImports(this, compiled.abiVersion);
+    let importedMemory: WebAssembly.Memory | undefined;
+    for (const entry of compiled.shape.imports) {
+      if (entry.kind === 'memory') {
+        importedMemory = new WebAssembly.Memory({ initial: entry.limits!.initial, maximum: entry.limits!.maximum });
+        (imported[entry.module] ??= {})[entry.name] = importedMemory;
+      } else if (entry.kind === 'table') {
+        (imported[entry.module] ??= {})[entry.name] = new WebAssembly.Table({ element: 'anyfunc', initial: entry.limits!.initial, maximum: entry.limits!.maximum });
+      }
+    }
+    // A start section runs here, with no context at all (cpp-host link()).
+    this.restriction = 'start';
+    try {
+      this.instance = new WebAssembly.Instance(compiled.module, imported);
+    } finally {
+      this.restriction = null;
+    }
+    const exportedMemory = Object.values(this.instance.exports).find((e) => e instanceof WebAssembly.Memory) as WebAssembly.Memory | undefined;
+    this.memory = importedMemory ?? exportedMemory!;
+    const allocate = this.instance.exports[compiled.allocatorExport] as (size: number) => number;
+    this.allocator = allocate;
+  }
+
+  get failed(): boolean {
+    return this.failure !== null;
+  }
+
+  has(exportName: string): boolean {
+    return typeof this.instance.exports[exportName] === 'function';
+  }
+
+  allocateContextId(): number {
+    return this.nextContextId++;
+  }
+
+  // _initialize (+ main) or _start, with the VM context (id 0) and only start-time host calls allowed.
+  start(): boolean {
+    const run = (name: string, ...args: number[]) => this.call(null, name, args, 'start');
+    if (this.has('_initialize')) {
+      if (run('_initialize') === undefined && this.failed) return false;
+      if (this.has('main') && run('main', 0, 0) === undefined && this.failed) return false;
+    } else if (this.has('_start')) {
+      if (run('_start') === undefined && this.failed) return false;
+    }
+    return !this.failed;
+  }
+
+  // Calls an export with `context` current. A trap marks the VM failed (as cpp-host's fail()) and
+  // returns undefined; a missing export also returns undefined, and callers apply Envoy's default.
+  call(context: ContextBase | null, exportName: string, args: (number | bigint)[], restriction: Restriction = null): number | undefined {
+    const fn = this.instance.exports[exportName] as ((...a: (number | bigint)[]) => number | undefined) | undefined;
+    if (typeof fn !== 'function' || this.failed) return undefined;
+    const saved = [this.current, this.effective, this.restriction] as const;
+    this.current = context;
+    this.effective = null;
+    this.restriction = restriction;
+    try {
+      const result = fn(...args);
+      if (this.memory.buffer.byteLength > MAX_MEMORY_BYTES) this.fail(`Function: ${exportName} failed: linear memory grew past 1 GiB`);
+      return result === undefined ? 0 : result;
+    } catch (error) {
+      this.fail(`Function: ${exportName} failed: ${describeTrap(error)}`);
+      return undefined;
+    } finally {
+      [this.current, this.effective, this.restriction] = saved;
+    }
+  }
+
+  fail(message: string): void {
+    if (this.failure !== null) return;
+    this.failure = message;
+    this.env.logs.write(4, this.current?.logPrefix ?? '', message);
+  }
+
+  // The context host calls act on: proxy_set_effective_context's choice, else the callee's.
+  context(): ContextBase | null {
+    return this.effective ?? this.current;
+  }
+
+  setEffectiveContext(id: number): number {
+    const context = this.contexts.get(id);
+    if (context === undefined) return WasmResult.BadArgument;
+    this.effective = context;
+    return WasmResult.Ok;
+  }
+
+  // ---- linear memory access; views are refreshed whenever memory.grow replaced the buffer.
+
+  private refresh(): void {
+    const buffer = this.memory.buffer;
+    if (buffer !== this.cachedBuffer) {
+      this.cachedBuffer = buffer;
+      this.bytesView = new Uint8Array(buffer);
+      this.dataView = new DataView(buffer);
+    }
+  }
+
+  // A range outside memory is InvalidMemoryAccess, not a trap (cpp-host v8.cc getMemory).
+  read(pointer: number, length: number): Uint8Array | null {
+    this.refresh();
+    pointer >>>= 0;
+    length >>>= 0;
+    if (pointer + length > this.bytesView.length) return null;
+    return this.bytesView.subarray(pointer, pointer + length);
+  }
+
+  writeU32(pointer: number, value: number): boolean {
+    this.refresh();
+    pointer >>>= 0;
+    if (pointer + 4 > this.bytesView.length) return false;
+    this.dataView.setUint32(pointer, value >>> 0, true);
+    return true;
+  }
+
+  writeU64(pointer: number, value: bigint): boolean {
+    this.refresh();
+    pointer >>>= 0;
+    if (pointer + 8 > this.bytesView.length) return false;
+    this.dataView.setBigUint64(pointer, BigInt.asUintN(64, value), true);
+    return true;
+  }
+
+  writeBytes(pointer: number, data: Uint8Array): boolean {
+    this.refresh();
+    pointer >>>= 0;
+    if (pointer + data.length > this.bytesView.length) return false;
+    this.bytesView.set(data, pointer);
+    return true;
+  }
+
+  // copyToPointerSize (cpp-host wasm.h): empty data is (0, 0) with no allocation; otherwise the
+  // module's allocator is called (with the VM context and allocator-time restrictions).
+  copyOut(data: Uint8Array, pointerOut: number, sizeOut: number): number {
+    if (data.length === 0) {
+      return this.writeU32(pointerOut, 0) && this.writeU32(sizeOut, 0) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
+    }
+    const saved = [this.current, this.effective, this.restriction] as const;
+    this.current = null;
+    this.effective = null;
+    this.restriction = 'allocator';
+    let pointer: number;
+    try {
+      pointer = this.allocator(data.length) >>> 0;
+    } finally {
+      [this.current, this.effective, this.restriction] = saved;
+    }
+    if (pointer === 0 || !this.writeBytes(pointer, data)) return WasmResult.InvalidMemoryAccess;
+    return this.writeU32(pointerOut, pointer) && this.writeU32(sizeOut, data.length) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
+  }
+
+  get memoryBytes(): number {
+    return this.memory.buffer.byteLength;
+  }
+}
+
+function describeTrap(error: unknown): string {
+  if (error instanceof WebAssembly.RuntimeError) return `Uncaught RuntimeError: ${error.message}`;
+  if (error instanceof HostTrap) return error.message;
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}
