@@ -1,0 +1,81 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import wabtInit from 'wabt';
+import { CliError } from './errors.ts';
+
+export const ROOT = resolve(import.meta.dirname, '..');
+export const DIST = join(ROOT, 'dist');
+
+export type Target = 'release' | 'debug';
+
+// Compiles one AssemblyScript entry with asconfig.json's target (runtime, abort, exportStart).
+// asc is imported only when compiling: on import it takes a `--wasm` argument out of process.argv
+// (its own switch to a Wasm build of the compiler), which would swallow `route-keys run --wasm`.
+export async function compileAssemblyScript(entry: string, outFile: string, target: Target): Promise<void> {
+  const { default: asc } = await import('assemblyscript/asc');
+  mkdirSync(resolve(outFile, '..'), { recursive: true });
+  let errors = '';
+  const { error } = await asc.main([entry, '--config', join(ROOT, 'asconfig.json'), '--target', target, '--outFile', outFile], {
+    stdout: { write: () => true },
+    stderr: {
+      write: (text: string | Uint8Array) => {
+        errors += typeof text === 'string' ? text : new TextDecoder().decode(text);
+        return true;
+      },
+    },
+  } as never);
+  if (error) throw new CliError(`asc failed for ${entry}: ${firstError(errors) || error.message}`);
+}
+
+export async function compileWat(source: string, outFile: string): Promise<void> {
+  const wabt = await wabtInit();
+  const module = wabt.parseWat(basename(source), readFileSync(source, 'utf8'));
+  try {
+    mkdirSync(resolve(outFile, '..'), { recursive: true });
+    writeFileSync(outFile, module.toBinary({}).buffer);
+  } finally {
+    module.destroy();
+  }
+}
+
+function firstError(text: string): string {
+  const line = text.split('\n').find((l) => /ERROR/.test(l));
+  return line ? line.replace(/\u001b\[[0-9;]*m/g, '').trim() : text.trim().split('\n')[0] ?? '';
+}
+
+export function pluginNames(): string[] {
+  const dir = join(ROOT, 'plugins');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, 'index.ts')))
+    .map((d) => d.name)
+    .sort();
+}
+
+// `route-keys build`: every plugin, release and debug, into dist/<name>.wasm and dist/<name>.debug.wasm.
+export async function buildPlugins(log: (line: string) => void): Promise<string[]> {
+  const built: string[] = [];
+  for (const name of pluginNames()) {
+    for (const target of ['release', 'debug'] as const) {
+      const outFile = join(DIST, target === 'release' ? `${name}.wasm` : `${name}.debug.wasm`);
+      await compileAssemblyScript(join(ROOT, 'plugins', name, 'index.ts'), outFile, target);
+      built.push(outFile);
+      log(`built ${outFile.slice(ROOT.length + 1)}`);
+    }
+  }
+  return built;
+}
+
+// The modules the host's own tests and the benchmark load: WAT files and AssemblyScript entries
+// under tests/modules, into dist/test/.
+export async function buildTestModules(log: (line: string) => void): Promise<void> {
+  const watDir = join(ROOT, 'tests', 'modules', 'wat');
+  const asDir = join(ROOT, 'tests', 'modules', 'as');
+  for (const file of existsSync(watDir) ? readdirSync(watDir).filter((f) => f.endsWith('.wat')) : []) {
+    await compileWat(join(watDir, file), join(DIST, 'test', file.replace(/\.wat$/, '.wasm')));
+  }
+  for (const file of existsSync(asDir) ? readdirSync(asDir).filter((f) => f.endsWith('.ts')) : []) {
+    await compileAssemblyScript(join(asDir, file), join(DIST, 'test', file.replace(/\.ts$/, '.wasm')), 'release');
+  }
+  log(`built test modules into dist/test/`);
+}

@@ -1,0 +1,67 @@
+import { Command, CommanderError, Option } from 'commander';
+import { buildPlugins, buildTestModules } from './build.ts';
+import { CliError } from './errors.ts';
+import { runCommand } from './run.ts';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+function program(out: (text: string) => void): Command {
+  const cli = new Command('route-keys')
+    .description('Build, run and check the route-keys Proxy-Wasm filters without Envoy')
+    .exitOverride()
+    .configureOutput({ writeOut: out, writeErr: (text) => process.stderr.write(text) });
+
+  cli
+    .command('run')
+    .description('Run one request through one module, or a chain of modules, in the Envoy-faithful host and print the outcome as JSON')
+    .requiredOption('--request <@FILE>', 'the request file (JSON or YAML): method, path, authority, headers, body')
+    .option('--wasm <FILE>', 'a Proxy-Wasm module; repeat for a filter chain, in order', collect, [])
+    .option('--root-id <ID>', 'the root_id for the --wasm at the same position', collect, [])
+    .option('--config <JSON|@FILE>', 'the plugin configuration for the --wasm at the same position', collect, [])
+    .option('--allow-stop-iteration', "set PluginConfig allow_on_headers_stop_iteration (Envoy ≥ 1.35); off is Envoy's default", false)
+    .option('--fail-open', 'failure_policy FAIL_OPEN instead of FAIL_CLOSED', false)
+    .addOption(new Option('--log-level <LEVEL>', "the level of Envoy's wasm logger").choices(['trace', 'debug', 'info', 'warn', 'error', 'critical', 'off']).default('info'))
+    .option('--buffer-limit <BYTES>', 'the stream buffer limit (per_connection_buffer_limit_bytes)', (v) => parseCount(v, '--buffer-limit'))
+    .action((options) => {
+      out(`${formatJson(runCommand(options))}\n`);
+    });
+
+  cli
+    .command('build')
+    .description('Compile every plugin under plugins/ (release and debug) into dist/')
+    .option('--test-modules', 'also build the test modules under tests/modules into dist/test/', false)
+    .action(async (options: { testModules: boolean }) => {
+      const log = (line: string) => process.stderr.write(`${line}\n`);
+      await buildPlugins(log);
+      if (options.testModules) await buildTestModules(log);
+    });
+
+  return cli;
+}
+
+// Indented JSON with each [name, value] header pair kept on one line.
+export function formatJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/\[\n\s+("(?:[^"\\]|\\.)*"),\n\s+("(?:[^"\\]|\\.)*")\n\s+\]/g, '[$1, $2]');
+}
+
+function parseCount(value: string, flag: string): number {
+  if (!/^[1-9][0-9]*$/.test(value)) throw new CliError(`${flag} takes a positive whole number of bytes, not "${value}"`);
+  return Number(value);
+}
+
+// Returns the exit status. Expected failures are one line on stderr, never a stack trace.
+export async function main(argv: string[], out: (text: string) => void = (t) => process.stdout.write(t)): Promise<number> {
+  try {
+    await program(out).parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    if (error instanceof CliError) {
+      process.stderr.write(`route-keys: ${error.message}\n`);
+      for (const line of error.details) process.stderr.write(`  ${line}\n`);
+      return error.exitCode;
+    }
+    process.stderr.write(`route-keys: internal error: ${(error as Error).message}\n`);
+    return 70;
+  }
+}

@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import Ajv2020 from 'ajv/dist/2020.js';
+import YAML from 'yaml';
+import type { HttpRequest } from '../host/index.ts';
+import { CliError } from './errors.ts';
+import requestSchema from './request.schema.json' with { type: 'json' };
+
+interface RequestFile {
+  method?: string;
+  path?: string;
+  authority?: string;
+  scheme?: string;
+  headers?: [string, string][];
+  body?: string | string[];
+  trailers?: [string, string][];
+  source?: string;
+  metadata?: Record<string, Record<string, unknown>>;
+  upstream_response?: { status?: number; headers?: [string, string][]; body?: string };
+}
+
+const validate = new Ajv2020.default({ allErrors: true }).compile<RequestFile>(requestSchema);
+
+// Reads FILE (JSON or YAML) and checks it against request.schema.json.
+export function readRequestFile(path: string): HttpRequest {
+  const parsed = parseDocument(readText(path), path);
+  if (!validate(parsed)) {
+    const problems = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
+    throw new CliError(`invalid request file ${path}: ${problems}`);
+  }
+  return {
+    method: parsed.method,
+    path: parsed.path,
+    authority: parsed.authority,
+    scheme: parsed.scheme,
+    headers: parsed.headers,
+    body: parsed.body,
+    trailers: parsed.trailers,
+    stream: { sourceAddress: parsed.source, filterMetadata: parsed.metadata },
+    upstreamResponse: parsed.upstream_response,
+  };
+}
+
+export function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new CliError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+export function readBytes(path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new CliError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+export function parseDocument(text: string, path: string): unknown {
+  try {
+    return /\.ya?ml$/i.test(path) ? YAML.parse(text) : JSON.parse(text);
+  } catch (error) {
+    throw new CliError(`${path} is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(error as Error).message.split('\n')[0]}`);
+  }
+}
