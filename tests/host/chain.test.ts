@@ -1,0 +1,26 @@
+// Several plugins on one request run in order, as Envoy's HTTP filter chain runs them.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { FilterChain } from '../../host/index.ts';
+import { headerValues, load, testModule } from '../support/modules.ts';
+
+test('filters run in the order they are listed', () => {
+  const chain = new FilterChain(['one', 'two', 'three'].map((name) => load(testModule('add-header'), { rootId: name, configuration: name })));
+  const outcome = chain.send({});
+  assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-added-by'), ['one', 'two', 'three']);
+});
+
+test('a later filter sees what an earlier one wrote', () => {
+  const chain = new FilterChain([load(testModule('add-header'), { rootId: 'a', configuration: 'a' }), load(testModule('raw-abi'), { rootId: 'raw' })]);
+  const outcome = chain.send({});
+  // raw-abi counts 4 pseudo-headers plus x-added-by.
+  assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-raw-count'), ['5']);
+});
+
+test('each request gets a fresh stream context, and contexts are deleted after the stream', () => {
+  const plugin = load(testModule('raw-abi'), { rootId: 'raw' });
+  const chain = new FilterChain([plugin]);
+  for (let i = 0; i < 5; i++) chain.send({});
+  // Only the root context stays.
+  assert.equal(plugin.vm.contexts.size, 1);
+});
