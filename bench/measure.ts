@@ -1,0 +1,50 @@
+import { Bench, hrtimeNow } from 'tinybench';
+import type { Scenario } from './scenario.ts';
+
+export interface ScenarioResult {
+  name: string;
+  baseline: string | null;
+  medianMicros: number;
+  p99Micros: number;
+  overBaselineMicros: number | null;
+  samples: number;
+  bodyBytes: number | null;
+  nanosPerBodyByte: number | null;
+  memory: { warmBytes: number; afterBytes: number; growthBytes: number; streams: number };
+}
+
+// Requests per timed sample: one request is a few microseconds, near the timer's resolution.
+export const BATCH = 10;
+
+export async function measureLatency(scenarios: Scenario[], timeMs: number): Promise<Map<string, { median: number; p99: number; samples: number }>> {
+  const bench = new Bench({ time: timeMs, warmupTime: Math.min(500, timeMs / 2), now: hrtimeNow });
+  for (const scenario of scenarios) {
+    const chain = scenario.chain();
+    scenario.check?.(chain.send(scenario.request));
+    bench.add(scenario.name, () => {
+      for (let i = 0; i < BATCH; i++) chain.send(scenario.request);
+    });
+  }
+  await bench.run();
+  const out = new Map<string, { median: number; p99: number; samples: number }>();
+  for (const task of bench.tasks) {
+    const latency = task.result!.latency;
+    // Milliseconds per batch → microseconds per request.
+    out.set(task.name, { median: (latency.p50! * 1000) / BATCH, p99: (latency.p99! * 1000) / BATCH, samples: latency.samples.length });
+  }
+  return out;
+}
+
+// Linear memory after warm-up, then after `streams` more requests through the same VM.
+export function measureMemory(scenario: Scenario, streams: number): ScenarioResult['memory'] {
+  const chain = scenario.chain();
+  const memoryBytes = () => chain.plugins.reduce((sum, p) => sum + p.vm.memoryBytes, 0);
+  for (let i = 0; i < 20_000; i++) chain.send(scenario.request);
+  const warmBytes = memoryBytes();
+  for (let i = 0; i < streams; i++) {
+    chain.send(scenario.request);
+    if ((i & 0xfff) === 0) for (const plugin of chain.plugins) plugin.logs.trim();
+  }
+  const afterBytes = memoryBytes();
+  return { warmBytes, afterBytes, growthBytes: afterBytes - warmBytes, streams };
+}

@@ -1,0 +1,83 @@
+// npm run bench: per scenario the median and p99 time per request, the difference to its
+// baseline measured in the same run, and linear memory before and after a million streams.
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Command } from 'commander';
+import { pluginNames, ROOT } from '../cli/build.ts';
+import { baselineScenarios } from './baseline.ts';
+import { BATCH, measureLatency, measureMemory, type ScenarioResult } from './measure.ts';
+import type { Scenario } from './scenario.ts';
+
+const options = new Command('bench')
+  .option('--time <ms>', 'time per scenario for the latency measurement', (v) => Number(v), 2000)
+  .option('--streams <n>', 'streams for the memory measurement', (v) => Number(v), 1_000_000)
+  .option('--only <text>', 'run only scenarios whose name contains this text')
+  .parse(process.argv)
+  .opts<{ time: number; streams: number; only?: string }>();
+
+// Each plugin's folder may hold bench.ts exporting its scenarios.
+async function allScenarios(): Promise<Scenario[]> {
+  const scenarios = [...baselineScenarios];
+  for (const name of pluginNames()) {
+    const file = join(ROOT, 'plugins', name, 'bench.ts');
+    if (existsSync(file)) scenarios.push(...((await import(pathToFileURL(file).href)) as { scenarios: Scenario[] }).scenarios);
+  }
+  const wanted = options.only;
+  if (wanted === undefined) return scenarios;
+  // The chosen scenarios, and the baselines they are compared with.
+  const byName = new Map(scenarios.map((s) => [s.name, s]));
+  const keep = new Set<string>();
+  const add = (name: string) => {
+    if (keep.has(name)) return;
+    keep.add(name);
+    const baseline = byName.get(name)?.baseline;
+    if (baseline) add(baseline);
+  };
+  for (const s of scenarios) if (s.name.includes(wanted)) add(s.name);
+  return scenarios.filter((s) => keep.has(s.name));
+}
+
+const scenarios = await allScenarios();
+const latency = await measureLatency(scenarios, options.time);
+const results: ScenarioResult[] = [];
+for (const scenario of scenarios) {
+  const time = latency.get(scenario.name)!;
+  const base = scenario.baseline ? latency.get(scenario.baseline) : undefined;
+  const memory = measureMemory(scenario, options.streams);
+  const overBaseline = base ? time.median - base.median : null;
+  results.push({
+    name: scenario.name,
+    baseline: scenario.baseline ?? null,
+    medianMicros: round(time.median),
+    p99Micros: round(time.p99),
+    overBaselineMicros: overBaseline === null ? null : round(overBaseline),
+    samples: time.samples,
+    bodyBytes: scenario.bodyBytes ?? null,
+    nanosPerBodyByte: scenario.bodyBytes && overBaseline !== null ? round((overBaseline * 1000) / scenario.bodyBytes) : null,
+    memory,
+  });
+  const row = results[results.length - 1];
+  process.stdout.write(
+    `${row.name.padEnd(44)} median ${row.medianMicros.toFixed(3).padStart(9)} µs  p99 ${row.p99Micros.toFixed(3).padStart(9)} µs` +
+      `${row.overBaselineMicros === null ? ''.padEnd(26) : `  +${row.overBaselineMicros.toFixed(3)} µs over ${row.baseline}`.padEnd(26)}` +
+      `  memory ${kib(memory.warmBytes)} → ${kib(memory.afterBytes)} KiB after ${memory.streams} streams\n`,
+  );
+}
+
+const report = {
+  generated: new Date().toISOString(),
+  node: process.version,
+  method: `tinybench, ${options.time} ms per scenario, timed in batches of ${BATCH} requests; times are per request. Memory is the plugins' linear memory after 20,000 warm-up requests and after ${options.streams} more.`,
+  scenarios: results,
+};
+writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
+process.stdout.write('wrote bench/results.json\n');
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+function kib(bytes: number): string {
+  return (bytes / 1024).toFixed(0);
+}

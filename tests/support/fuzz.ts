@@ -1,0 +1,26 @@
+import fc from 'fast-check';
+import type { HttpRequest } from '../../host/index.ts';
+
+// Property tests run briefly under npm test and at length under npm run fuzz.
+export const FUZZ_RUNS = Number(process.env.ROUTE_KEYS_FUZZ_RUNS ?? 150);
+
+export function propertyOptions(): fc.Parameters<unknown> {
+  const seed = process.env.ROUTE_KEYS_FUZZ_SEED;
+  return { numRuns: FUZZ_RUNS, ...(seed ? { seed: Number(seed) } : {}) };
+}
+
+const tokenChar = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789-_'.split(''));
+export const headerName = fc.string({ unit: tokenChar, minLength: 1, maxLength: 24 });
+// Any bytes a client could send as a header value, decoded as text the way the request file does.
+export const headerValue = fc.oneof(fc.string({ maxLength: 64 }), fc.string({ unit: 'binary', maxLength: 64 }));
+
+export function arbitraryRequest(extraHeaders: fc.Arbitrary<[string, string]>[] = []): fc.Arbitrary<HttpRequest> {
+  const header = fc.oneof(fc.tuple(headerName, headerValue), ...extraHeaders);
+  return fc.record({
+    method: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'),
+    path: fc.oneof(fc.constant('/'), fc.webPath(), fc.string({ maxLength: 40 }).map((s) => `/${s}`)),
+    authority: fc.oneof(fc.domain(), fc.string({ maxLength: 20 })),
+    headers: fc.array(header, { maxLength: 12 }),
+    body: fc.option(fc.array(fc.uint8Array({ maxLength: 256 }), { minLength: 1, maxLength: 4 }), { nil: undefined }),
+  });
+}
