@@ -1,0 +1,87 @@
+// Header maps of the current stream. Absent headers and maps the host cannot give in this phase
+// are ordinary answers (null / false), never exceptions. The *Bytes variants take names encoded
+// once at configure time, so the request path does no string conversion for them.
+import { HeaderMapType, WasmResult } from "./enums";
+import {
+  proxy_add_header_map_value,
+  proxy_get_header_map_pairs,
+  proxy_get_header_map_size,
+  proxy_get_header_map_value,
+  proxy_remove_header_map_value,
+  proxy_replace_header_map_value,
+  proxy_set_header_map_pairs,
+} from "./imports";
+import { clearOutWords, outPointer, outSize, takeHostBlock } from "./memory";
+import { deserializePairs, HeaderPair, serializePairs } from "./pairs";
+
+export class HeaderMap {
+  constructor(public readonly mapType: HeaderMapType) {}
+
+  // The first value of `name` (Envoy returns only the first of repeated values), or null.
+  getBytes(name: ArrayBuffer): ArrayBuffer | null {
+    clearOutWords();
+    const result = proxy_get_header_map_value(this.mapType, changetype<usize>(name), name.byteLength, outPointer, outSize);
+    if (result != WasmResult.Ok) return null;
+    return takeHostBlock();
+  }
+
+  get(name: string): string | null {
+    const value = this.getBytes(String.UTF8.encode(name));
+    return value === null ? null : String.UTF8.decode(value);
+  }
+
+  addBytes(name: ArrayBuffer, value: ArrayBuffer): bool {
+    return proxy_add_header_map_value(this.mapType, changetype<usize>(name), name.byteLength, changetype<usize>(value), value.byteLength) == WasmResult.Ok;
+  }
+
+  add(name: string, value: string): bool {
+    return this.addBytes(String.UTF8.encode(name), String.UTF8.encode(value));
+  }
+
+  // Sets the name to exactly this one value.
+  replaceBytes(name: ArrayBuffer, value: ArrayBuffer): bool {
+    return proxy_replace_header_map_value(this.mapType, changetype<usize>(name), name.byteLength, changetype<usize>(value), value.byteLength) == WasmResult.Ok;
+  }
+
+  replace(name: string, value: string): bool {
+    return this.replaceBytes(String.UTF8.encode(name), String.UTF8.encode(value));
+  }
+
+  // Removes every value of the name.
+  removeBytes(name: ArrayBuffer): bool {
+    return proxy_remove_header_map_value(this.mapType, changetype<usize>(name), name.byteLength) == WasmResult.Ok;
+  }
+
+  remove(name: string): bool {
+    return this.removeBytes(String.UTF8.encode(name));
+  }
+
+  // The serialized map as the host gives it (for scanners that read it without decoding).
+  pairsBytes(): ArrayBuffer {
+    clearOutWords();
+    if (proxy_get_header_map_pairs(this.mapType, outPointer, outSize) != WasmResult.Ok) return new ArrayBuffer(0);
+    return takeHostBlock();
+  }
+
+  pairs(): Array<HeaderPair> {
+    return deserializePairs(this.pairsBytes());
+  }
+
+  setPairs(pairs: Array<HeaderPair>): bool {
+    const bytes = serializePairs(pairs);
+    return proxy_set_header_map_pairs(this.mapType, changetype<usize>(bytes), bytes.byteLength) == WasmResult.Ok;
+  }
+
+  // Envoy answers the sum of name and value lengths; -1 when the map is not available.
+  size(): i64 {
+    if (proxy_get_header_map_size(this.mapType, outPointer) != WasmResult.Ok) return -1;
+    return <i64>load<u32>(outPointer);
+  }
+}
+
+export class HeaderMaps {
+  readonly request: HeaderMap = new HeaderMap(HeaderMapType.RequestHeaders);
+  readonly requestTrailers: HeaderMap = new HeaderMap(HeaderMapType.RequestTrailers);
+  readonly response: HeaderMap = new HeaderMap(HeaderMapType.ResponseHeaders);
+  readonly responseTrailers: HeaderMap = new HeaderMap(HeaderMapType.ResponseTrailers);
+}

@@ -1,0 +1,33 @@
+// The memory handshake: the host calls proxy_on_memory_allocate whenever it hands data in, and
+// writes the block's pointer and size to two out-words. Blocks come from the unmanaged heap, so an
+// allocation in the middle of a host call (the host re-enters the module) cannot disturb the GC;
+// the runtime copies each block into a managed ArrayBuffer and frees it at once.
+
+// Two out-words (pointer, size) reused by every host call that returns data. Single-threaded:
+// no host call that uses them nests inside another.
+export const outPointer: usize = memory.data(8);
+export const outSize: usize = outPointer + 4;
+
+export function allocateForHost(size: usize): usize {
+  return heap.alloc(size);
+}
+
+// Takes the block the host wrote to the out-words: a managed copy, the block freed.
+// (0, 0) is the host's empty answer and allocates nothing on its side.
+export function takeHostBlock(): ArrayBuffer {
+  const pointer = load<usize>(outPointer);
+  const size = load<u32>(outSize);
+  if (pointer == 0 || size == 0) {
+    if (pointer != 0) heap.free(pointer);
+    return new ArrayBuffer(0);
+  }
+  const buffer = new ArrayBuffer(<i32>size);
+  memory.copy(changetype<usize>(buffer), pointer, size);
+  heap.free(pointer);
+  return buffer;
+}
+
+export function clearOutWords(): void {
+  store<usize>(outPointer, 0);
+  store<u32>(outSize, 0);
+}
