@@ -41,8 +41,8 @@ export function deserializePairs(buffer: ArrayBuffer): Array<HeaderPair> {
   if (size < 4) return pairs;
   const base = changetype<usize>(buffer);
   const count = <usize>load<u32>(base);
-  if (4 + count * 8 > size) return pairs;
-  let offset: usize = 4 + count * 8;
+  if (<usize>4 + count * 8 > size) return pairs;
+  let offset: usize = <usize>4 + count * 8;
   for (let i: usize = 0; i < count; i++) {
     const nameLength = <usize>load<u32>(base + 4 + i * 8);
     const valueLength = <usize>load<u32>(base + 8 + i * 8);
