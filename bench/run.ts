@@ -16,11 +16,11 @@ const options = new Command('bench')
   .parse(process.argv)
   .opts<{ time: number; streams: number; only?: string }>();
 
-// Each plugin's folder may hold bench.ts exporting its scenarios.
+// bench/scenarios/<plugin>.ts exports each plugin's scenarios.
 async function allScenarios(): Promise<Scenario[]> {
   const scenarios = [...baselineScenarios];
   for (const name of pluginNames()) {
-    const file = join(ROOT, 'plugins', name, 'bench.ts');
+    const file = join(ROOT, 'bench', 'scenarios', `${name}.ts`);
     if (existsSync(file)) scenarios.push(...((await import(pathToFileURL(file).href)) as { scenarios: Scenario[] }).scenarios);
   }
   const wanted = options.only;

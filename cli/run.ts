@@ -22,6 +22,7 @@ export interface RunReport {
   response: { status: number; headers: [string, string][]; body: string; details: string } | null;
   stall: Outcome['stall'];
   route_cache_clears: Record<string, number>;
+  host_calls: Outcome['hostCalls'];
   logs: { plugin: string; level: string; message: string }[];
   metrics: Outcome['metrics'];
 }
@@ -106,6 +107,7 @@ export function toReport(outcome: Outcome): RunReport {
     response: outcome.response && { ...outcome.response, body: decoder.decode(outcome.response.body) },
     stall: outcome.stall,
     route_cache_clears: outcome.routeCacheClears,
+    host_calls: outcome.hostCalls,
     logs: outcome.logs.map(({ plugin, level, message }) => ({ plugin, level, message })),
     metrics: outcome.metrics,
   };

@@ -63,6 +63,7 @@ class ActiveStream {
     const clock = chain.plugins[0]?.clock;
     const info = makeStreamInfo(request.stream ?? {}, clock ? clock.now() : 0n, connectionId);
     this.logMarks = chain.plugins.map((p) => p.logs.records.length);
+    for (const plugin of chain.plugins) plugin.vm.hostCalls.clear();
     this.filters = chain.plugins.map((plugin) => ({
       plugin,
       context: plugin.newStream(info),
@@ -306,7 +307,7 @@ class ActiveStream {
       decision === 'continue' && this.upstreamHeaders !== null
         ? { headers: this.upstreamHeaders.toUtf8Pairs(), body: this.upstreamBody.bytes, trailers: this.upstreamTrailers?.toUtf8Pairs() ?? null }
         : null;
-    return { decision, upstream, response, stall, routeCacheClears: {}, logs: [], metrics: {} };
+    return { decision, upstream, response, stall, routeCacheClears: {}, hostCalls: {}, logs: [], metrics: {} };
   }
 
   // Access log (proxy_on_log) for every filter, then filter destruction (on_done, on_delete).
@@ -319,6 +320,7 @@ class ActiveStream {
     this.chain.plugins.forEach((plugin, index) => {
       outcome.routeCacheClears[plugin.name] = this.filters[index].context?.routeCacheClears ?? 0;
       outcome.metrics[plugin.name] = plugin.metrics.snapshot();
+      outcome.hostCalls[plugin.name] = Object.fromEntries(plugin.vm.hostCalls);
       for (const record of plugin.logs.since(this.logMarks[index])) outcome.logs.push({ ...record, plugin: plugin.name });
     });
   }

@@ -52,6 +52,8 @@ export interface Outcome {
   stall: StallReport | null;
   // Per filter: request-header mutations, each of which clears Envoy's route cache.
   routeCacheClears: Record<string, number>;
+  // Per filter, the host calls it made during this request, by name.
+  hostCalls: Record<string, Record<string, number>>;
   logs: (LogRecord & { plugin: string })[];
   metrics: Record<string, Record<string, MetricSnapshot>>;
 }

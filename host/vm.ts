@@ -28,6 +28,8 @@ export class WasmVm {
   readonly contexts = new Map<number, ContextBase>();
   failure: string | null = null;
   restriction: Restriction = null;
+  // Host calls made by name since the counter was last cleared (the chain clears it per stream).
+  readonly hostCalls = new Map<string, number>();
   private current: ContextBase | null = null;
   private effective: ContextBase | null = null;
   private nextContextId = 1;

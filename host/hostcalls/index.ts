@@ -53,6 +53,7 @@ export function buildImports(vm: WasmVm, abiVersion: AbiVersion): Record<string,
     const out: Record<string, WebAssembly.ImportValue> = {};
     for (const [name, { impl }] of Object.entries(table)) {
       out[name] = (...args: unknown[]) => {
+        vm.hostCalls.set(name, (vm.hostCalls.get(name) ?? 0) + 1);
         const restriction = vm.restriction;
         if (restriction === 'start' && !isWasi && !ALLOWED_AT_START.has(name)) throw new HostTrap(`restricted_callback: ${name} called during VM start`);
         if (restriction === 'allocator' && !ALLOWED_IN_ALLOCATOR.has(name)) throw new HostTrap(`restricted_callback: ${name} called from the allocator`);
