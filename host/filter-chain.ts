@@ -53,6 +53,7 @@ class ActiveStream {
   private readonly upstreamBody = new BodyBuffer();
   private upstreamTrailers: HeaderMap | null = null;
   private upstreamComplete = false;
+  private responseHeaders: HeaderMap | null = null;
   private readonly logMarks: number[];
 
   constructor(
@@ -299,6 +300,7 @@ class ActiveStream {
         context.takeEffects();
       }
     }
+    this.responseHeaders = headers;
     return { status: Number(headers.first(':status')), headers: headers.toUtf8Pairs(), body: body.bytes, details };
   }
 
@@ -312,16 +314,20 @@ class ActiveStream {
 
   // Access log (proxy_on_log) for every filter, then filter destruction (on_done, on_delete).
   private destroy(outcome: Outcome): void {
-    const responseHeaders = outcome.response ? HeaderMap.fromPairs(outcome.response.headers) : null;
     for (const state of this.filters) {
-      state.context?.log({ requestHeaders: this.headers, responseHeaders, responseTrailers: null });
+      state.context?.log({ requestHeaders: this.headers, responseHeaders: this.responseHeaders, responseTrailers: null });
     }
     for (const state of this.filters) state.context?.destroy();
-    this.chain.plugins.forEach((plugin, index) => {
+    const plugins = this.chain.plugins;
+    plugins.forEach((plugin, index) => {
       outcome.routeCacheClears[plugin.name] = this.filters[index].context?.routeCacheClears ?? 0;
-      outcome.metrics[plugin.name] = plugin.metrics.snapshot();
       outcome.hostCalls[plugin.name] = Object.fromEntries(plugin.vm.hostCalls);
       for (const record of plugin.logs.since(this.logMarks[index])) outcome.logs.push({ ...record, plugin: plugin.name });
+    });
+    // Metrics are read only when asked for: a snapshot per request would dominate the host's cost.
+    Object.defineProperty(outcome, 'metrics', {
+      enumerable: true,
+      get: () => Object.fromEntries(plugins.map((plugin) => [plugin.name, plugin.metrics.snapshot()])),
     });
   }
 }

@@ -77,12 +77,15 @@ export class HeaderMap {
   }
 }
 
+// ASCII reads the same as UTF-8 and as byte strings, and is nearly every header: no copy then.
+const NON_ASCII = /[^\x00-\x7f]/;
+
 export function utf8ToBytes(text: string): ByteString {
-  return Buffer.from(text, 'utf8').toString('latin1');
+  return NON_ASCII.test(text) ? Buffer.from(text, 'utf8').toString('latin1') : text;
 }
 
 export function bytesToUtf8(bytes: ByteString): string {
-  return Buffer.from(bytes, 'latin1').toString('utf8');
+  return NON_ASCII.test(bytes) ? Buffer.from(bytes, 'latin1').toString('utf8') : bytes;
 }
 
 export function byteStringOf(bytes: Uint8Array): ByteString {

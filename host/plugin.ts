@@ -5,7 +5,7 @@ import { LogSink, type LogRecord } from './logs.ts';
 import { MetricStore } from './metrics.ts';
 import { compileModule, type CompiledModule } from './module.ts';
 import type { StreamInfo } from './stream-info.ts';
-import { StreamContext } from './stream-context.ts';
+import { StreamContext, type FailurePolicy } from './stream-context.ts';
 import { WasmVm } from './vm.ts';
 
 export type FailurePolicyName = 'FAIL_CLOSED' | 'FAIL_OPEN';
@@ -44,6 +44,9 @@ export class Plugin {
   readonly identity: PluginIdentity;
   readonly failOpen: boolean;
   readonly allowOnHeadersStopIteration: boolean;
+  private readonly policy: FailurePolicy;
+  // Envoy's stream log prefix: " <plugin name> <root id> <vm id>", empty parts left out.
+  private readonly streamLogPrefix: string;
 
   private constructor(
     readonly vm: WasmVm,
@@ -53,6 +56,8 @@ export class Plugin {
     this.identity = root.plugin;
     this.failOpen = options.failurePolicy === 'FAIL_OPEN';
     this.allowOnHeadersStopIteration = options.allowOnHeadersStopIteration ?? false;
+    this.policy = { failOpen: this.failOpen, allowOnHeadersStopIteration: this.allowOnHeadersStopIteration };
+    this.streamLogPrefix = makeLogPrefix([this.identity.name, this.identity.rootId, this.identity.vmId]);
   }
 
   get logs(): LogSink {
@@ -112,6 +117,6 @@ export class Plugin {
   newStream(info: StreamInfo): StreamContext | null {
     if (this.vm.failed && this.failOpen) return null;
     const id = this.vm.failed ? 0 : this.vm.allocateContextId();
-    return new StreamContext(this.vm, id, this.identity, this.root.id, { failOpen: this.failOpen, allowOnHeadersStopIteration: this.allowOnHeadersStopIteration }, info);
+    return new StreamContext(this.vm, id, this.identity, this.root.id, this.policy, info, this.streamLogPrefix);
   }
 }

@@ -52,8 +52,9 @@ export class StreamContext extends ContextBase {
     private readonly rootId: number,
     private readonly policy: FailurePolicy,
     readonly info: StreamInfo,
+    logPrefix: string,
   ) {
-    super(vm, id, plugin, ` ${[plugin.name, plugin.rootId, plugin.vmId].filter((p) => p !== '').join(' ')}`);
+    super(vm, id, plugin, logPrefix);
   }
 
   takeEffects(): DeferredEffects {

@@ -38,7 +38,7 @@ export function makeStreamInfo(input: StreamInfoInput, nowNanos: bigint, connect
     mtls: input.mtls ?? false,
     requestedServerName: input.requestedServerName ?? '',
     startTimeNanos: nowNanos,
-    filterMetadata: structuredClone(input.filterMetadata ?? {}),
+    filterMetadata: input.filterMetadata ?? {},
     filterState: new Map(Object.entries(input.filterState ?? {}).map(([k, v]) => [k, Buffer.from(v, 'utf8')])),
     routeName: input.routeName ?? '',
     clusterName: input.clusterName ?? '',

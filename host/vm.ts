@@ -92,8 +92,8 @@ export class WasmVm {
   // Calls an export with `context` current. A trap marks the VM failed (as cpp-host's fail()) and
   // returns undefined; a missing export also returns undefined, and callers apply Envoy's default.
   call(context: ContextBase | null, exportName: string, args: (number | bigint)[], restriction: Restriction = null): number | undefined {
-    const fn = this.instance.exports[exportName] as ((...a: (number | bigint)[]) => number | undefined) | undefined;
-    if (typeof fn !== 'function' || this.failed) return undefined;
+    const fn = this.exportedFunction(exportName);
+    if (fn === undefined || this.failed) return undefined;
     const saved = [this.current, this.effective, this.restriction] as const;
     this.current = context;
     this.effective = null;
@@ -108,6 +108,18 @@ export class WasmVm {
     } finally {
       [this.current, this.effective, this.restriction] = saved;
     }
+  }
+
+  private readonly functions = new Map<string, ((...a: (number | bigint)[]) => number | undefined) | undefined>();
+
+  private exportedFunction(name: string): ((...a: (number | bigint)[]) => number | undefined) | undefined {
+    let fn = this.functions.get(name);
+    if (fn === undefined && !this.functions.has(name)) {
+      const found = this.instance.exports[name];
+      fn = typeof found === 'function' ? (found as (...a: (number | bigint)[]) => number | undefined) : undefined;
+      this.functions.set(name, fn);
+    }
+    return fn;
   }
 
   fail(message: string): void {
