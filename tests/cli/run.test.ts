@@ -1,0 +1,99 @@
+// `route-keys run`: one request through one module or a chain, printed as one JSON object.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { ROOT } from '../support/modules.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'route-keys-cli-'));
+const module = (name: string) => join(ROOT, 'dist', 'test', `${name}.wasm`);
+
+function requestFile(name: string, request: object): string {
+  const path = join(dir, name);
+  writeFileSync(path, JSON.stringify(request));
+  return `@${path}`;
+}
+
+function cli(...args: string[]) {
+  const result = spawnSync(process.execPath, [join(ROOT, 'cli', 'bin.js'), ...args], { encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr, json: () => JSON.parse(result.stdout) };
+}
+
+const plain = requestFile('plain.json', { method: 'GET', path: '/a', headers: [['x-a', '1'], ['x-a', '2']] });
+const withBody = requestFile('body.json', { method: 'POST', path: '/cart', headers: [['x-raw-mode', 'stop']], body: ['{"cart":', '"c-1"}'] });
+
+test('a WAT module: the documented fields, upstream headers in order', () => {
+  const result = cli('run', '--wasm', module('raw-abi'), '--root-id', 'raw', '--request', plain);
+  assert.equal(result.status, 0, result.stderr);
+  const report = result.json();
+  assert.deepEqual(Object.keys(report), ['decision', 'status', 'upstream', 'response', 'stall', 'route_cache_clears', 'host_calls', 'logs', 'metrics']);
+  assert.equal(report.decision, 'continue');
+  assert.equal(report.status, null);
+  assert.deepEqual(report.upstream.headers.slice(0, 6), [[':method', 'GET'], [':scheme', 'http'], [':authority', 'example.com'], [':path', '/a'], ['x-a', '1'], ['x-a', '2']]);
+  assert.deepEqual(report.upstream.headers.find(([n]: string[]) => n === 'x-raw-count'), ['x-raw-count', '6']);
+  assert.equal(report.response.status, 200);
+});
+
+test('a chain of two modules runs in the order given', () => {
+  const result = cli('run', '--wasm', module('add-header'), '--root-id', 'first', '--config', 'one', '--wasm', module('add-header'), '--root-id', 'second', '--config', 'two', '--request', plain);
+  assert.equal(result.status, 0, result.stderr);
+  const added = result.json().upstream.headers.filter(([n]: string[]) => n === 'x-added-by').map(([, v]: string[]) => v);
+  assert.deepEqual(added, ['one', 'two']);
+});
+
+test('--config @FILE reads the configuration from a file', () => {
+  const config = join(dir, 'config.txt');
+  writeFileSync(config, 'from-file');
+  const result = cli('run', '--wasm', module('add-header'), '--config', `@${config}`, '--request', plain);
+  assert.deepEqual(result.json().upstream.headers.find(([n]: string[]) => n === 'x-added-by'), ['x-added-by', 'from-file']);
+});
+
+test('a trapping module: 503 with FAIL_CLOSED, passed through with --fail-open', () => {
+  const closed = cli('run', '--wasm', module('trap'), '--request', plain);
+  assert.equal(closed.status, 0, closed.stderr);
+  assert.equal(closed.json().decision, 'local_reply');
+  assert.equal(closed.json().status, 503);
+  assert.equal(closed.json().response.details, 'wasm_fail_stream');
+  const open = cli('run', '--wasm', module('trap'), '--fail-open', '--request', plain);
+  assert.equal(open.json().decision, 'continue');
+});
+
+test('StopIteration then a header set from the body: reaches upstream with --allow-stop-iteration, stalled without', () => {
+  for (const name of ['raw-abi', 'stop-then-body']) {
+    const allowed = cli('run', '--wasm', module(name), '--allow-stop-iteration', '--request', withBody).json();
+    assert.equal(allowed.decision, 'continue', name);
+    assert.ok(allowed.upstream.headers.some(([n]: string[]) => n === 'x-raw-body' || n === 'x-from-body'), name);
+    const stalled = cli('run', '--wasm', module(name), '--request', withBody).json();
+    assert.equal(stalled.decision, 'stalled', name);
+    assert.equal(stalled.upstream, null, name);
+    assert.equal(stalled.stall.phase, 'request_headers', name);
+  }
+});
+
+test('errors are one line on stderr and exit 1, never a stack trace', () => {
+  const cases: [string[], RegExp][] = [
+    [['run', '--wasm', join(dir, 'missing.wasm'), '--request', plain], /^route-keys: cannot read .*missing\.wasm: ENOENT\n$/],
+    [['run', '--wasm', module('raw-abi'), '--request', requestFile('bad.json', {}).replace('bad.json', 'nope.json')], /^route-keys: cannot read .*nope\.json: ENOENT\n$/],
+    [['run', '--wasm', join(ROOT, 'package.json'), '--request', plain], /^route-keys: .*package\.json: not a WebAssembly module: .*\n$/],
+    [['run', '--wasm', module('raw-abi'), '--root-id', 'a', '--root-id', 'b', '--request', plain], /^route-keys: --root-id was given 2 time\(s\) for 1 --wasm module\(s\).*\n$/],
+  ];
+  const invalid = join(dir, 'invalid.json');
+  writeFileSync(invalid, '{"path": ');
+  cases.push([['run', '--wasm', module('raw-abi'), '--request', `@${invalid}`], /^route-keys: .*invalid\.json is not valid JSON: .*\n$/]);
+  cases.push([['run', '--wasm', module('raw-abi'), '--request', requestFile('shape.json', { headers: [['only-name']] })], /^route-keys: invalid request file .*shape\.json: \/headers\/0 .*\n$/]);
+  for (const [args, pattern] of cases) {
+    const result = cli(...args);
+    assert.equal(result.status, 1, args.join(' '));
+    assert.match(result.stderr, pattern);
+    assert.equal(result.stdout, '');
+  }
+});
+
+test('a configuration the plugin rejects exits 2 and shows its log lines', () => {
+  const result = cli('run', '--wasm', module('add-header'), '--request', plain);
+  assert.equal(result.status, 2);
+  assert.match(result.stderr, /configuration rejected/);
+  assert.match(result.stderr, /empty configuration refused/);
+});
