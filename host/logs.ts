@@ -11,10 +11,18 @@ export interface LogRecord {
 export class LogSink {
   readonly records: LogRecord[] = [];
 
-  constructor(public level: LogLevelName = 'info') {}
+  levelNumber: number;
 
-  get levelNumber(): number {
-    return LOG_LEVEL_NAMES.indexOf(this.level);
+  constructor(level: LogLevelName = 'info') {
+    this.levelNumber = LOG_LEVEL_NAMES.indexOf(level);
+  }
+
+  get level(): LogLevelName {
+    return LOG_LEVEL_NAMES[this.levelNumber];
+  }
+
+  set level(level: LogLevelName) {
+    this.levelNumber = LOG_LEVEL_NAMES.indexOf(level);
   }
 
   write(levelNumber: number, prefix: string, message: string): void {

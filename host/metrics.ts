@@ -52,8 +52,9 @@ export class MetricStore {
     if (metric.type === 'counter') metric.value += value;
     else if (metric.type === 'gauge') metric.value = value;
     else {
+      // Keeps the most recent samples; trimmed in bulk so that recording stays O(1).
       metric.samples.push(value);
-      if (metric.samples.length > 10_000) metric.samples.shift();
+      if (metric.samples.length > 20_000) metric.samples.splice(0, 10_000);
     }
     return WasmResult.Ok;
   }

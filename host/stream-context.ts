@@ -258,6 +258,11 @@ export class StreamContext extends ContextBase {
     const [top, ...rest] = segments;
     const own = super.property(segments);
     if (own !== undefined) return own;
+    // request.<field> is resolved alone: building the whole request map per read is wasted work.
+    if (top === 'request' && rest.length > 0) {
+      const field = this.requestProperties(rest[0]).find(([key]) => key === rest[0])?.[1];
+      return walk(field, rest.slice(1));
+    }
     const value = this.topLevelProperty(top);
     if (value !== undefined) return walk(value, rest);
     // Any other name is filter state `wasm.<name>` (Envoy context.cc findValue fallback).
@@ -305,7 +310,7 @@ export class StreamContext extends ContextBase {
   }
 
   // Header-derived request fields exist only while request headers are held (or in on_log).
-  private requestProperties(): [string, PropertyValue][] {
+  private requestProperties(only?: string): [string, PropertyValue][] {
     const entries: [string, PropertyValue][] = [
       ['time', { type: 'timestamp', nanos: this.info.startTimeNanos }],
       ['protocol', str(this.info.protocol)],
@@ -315,7 +320,7 @@ export class StreamContext extends ContextBase {
     const raw = (value: string | undefined): PropertyValue | undefined => (value === undefined ? undefined : { type: 'bytes', value: bytesOf(value) });
     const path = headers.first(':path');
     const query = path?.includes('?') ? path.slice(path.indexOf('?') + 1) : path === undefined ? undefined : '';
-    const add = (key: string, value: PropertyValue | undefined) => value !== undefined && entries.push([key, value]);
+    const add = (key: string, value: PropertyValue | undefined) => value !== undefined && (only === undefined || only === key) && entries.push([key, value]);
     add('path', raw(path));
     add('url_path', raw(path?.split('?')[0]));
     add('host', raw(headers.first(':authority')));
@@ -325,10 +330,12 @@ export class StreamContext extends ContextBase {
     add('useragent', raw(headers.first('user-agent')));
     add('id', raw(headers.first('x-request-id')));
     add('query', raw(query));
-    const byName = new Map<string, string[]>();
-    for (const [n, v] of headers.pairs()) byName.set(n, [...(byName.get(n) ?? []), v]);
-    // Envoy joins repeated values with a comma for the request.headers map.
-    add('headers', map([...byName].map(([n, values]) => [n, { type: 'bytes', value: bytesOf(values.join(',')) }])));
+    if (only === undefined || only === 'headers') {
+      const byName = new Map<string, string[]>();
+      for (const [n, v] of headers.pairs()) byName.set(n, [...(byName.get(n) ?? []), v]);
+      // Envoy joins repeated values with a comma for the request.headers map.
+      add('headers', map([...byName].map(([n, values]) => [n, { type: 'bytes', value: bytesOf(values.join(',')) }])));
+    }
     return entries;
   }
 }

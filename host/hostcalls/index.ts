@@ -52,12 +52,14 @@ export function buildImports(vm: WasmVm, abiVersion: AbiVersion): Record<string,
   const guard = (table: HostFunctionTable, isWasi: boolean) => {
     const out: Record<string, WebAssembly.ImportValue> = {};
     for (const [name, { impl }] of Object.entries(table)) {
-      out[name] = (...args: unknown[]) => {
+      // Fixed arity instead of rest parameters: no argument array per host call (no host call
+      // takes more than 12 arguments; extra ones arrive as undefined and are ignored).
+      out[name] = (a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, f?: unknown, g?: unknown, h?: unknown, i?: unknown, j?: unknown, k?: unknown, l?: unknown) => {
         vm.hostCalls.set(name, (vm.hostCalls.get(name) ?? 0) + 1);
         const restriction = vm.restriction;
         if (restriction === 'start' && !isWasi && !ALLOWED_AT_START.has(name)) throw new HostTrap(`restricted_callback: ${name} called during VM start`);
         if (restriction === 'allocator' && !ALLOWED_IN_ALLOCATOR.has(name)) throw new HostTrap(`restricted_callback: ${name} called from the allocator`);
-        return impl(...args);
+        return impl(a, b, c, d, e, f, g, h, i, j, k, l);
       };
     }
     return out;
