@@ -24,7 +24,7 @@ export async function compileAssemblyScript(entry: string, outFile: string, targ
       },
     },
   } as never);
-  if (error) throw new CliError(`asc failed for ${entry}: ${firstError(errors) || error.message}`);
+  if (error) throw new CliError(`asc failed for ${entry}: ${firstError(errors) || error.message}`, 1, errorLocations(errors));
 }
 
 export async function compileWat(source: string, outFile: string): Promise<void> {
@@ -36,6 +36,15 @@ export async function compileWat(source: string, outFile: string): Promise<void>
   } finally {
     module.destroy();
   }
+}
+
+// The "in file(line,col)" lines asc prints under each error.
+function errorLocations(text: string): string[] {
+  return text
+    .replace(/\u001b\[[0-9;]*m/g, '')
+    .split('\n')
+    .filter((l) => /ERROR|└─ in /.test(l))
+    .map((l) => l.trim());
 }
 
 function firstError(text: string): string {

@@ -1,0 +1,31 @@
+// Byte-level helpers for the request path: compare and search without building strings.
+
+@inline export function lowerAscii(c: u32): u32 {
+  return c - 0x41 < 26 ? c | 0x20 : c;
+}
+
+// Whether bytes at `start` begin with `prefix`, ignoring ASCII case.
+export function startsWithIgnoreCase(start: usize, length: i32, prefix: ArrayBuffer): bool {
+  const n = prefix.byteLength;
+  if (length < n) return false;
+  const p = changetype<usize>(prefix);
+  for (let i = 0; i < n; i++) {
+    if (lowerAscii(<u32>load<u8>(start + <usize>i)) != lowerAscii(<u32>load<u8>(p + <usize>i))) return false;
+  }
+  return true;
+}
+
+export function bytesEqual(a: usize, aLength: i32, b: ArrayBuffer): bool {
+  return aLength == b.byteLength && memory.compare(a, changetype<usize>(b), <usize>aLength) == 0;
+}
+
+// A copy of bytes [start, start + length) as a new buffer.
+export function copyBytes(start: usize, length: i32): ArrayBuffer {
+  const out = new ArrayBuffer(length);
+  memory.copy(changetype<usize>(out), start, <usize>length);
+  return out;
+}
+
+export function utf8(text: string): ArrayBuffer {
+  return String.UTF8.encode(text);
+}

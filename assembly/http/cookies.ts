@@ -1,0 +1,37 @@
+// Finds one cookie in a Cookie header value ("a=1; b=2") without splitting it into strings.
+// Returns the value's position through `cookieValueStart` / `cookieValueLength`, or false.
+import { bytesEqual } from "./bytes";
+
+export let cookieValueStart: usize = 0;
+export let cookieValueLength: i32 = 0;
+
+export function findCookie(header: ArrayBuffer, name: ArrayBuffer): bool {
+  const base = changetype<usize>(header);
+  const end = <i32>header.byteLength;
+  let i = 0;
+  while (i < end) {
+    while (i < end && (load<u8>(base + <usize>i) == 0x20 || load<u8>(base + <usize>i) == 0x3b)) i++;
+    const nameStart = i;
+    while (i < end && load<u8>(base + <usize>i) != 0x3d && load<u8>(base + <usize>i) != 0x3b) i++;
+    let nameEnd = i;
+    while (nameEnd > nameStart && load<u8>(base + <usize>(nameEnd - 1)) == 0x20) nameEnd--;
+    if (i >= end || load<u8>(base + <usize>i) != 0x3d) continue;
+    i++;
+    let valueStart = i;
+    while (i < end && load<u8>(base + <usize>i) != 0x3b) i++;
+    let valueEnd = i;
+    while (valueStart < valueEnd && load<u8>(base + <usize>valueStart) == 0x20) valueStart++;
+    while (valueEnd > valueStart && load<u8>(base + <usize>(valueEnd - 1)) == 0x20) valueEnd--;
+    // A quoted cookie value (RFC 6265 cookie-value) loses its quotes.
+    if (valueEnd - valueStart >= 2 && load<u8>(base + <usize>valueStart) == 0x22 && load<u8>(base + <usize>(valueEnd - 1)) == 0x22) {
+      valueStart++;
+      valueEnd--;
+    }
+    if (bytesEqual(base + <usize>nameStart, nameEnd - nameStart, name)) {
+      cookieValueStart = base + <usize>valueStart;
+      cookieValueLength = valueEnd - valueStart;
+      return true;
+    }
+  }
+  return false;
+}

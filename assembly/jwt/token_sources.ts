@@ -1,0 +1,109 @@
+// Where a request carries its token: an ordered list of headers (with an optional scheme prefix),
+// cookies and query parameters; the first source that holds a token wins.
+import { ConfigReader } from "../config/reader";
+import { JsonObject } from "../json/value";
+import { stream_context } from "../proxy/context";
+import { startsWithIgnoreCase, utf8 } from "../http/bytes";
+import { cookieValueLength, cookieValueStart, findCookie } from "../http/cookies";
+import { findQueryParameter } from "../http/query";
+
+export enum TokenSourceKind {
+  Header = 0,
+  Cookie = 1,
+  Query = 2,
+}
+
+export class TokenSource {
+  constructor(public kind: TokenSourceKind, public name: ArrayBuffer, public prefix: ArrayBuffer) {}
+}
+
+const COOKIE = utf8("cookie");
+const PATH = utf8(":path");
+
+export function defaultTokenSources(): Array<TokenSource> {
+  return [new TokenSource(TokenSourceKind.Header, utf8("authorization"), utf8("Bearer "))];
+}
+
+export function readTokenSources(reader: ConfigReader, object: JsonObject, key: string, path: string): Array<TokenSource> {
+  const items = reader.array(object, key, path, 8);
+  if (items === null) return defaultTokenSources();
+  if (items.length == 0) reader.fail(path + "/" + key, "expected at least one token source");
+  const sources = new Array<TokenSource>();
+  for (let i = 0; i < items.length; i++) {
+    const at = path + "/" + key + "/" + i.toString();
+    if (!items[i].isObject) {
+      reader.fail(at, "expected an object with header, cookie or query");
+      continue;
+    }
+    const source = items[i].asObject;
+    reader.allowOnly(source, at, ["header", "prefix", "cookie", "query"]);
+    const kinds = (source.has("header") ? 1 : 0) + (source.has("cookie") ? 1 : 0) + (source.has("query") ? 1 : 0);
+    if (kinds != 1) {
+      reader.fail(at, "expected exactly one of header, cookie or query");
+      continue;
+    }
+    if (source.has("prefix") && !source.has("header")) reader.fail(at + "/prefix", "prefix goes with header only");
+    if (source.has("header")) {
+      sources.push(new TokenSource(TokenSourceKind.Header, utf8(reader.headerName(source, "header", at, "")), utf8(reader.string(source, "prefix", at, ""))));
+    } else if (source.has("cookie")) {
+      sources.push(new TokenSource(TokenSourceKind.Cookie, utf8(nonEmpty(reader, source, "cookie", at)), new ArrayBuffer(0)));
+    } else {
+      sources.push(new TokenSource(TokenSourceKind.Query, utf8(nonEmpty(reader, source, "query", at)), new ArrayBuffer(0)));
+    }
+  }
+  return sources;
+}
+
+function nonEmpty(reader: ConfigReader, object: JsonObject, key: string, path: string): string {
+  const value = reader.string(object, key, path, "");
+  if (value.length == 0) reader.fail(path + "/" + key, "expected a non-empty name");
+  return value;
+}
+
+// The token found in a request: bytes [offset, offset + length) of `buffer`.
+export class FoundToken {
+  buffer: ArrayBuffer = new ArrayBuffer(0);
+  offset: i32 = 0;
+  length: i32 = 0;
+  sourceIndex: i32 = -1;
+}
+
+// Looks through the sources in order. Each header is read once even if several sources use it.
+export function findToken(sources: Array<TokenSource>, out: FoundToken): bool {
+  const request = stream_context.headers.request;
+  let cookieHeader: ArrayBuffer | null = null;
+  let cookieRead = false;
+  for (let i = 0; i < sources.length; i++) {
+    const source = sources[i];
+    if (source.kind == TokenSourceKind.Header) {
+      const value = request.getBytes(source.name);
+      if (value === null) continue;
+      const prefixLength = source.prefix.byteLength;
+      if (!startsWithIgnoreCase(changetype<usize>(value), value.byteLength, source.prefix)) continue;
+      if (value.byteLength - prefixLength == 0) continue;
+      return found(out, value, prefixLength, value.byteLength - prefixLength, i);
+    }
+    if (source.kind == TokenSourceKind.Cookie) {
+      if (!cookieRead) {
+        cookieHeader = request.getBytes(COOKIE);
+        cookieRead = true;
+      }
+      if (cookieHeader === null || !findCookie(cookieHeader, source.name) || cookieValueLength == 0) continue;
+      return found(out, cookieHeader, <i32>(cookieValueStart - changetype<usize>(cookieHeader)), cookieValueLength, i);
+    }
+    const path = request.getBytes(PATH);
+    if (path === null) continue;
+    const value = findQueryParameter(path, source.name);
+    if (value === null || value.byteLength == 0) continue;
+    return found(out, value, 0, value.byteLength, i);
+  }
+  return false;
+}
+
+function found(out: FoundToken, buffer: ArrayBuffer, offset: i32, length: i32, sourceIndex: i32): bool {
+  out.buffer = buffer;
+  out.offset = offset;
+  out.length = length;
+  out.sourceIndex = sourceIndex;
+  return true;
+}

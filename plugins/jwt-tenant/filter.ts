@@ -1,0 +1,156 @@
+// jwt-tenant on one request: strip every header the plugin owns, find the token (or the verified
+// payload), turn the tenant claim into an allowed value, write it; otherwise apply on_missing or
+// on_invalid. Every outcome leaves no client-sent copy of an owned header.
+import { Context, RootContext, stream_context } from "../../assembly/proxy/context";
+import { FilterHeadersStatus, LogLevel } from "../../assembly/proxy/enums";
+import { log, logEnabled } from "../../assembly/proxy/log";
+import { HeaderPair } from "../../assembly/proxy/pairs";
+import { sendLocalResponse } from "../../assembly/proxy/stream_control";
+import { currentTimeNanoseconds } from "../../assembly/proxy/clock";
+import { decodeJwt, Jwt, jwtErrorText } from "../../assembly/jwt/decoder";
+import { FoundToken, findToken } from "../../assembly/jwt/token_sources";
+import { bytesEqual } from "../../assembly/http/bytes";
+import { ClaimStatus, ClaimText, metadataClaim, tokenClaim, tokenSeconds } from "./claims";
+import { FailureAction, issuerPath, JwtTenantConfig, OnFailure } from "./config";
+import { TenantMetrics } from "./metrics";
+import { TenantRoot } from "./root";
+
+const EXP = [String.UTF8.encode("exp")];
+const NBF = [String.UTF8.encode("nbf")];
+const JSON_TYPE = [new HeaderPair("content-type", "application/json")];
+
+// Reused per request: the request path is single-threaded.
+const token = new FoundToken();
+const tenantText = new ClaimText();
+const claimText = new ClaimText();
+
+export class TenantStream extends Context {
+  constructor(contextId: u32, readonly tenantRoot: TenantRoot) {
+    super(contextId, tenantRoot);
+  }
+
+  onRequestHeaders(headerCount: u32, endOfStream: bool): FilterHeadersStatus {
+    const config = this.tenantRoot.config;
+    const metrics = this.tenantRoot.metrics!;
+    metrics.requests.increment();
+    const request = stream_context.headers.request;
+    for (let i = 0; i < config.ownedHeaders.length; i++) request.removeBytes(config.ownedHeaders[i]);
+
+    if (config.metadataPayloadPath !== null) return this.fromMetadata(config, metrics);
+
+    if (!findToken(config.tokenSources, token)) return this.missing(config, metrics, "no token");
+    const jwt = decodeJwt(token.buffer, token.offset, token.length);
+    if (!jwt.ok) return this.invalid(config, metrics, jwtErrorText(jwt.error));
+    const failedCheck = checkToken(config, jwt);
+    if (failedCheck !== null) return this.invalid(config, metrics, failedCheck);
+
+    const status = tokenClaim(jwt, config.tenantClaim.segments, config.arraysTakeFirst, tenantText);
+    if (status == ClaimStatus.Missing) return this.missing(config, metrics, "no tenant claim " + config.tenantClaim.display);
+    if (status == ClaimStatus.WrongType) return this.invalid(config, metrics, "the tenant claim is not a string or an integer");
+    const tenant = tenantValue(config, tenantText);
+    if (tenant === null) return this.invalid(config, metrics, "the tenant claim's value is not allowed");
+    request.replaceBytes(config.tenantHeader, tenant);
+    metrics.tenantSet.increment();
+
+    for (let i = 0; i < config.claimHeaders.length; i++) {
+      const claimHeader = config.claimHeaders[i];
+      if (tokenClaim(jwt, claimHeader.claim.segments, config.arraysTakeFirst, claimText) != ClaimStatus.Found) continue;
+      if (claimHeader.pattern.matches(claimText.start, claimText.length)) request.replaceBytes(claimHeader.header, claimText.toBuffer());
+    }
+    return FilterHeadersStatus.Continue;
+  }
+
+  private fromMetadata(config: JwtTenantConfig, metrics: TenantMetrics): FilterHeadersStatus {
+    if (config.issuers.length > 0) {
+      if (metadataClaim(config.issuerMetadataPath, claimText) != ClaimStatus.Found || !issuerAllowed(config, claimText)) {
+        return this.invalid(config, metrics, "the issuer is not allowed");
+      }
+    }
+    if (metadataClaim(config.tenantMetadataPath, tenantText) != ClaimStatus.Found) return this.missing(config, metrics, "no verified tenant claim " + config.tenantClaim.display);
+    const tenant = tenantValue(config, tenantText);
+    if (tenant === null) return this.invalid(config, metrics, "the tenant claim's value is not allowed");
+    const request = stream_context.headers.request;
+    request.replaceBytes(config.tenantHeader, tenant);
+    metrics.tenantSet.increment();
+    for (let i = 0; i < config.claimHeaders.length; i++) {
+      const claimHeader = config.claimHeaders[i];
+      if (metadataClaim(claimHeader.metadataPath, claimText) != ClaimStatus.Found) continue;
+      if (claimHeader.pattern.matches(claimText.start, claimText.length)) request.replaceBytes(claimHeader.header, claimText.toBuffer());
+    }
+    return FilterHeadersStatus.Continue;
+  }
+
+  private missing(config: JwtTenantConfig, metrics: TenantMetrics, reason: string): FilterHeadersStatus {
+    metrics.missing.increment();
+    return this.fail(config.onMissing, config, metrics, "tenant_missing", reason);
+  }
+
+  private invalid(config: JwtTenantConfig, metrics: TenantMetrics, reason: string): FilterHeadersStatus {
+    metrics.invalid.increment();
+    return this.fail(config.onInvalid, config, metrics, "tenant_invalid", reason);
+  }
+
+  private fail(onFailure: OnFailure, config: JwtTenantConfig, metrics: TenantMetrics, code: string, reason: string): FilterHeadersStatus {
+    if (logEnabled(LogLevel.Debug)) log(LogLevel.Debug, "jwt-tenant: " + code + ": " + reason);
+    if (onFailure.action == FailureAction.Default) {
+      stream_context.headers.request.replaceBytes(config.tenantHeader, onFailure.defaultTenant);
+      metrics.defaulted.increment();
+      return FilterHeadersStatus.Continue;
+    }
+    if (onFailure.action == FailureAction.Reject) {
+      metrics.rejected.increment();
+      const body = '{"error":"' + code + '","reason":"' + reason + '"}';
+      sendLocalResponse(onFailure.status, "jwt_tenant_" + code, String.UTF8.encode(body), JSON_TYPE);
+      return FilterHeadersStatus.StopIteration;
+    }
+    return FilterHeadersStatus.Continue;
+  }
+}
+
+// exp / nbf against the host clock, and the issuer allow-list; null when the token passes.
+function checkToken(config: JwtTenantConfig, jwt: Jwt): string | null {
+  if (config.checkExpiry) {
+    const now = <i64>(currentTimeNanoseconds() / 1_000_000_000);
+    const exp = tokenSeconds(jwt, EXP);
+    if (exp != i64.MIN_VALUE && now > exp + config.leewaySeconds) return "the token has expired";
+    const nbf = tokenSeconds(jwt, NBF);
+    if (nbf != i64.MIN_VALUE && now + config.leewaySeconds < nbf) return "the token is not valid yet";
+  }
+  if (config.issuers.length > 0) {
+    if (tokenClaim(jwt, issuerPath(), false, claimText) != ClaimStatus.Found || !issuerAllowed(config, claimText)) return "the issuer is not allowed";
+  }
+  return null;
+}
+
+function issuerAllowed(config: JwtTenantConfig, issuer: ClaimText): bool {
+  for (let i = 0; i < config.issuers.length; i++) if (bytesEqual(issuer.start, issuer.length, config.issuers[i])) return true;
+  return false;
+}
+
+// Capture, map, then the allow-pattern: the bytes to write, or null when the value is not allowed.
+function tenantValue(config: JwtTenantConfig, claim: ClaimText): ArrayBuffer | null {
+  let start = claim.start;
+  let length = claim.length;
+  const capture = config.capture;
+  if (capture !== null) {
+    const prefix = capture.prefix;
+    if (length < prefix.byteLength || memory.compare(start, changetype<usize>(prefix), <usize>prefix.byteLength) != 0) return null;
+    start += <usize>prefix.byteLength;
+    length -= prefix.byteLength;
+    if (capture.until >= 0) {
+      let end = 0;
+      while (end < length && <i32>load<u8>(start + <usize>end) != capture.until) end++;
+      length = end;
+    }
+  }
+  const map = config.tenantMap;
+  if (map !== null) {
+    const key = String.UTF8.decodeUnsafe(start, <usize>length);
+    if (map.has(key)) return map.get(key);
+    if (config.unmappedInvalid) return null;
+  }
+  if (!config.tenantPattern.matches(start, length)) return null;
+  const out = new ArrayBuffer(length);
+  memory.copy(changetype<usize>(out), start, <usize>length);
+  return out;
+}

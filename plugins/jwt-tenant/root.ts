@@ -1,0 +1,30 @@
+// jwt-tenant's root context: reads and validates the configuration once.
+import { ConfigReader } from "../../assembly/config/reader";
+import { Context, RootContext } from "../../assembly/proxy/context";
+import { LogLevel } from "../../assembly/proxy/enums";
+import { log, logInfo } from "../../assembly/proxy/log";
+import { JwtTenantConfig, parseConfig } from "./config";
+import { TenantMetrics } from "./metrics";
+import { TenantStream } from "./filter";
+
+export class TenantRoot extends RootContext {
+  config: JwtTenantConfig = new JwtTenantConfig();
+  metrics: TenantMetrics | null = null;
+
+  onConfigure(configurationSize: u32): bool {
+    const reader = new ConfigReader();
+    const config = parseConfig(this.getConfigurationBytes(configurationSize), reader);
+    if (!reader.ok) {
+      log(LogLevel.Error, "jwt-tenant: invalid configuration: " + reader.error!);
+      return false;
+    }
+    this.config = config;
+    if (this.metrics === null) this.metrics = new TenantMetrics();
+    logInfo("jwt-tenant: configured, tenant claim " + config.tenantClaim.display + " to header " + String.UTF8.decode(config.tenantHeader));
+    return true;
+  }
+
+  createContext(contextId: u32): Context {
+    return new TenantStream(contextId, this);
+  }
+}
