@@ -1,9 +1,12 @@
 import { Bench, hrtimeNow } from 'tinybench';
+import type { FilterChain, HttpRequest } from '../host/index.ts';
+import { baselineChain } from './baseline.ts';
 import type { Scenario } from './scenario.ts';
 
 export interface ScenarioResult {
   name: string;
   baseline: string | null;
+  baselineMedianMicros: number | null;
   medianMicros: number;
   p99Micros: number;
   overBaselineMicros: number | null;
@@ -16,14 +19,20 @@ export interface ScenarioResult {
 // Requests per timed sample: one request is a few microseconds, near the timer's resolution.
 export const BATCH = 10;
 
+export const baselineName = (scenario: Scenario) => `${scenario.baseline} baseline for: ${scenario.name}`;
+
+// Each scenario, and its baseline with the same request, in the same run.
 export async function measureLatency(scenarios: Scenario[], timeMs: number): Promise<Map<string, { median: number; p99: number; samples: number }>> {
   const bench = new Bench({ time: timeMs, warmupTime: Math.min(500, timeMs / 2), now: hrtimeNow });
+  const add = (name: string, chain: FilterChain, request: HttpRequest) =>
+    bench.add(name, () => {
+      for (let i = 0; i < BATCH; i++) chain.send(request);
+    });
   for (const scenario of scenarios) {
     const chain = scenario.chain();
     scenario.check?.(chain.send(scenario.request));
-    bench.add(scenario.name, () => {
-      for (let i = 0; i < BATCH; i++) chain.send(scenario.request);
-    });
+    if (scenario.baseline) add(baselineName(scenario), baselineChain(scenario.baseline), scenario.request);
+    add(scenario.name, chain, scenario.request);
   }
   await bench.run();
   const out = new Map<string, { median: number; p99: number; samples: number }>();

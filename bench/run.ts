@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import { pluginNames, ROOT } from '../cli/build.ts';
 import { baselineScenarios } from './baseline.ts';
-import { BATCH, measureLatency, measureMemory, type ScenarioResult } from './measure.ts';
+import { BATCH, baselineName, measureLatency, measureMemory, type ScenarioResult } from './measure.ts';
 import type { Scenario } from './scenario.ts';
 
 const options = new Command('bench')
@@ -24,18 +24,7 @@ async function allScenarios(): Promise<Scenario[]> {
     if (existsSync(file)) scenarios.push(...((await import(pathToFileURL(file).href)) as { scenarios: Scenario[] }).scenarios);
   }
   const wanted = options.only;
-  if (wanted === undefined) return scenarios;
-  // The chosen scenarios, and the baselines they are compared with.
-  const byName = new Map(scenarios.map((s) => [s.name, s]));
-  const keep = new Set<string>();
-  const add = (name: string) => {
-    if (keep.has(name)) return;
-    keep.add(name);
-    const baseline = byName.get(name)?.baseline;
-    if (baseline) add(baseline);
-  };
-  for (const s of scenarios) if (s.name.includes(wanted)) add(s.name);
-  return scenarios.filter((s) => keep.has(s.name));
+  return wanted === undefined ? scenarios : scenarios.filter((s) => s.name.includes(wanted));
 }
 
 const scenarios = await allScenarios();
@@ -43,12 +32,13 @@ const latency = await measureLatency(scenarios, options.time);
 const results: ScenarioResult[] = [];
 for (const scenario of scenarios) {
   const time = latency.get(scenario.name)!;
-  const base = scenario.baseline ? latency.get(scenario.baseline) : undefined;
+  const base = scenario.baseline ? latency.get(baselineName(scenario)) : undefined;
   const memory = measureMemory(scenario, options.streams);
   const overBaseline = base ? time.median - base.median : null;
   results.push({
     name: scenario.name,
     baseline: scenario.baseline ?? null,
+    baselineMedianMicros: base ? round(base.median) : null,
     medianMicros: round(time.median),
     p99Micros: round(time.p99),
     overBaselineMicros: overBaseline === null ? null : round(overBaseline),
@@ -60,7 +50,7 @@ for (const scenario of scenarios) {
   const row = results[results.length - 1];
   process.stdout.write(
     `${row.name.padEnd(44)} median ${row.medianMicros.toFixed(3).padStart(9)} µs  p99 ${row.p99Micros.toFixed(3).padStart(9)} µs` +
-      `${row.overBaselineMicros === null ? ''.padEnd(26) : `  +${row.overBaselineMicros.toFixed(3)} µs over ${row.baseline}`.padEnd(26)}` +
+      `${row.overBaselineMicros === null ? ''.padEnd(26) : `  +${row.overBaselineMicros.toFixed(3)} µs over ${row.baseline}`.padEnd(22)}` +
       `  memory ${kib(memory.warmBytes)} → ${kib(memory.afterBytes)} KiB after ${memory.streams} streams\n`,
   );
 }

@@ -4,8 +4,9 @@ import type { FilterChain, HttpRequest, Outcome } from '../host/index.ts';
 // scenario says (so a broken plugin cannot post a fast number).
 export interface Scenario {
   name: string;
-  // The scenario whose median this one is compared with, in the same run.
-  baseline?: string;
+  // What this scenario is compared with, in the same run and with the same request: the no-op
+  // plugin, or the host with no filter. The baseline's own time is reported too.
+  baseline?: 'noop' | 'host';
   chain: () => FilterChain;
   request: HttpRequest;
   check?: (outcome: Outcome) => void;

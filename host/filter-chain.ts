@@ -64,7 +64,7 @@ class ActiveStream {
     const clock = chain.plugins[0]?.clock;
     const info = makeStreamInfo(request.stream ?? {}, clock ? clock.now() : 0n, connectionId);
     this.logMarks = chain.plugins.map((p) => p.logs.records.length);
-    for (const plugin of chain.plugins) plugin.vm.hostCalls.clear();
+    for (const plugin of chain.plugins) plugin.vm.resetHostCalls();
     this.filters = chain.plugins.map((plugin) => ({
       plugin,
       context: plugin.newStream(info),
@@ -321,7 +321,7 @@ class ActiveStream {
     const plugins = this.chain.plugins;
     plugins.forEach((plugin, index) => {
       outcome.routeCacheClears[plugin.name] = this.filters[index].context?.routeCacheClears ?? 0;
-      outcome.hostCalls[plugin.name] = Object.fromEntries(plugin.vm.hostCalls);
+      outcome.hostCalls[plugin.name] = plugin.vm.hostCalls();
       for (const record of plugin.logs.since(this.logMarks[index])) outcome.logs.push({ ...record, plugin: plugin.name });
     });
     // Metrics are read only when asked for: a snapshot per request would dominate the host's cost.

@@ -54,7 +54,7 @@ export class HeaderMap {
 
   remove(name: ByteString): void {
     const key = name.toLowerCase();
-    this.entries = this.entries.filter(([n]) => n !== key);
+    for (let i = this.entries.length - 1; i >= 0; i--) if (this.entries[i][0] === key) this.entries.splice(i, 1);
   }
 
   clear(): void {

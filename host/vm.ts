@@ -28,8 +28,24 @@ export class WasmVm {
   readonly contexts = new Map<number, ContextBase>();
   failure: string | null = null;
   restriction: Restriction = null;
-  // Host calls made by name since the counter was last cleared (the chain clears it per stream).
-  readonly hostCalls = new Map<string, number>();
+  // Host calls made, by name, since resetHostCalls (the chain resets it per stream).
+  private readonly hostCallCounters: { name: string; count: number }[] = [];
+
+  hostCallCounter(name: string): { name: string; count: number } {
+    const counter = { name, count: 0 };
+    this.hostCallCounters.push(counter);
+    return counter;
+  }
+
+  resetHostCalls(): void {
+    for (const counter of this.hostCallCounters) counter.count = 0;
+  }
+
+  hostCalls(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const { name, count } of this.hostCallCounters) if (count > 0) out[name] = (out[name] ?? 0) + count;
+    return out;
+  }
   private current: ContextBase | null = null;
   private effective: ContextBase | null = null;
   private nextContextId = 1;

@@ -1,7 +1,7 @@
 import type { AbiVersion } from '../abi.ts';
 import { HostTrap, type WasmVm } from '../vm.ts';
 import { bufferCalls } from './buffers.ts';
-import type { HostFunctionTable } from './define.ts';
+import type { HostFunctionTable, HostImpl } from './define.ts';
 import { headerCalls } from './headers.ts';
 import { loggingCalls } from './logging.ts';
 import { metricCalls } from './metrics.ts';
@@ -51,19 +51,40 @@ export function buildImports(vm: WasmVm, abiVersion: AbiVersion): Record<string,
   const { env, wasi } = tables(vm, abiVersion);
   const guard = (table: HostFunctionTable, isWasi: boolean) => {
     const out: Record<string, WebAssembly.ImportValue> = {};
-    for (const [name, { impl }] of Object.entries(table)) {
-      // Fixed arity instead of rest parameters: no argument array per host call (no host call
-      // takes more than 12 arguments; extra ones arrive as undefined and are ignored).
-      out[name] = (a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, f?: unknown, g?: unknown, h?: unknown, i?: unknown, j?: unknown, k?: unknown, l?: unknown) => {
-        vm.hostCalls.set(name, (vm.hostCalls.get(name) ?? 0) + 1);
+    for (const [name, { signature, impl }] of Object.entries(table)) {
+      const counter = vm.hostCallCounter(name);
+      const check = () => {
+        counter.count++;
         const restriction = vm.restriction;
         if (restriction === 'start' && !isWasi && !ALLOWED_AT_START.has(name)) throw new HostTrap(`restricted_callback: ${name} called during VM start`);
         if (restriction === 'allocator' && !ALLOWED_IN_ALLOCATOR.has(name)) throw new HostTrap(`restricted_callback: ${name} called from the allocator`);
-        return impl(a, b, c, d, e, f, g, h, i, j, k, l);
       };
+      out[name] = withArity(parameterCount(signature), check, impl);
     }
     return out;
   };
   const wasiImports = guard(wasi, true);
   return { env: guard(env, false), wasi_snapshot_preview1: wasiImports, wasi_unstable: wasiImports };
+}
+
+function parameterCount(signature: string): number {
+  const params = signature.slice(1, signature.indexOf(')'));
+  return params === '' ? 0 : params.split(',').length;
+}
+
+// A wrapper whose arity matches the Wasm signature exactly: V8 calls an import with matching
+// arity on its fast path, and a mismatch (or rest parameters) costs an adapter on every call.
+function withArity(arity: number, check: () => void, impl: HostImpl): HostImpl {
+  const f = impl as (...args: any[]) => number | void;
+  switch (arity) {
+    case 0: return () => (check(), f());
+    case 1: return (a: any) => (check(), f(a));
+    case 2: return (a: any, b: any) => (check(), f(a, b));
+    case 3: return (a: any, b: any, c: any) => (check(), f(a, b, c));
+    case 4: return (a: any, b: any, c: any, d: any) => (check(), f(a, b, c, d));
+    case 5: return (a: any, b: any, c: any, d: any, e: any) => (check(), f(a, b, c, d, e));
+    case 6: return (a: any, b: any, c: any, d: any, e: any, g: any) => (check(), f(a, b, c, d, e, g));
+    case 8: return (a: any, b: any, c: any, d: any, e: any, g: any, h: any, i: any) => (check(), f(a, b, c, d, e, g, h, i));
+    default: return (...args: any[]) => (check(), f(...args));
+  }
 }
