@@ -3,7 +3,7 @@ import { BodyBuffer } from './body-buffer.ts';
 import type { LocalReply } from './context.ts';
 import { HeaderMap, bytesToUtf8, utf8ToBytes } from './header-map.ts';
 import type { Plugin } from './plugin.ts';
-import type { BodyInput, HttpRequest, Outcome, StallReport } from './request.ts';
+import type { BodyInput, DownstreamResponse, HttpRequest, Outcome, StallReport, UpstreamRequest } from './request.ts';
 import { makeStreamInfo } from './stream-info.ts';
 import type { StreamContext } from './stream-context.ts';
 
@@ -301,13 +301,13 @@ class ActiveStream {
       }
     }
     this.responseHeaders = headers;
-    return { status: Number(headers.first(':status')), headers: headers.toUtf8Pairs(), body: body.bytes, details };
+    return withLazyHeaders({ status: Number(headers.first(':status')), body: body.bytes, details }, headers) as DownstreamResponse;
   }
 
   private finish(decision: Outcome['decision'], response: Outcome['response'], stall: StallReport | null): Outcome {
     const upstream =
       decision === 'continue' && this.upstreamHeaders !== null
-        ? { headers: this.upstreamHeaders.toUtf8Pairs(), body: this.upstreamBody.bytes, trailers: this.upstreamTrailers?.toUtf8Pairs() ?? null }
+        ? (withLazyHeaders({ body: this.upstreamBody.bytes, trailers: this.upstreamTrailers?.toUtf8Pairs() ?? null }, this.upstreamHeaders) as UpstreamRequest)
         : null;
     return { decision, upstream, response, stall, routeCacheClears: {}, hostCalls: {}, logs: [], metrics: {} };
   }
@@ -332,7 +332,25 @@ class ActiveStream {
   }
 }
 
+// `headers` as readable pairs, converted only when someone reads them (benchmarks never do).
+function withLazyHeaders(target: object, headers: HeaderMap): object {
+  let pairs: [string, string][] | undefined;
+  return Object.defineProperty(target, 'headers', { enumerable: true, get: () => (pairs ??= headers.toUtf8Pairs()) });
+}
+
+// The request's header map, converted once per request object and copied for each send.
+const headerTemplates = new WeakMap<HttpRequest, HeaderMap>();
+
 function requestHeaders(request: HttpRequest): HeaderMap {
+  let template = headerTemplates.get(request);
+  if (template === undefined) {
+    template = buildRequestHeaders(request);
+    headerTemplates.set(request, template);
+  }
+  return template.clone();
+}
+
+function buildRequestHeaders(request: HttpRequest): HeaderMap {
   const map = new HeaderMap();
   map.add(':method', request.method ?? 'GET');
   map.add(':scheme', request.scheme ?? 'http');

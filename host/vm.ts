@@ -51,6 +51,8 @@ export class WasmVm {
   private nextContextId = 1;
   private cachedBuffer: ArrayBuffer | null = null;
   private bytesView = new Uint8Array(0);
+  // A Buffer over the same memory, for latin1 reads and writes without intermediate copies.
+  private bufferView = Buffer.alloc(0);
   private dataView = new DataView(new ArrayBuffer(0));
   private readonly allocator: (size: number) => number;
 
@@ -163,6 +165,7 @@ export class WasmVm {
     if (buffer !== this.cachedBuffer) {
       this.cachedBuffer = buffer;
       this.bytesView = new Uint8Array(buffer);
+      this.bufferView = Buffer.from(buffer);
       this.dataView = new DataView(buffer);
     }
   }
@@ -200,22 +203,46 @@ export class WasmVm {
     return true;
   }
 
+  // Bytes [pointer, pointer + length) as a byte string (one char per byte), or null when out of range.
+  readByteString(pointer: number, length: number): string | null {
+    this.refresh();
+    pointer >>>= 0;
+    length >>>= 0;
+    if (pointer + length > this.bytesView.length) return null;
+    return this.bufferView.toString('latin1', pointer, pointer + length);
+  }
+
+  // copyOut for a byte string: written straight into the block the module allocates.
+  copyOutByteString(text: string, pointerOut: number, sizeOut: number): number {
+    if (text.length === 0) return this.copyOut(new Uint8Array(0), pointerOut, sizeOut);
+    const pointer = this.allocate(text.length);
+    if (pointer === 0) return WasmResult.InvalidMemoryAccess;
+    this.refresh();
+    if (pointer + text.length > this.bytesView.length) return WasmResult.InvalidMemoryAccess;
+    this.bufferView.write(text, pointer, text.length, 'latin1');
+    return this.writeU32(pointerOut, pointer) && this.writeU32(sizeOut, text.length) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
+  }
+
+  // The module's allocator, run with the VM context and allocator-time restrictions.
+  private allocate(size: number): number {
+    const saved = [this.current, this.effective, this.restriction] as const;
+    this.current = null;
+    this.effective = null;
+    this.restriction = 'allocator';
+    try {
+      return this.allocator(size) >>> 0;
+    } finally {
+      [this.current, this.effective, this.restriction] = saved;
+    }
+  }
+
   // copyToPointerSize (cpp-host wasm.h): empty data is (0, 0) with no allocation; otherwise the
   // module's allocator is called (with the VM context and allocator-time restrictions).
   copyOut(data: Uint8Array, pointerOut: number, sizeOut: number): number {
     if (data.length === 0) {
       return this.writeU32(pointerOut, 0) && this.writeU32(sizeOut, 0) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
     }
-    const saved = [this.current, this.effective, this.restriction] as const;
-    this.current = null;
-    this.effective = null;
-    this.restriction = 'allocator';
-    let pointer: number;
-    try {
-      pointer = this.allocator(data.length) >>> 0;
-    } finally {
-      [this.current, this.effective, this.restriction] = saved;
-    }
+    const pointer = this.allocate(data.length);
     if (pointer === 0 || !this.writeBytes(pointer, data)) return WasmResult.InvalidMemoryAccess;
     return this.writeU32(pointerOut, pointer) && this.writeU32(sizeOut, data.length) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
   }

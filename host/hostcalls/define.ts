@@ -25,11 +25,5 @@ export function readText(vm: WasmVm, pointer: number, length: number): string | 
 
 // Header names and values travel as byte strings (one char per byte), as Envoy keeps them.
 export function readByteString(vm: WasmVm, pointer: number, length: number): string | null {
-  const bytes = vm.read(pointer, length);
-  if (bytes === null) return null;
-  // Header names and values are short: a loop beats a Buffer round trip for them.
-  if (bytes.length > 64) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-  let text = '';
-  for (let i = 0; i < bytes.length; i++) text += String.fromCharCode(bytes[i]);
-  return text;
+  return vm.readByteString(pointer, length);
 }

@@ -21,7 +21,7 @@ export const headerCalls: HostFunctionGroup = (vm) => ({
     const value = map.first(key);
     // 0.2.x: an absent header is NotFound; a present empty one is Ok with (0, 0).
     if (value === undefined) return WasmResult.NotFound;
-    return vm.copyOut(latin1(value), valueOut, valueSizeOut);
+    return vm.copyOutByteString(value, valueOut, valueSizeOut);
   }),
   proxy_get_header_map_pairs: hostFunction('iii', 'i', (type: number, pairsOut: number, sizeOut: number) => {
     if (type >>> 0 > MapType.HttpCallResponseTrailers) return WasmResult.BadArgument;
