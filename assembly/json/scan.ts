@@ -90,6 +90,21 @@ let sawEscape: bool = false;
 
 function skipStringBody(p: usize, end: usize): usize {
   sawEscape = false;
+  // Plain runs (no quote, backslash or control byte) are skipped 16 bytes at a time.
+  const quote = i8x16.splat(0x22);
+  const backslash = i8x16.splat(0x5c);
+  const space = i8x16.splat(0x20);
+  while (p + 16 <= end) {
+    const chunk = v128.load(p);
+    const special = v128.or(v128.or(i8x16.eq(chunk, quote), i8x16.eq(chunk, backslash)), i8x16.lt_u(chunk, space));
+    const mask = i8x16.bitmask(special);
+    if (mask == 0) {
+      p += 16;
+      continue;
+    }
+    p += <usize>ctz(mask);
+    break;
+  }
   while (p < end) {
     const c = <u32>load<u8>(p);
     if (c == 0x22) return p + 1;

@@ -83,3 +83,17 @@ describe("parseJson", () => {
     expect(parseJson(String.UTF8.encode('{"a":}')).error).toBe("unexpected byte in JSON at byte 5");
   });
 });
+
+describe("strings across the 16-byte fast path", () => {
+  it("finds the closing quote, escapes and control bytes at every offset", () => {
+    for (let length = 0; length < 40; length++) {
+      const plain = "x".repeat(length);
+      expect(lookup('{"k":"' + plain + '","z":1}', ["k"])).toBe(plain);
+      expect(lookup('{"k":"' + plain + '\\n","z":1}', ["k"])).toBe(plain + "\n");
+      expect(kindOf('{"k":"' + plain + "\t" + '"}')).toBe(JsonKind.Missing);
+      expect(scanError).toBe(JsonError.ControlCharacter);
+      expect(kindOf('{"k":"' + plain)).toBe(JsonKind.Missing);
+      expect(scanError).toBe(JsonError.Truncated);
+    }
+  });
+});

@@ -47,3 +47,13 @@ describe("decodeJwt", () => {
     expect(decodeJwtString("eyJhIjoiYiJ9." + deep + ".x").error).toBe(JwtError.TooDeep);
   });
 });
+
+describe("segments across the 16-byte fast path", () => {
+  it("counts dots at every offset", () => {
+    for (let pad = 0; pad < 40; pad++) {
+      const signature = "s".repeat(pad);
+      expect(decodeJwtString("eyJhIjoiYiJ9.eyJhIjoxfQ." + signature).error).toBe(JwtError.None);
+      expect(decodeJwtString("eyJhIjoiYiJ9.eyJhIjoxfQ." + signature + ".x").error).toBe(JwtError.SegmentCount);
+    }
+  });
+});
