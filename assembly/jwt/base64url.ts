@@ -29,14 +29,29 @@ const DECODE_TABLE = memory.data<u8>([
 // The decoded bytes, or null when the segment is not base64url: a byte outside the alphabet,
 // padding anywhere but at the end, or a length no encoding produces (4n+1).
 export function decodeBase64Url(start: usize, length: i32): Uint8Array | null {
+  const size = decodedSize(start, length);
+  if (size < 0) return null;
+  const out = new Uint8Array(size);
+  return decodeBase64UrlInto(start, length, out.dataStart) < 0 ? null : out;
+}
+
+// The decoded length of a segment, or -1 when its length or padding cannot be base64url.
+export function decodedSize(start: usize, length: i32): i32 {
   let dataLength = length;
   while (dataLength > 0 && load<u8>(start + <usize>(dataLength - 1)) == 0x3d) dataLength--;
   const padding = length - dataLength;
-  if (padding > 2 || (padding > 0 && (length & 3) != 0)) return null;
+  if (padding > 2 || (padding > 0 && (length & 3) != 0)) return -1;
   const tail = dataLength & 3;
-  if (tail == 1) return null;
-  const out = new Uint8Array((dataLength >> 2) * 3 + (tail == 0 ? 0 : tail - 1));
-  const o = out.dataStart;
+  if (tail == 1) return -1;
+  return (dataLength >> 2) * 3 + (tail == 0 ? 0 : tail - 1);
+}
+
+// Decodes into memory at `o` (decodedSize bytes); the length written, or -1 for a bad byte.
+export function decodeBase64UrlInto(start: usize, length: i32, o: usize): i32 {
+  let dataLength = length;
+  while (dataLength > 0 && load<u8>(start + <usize>(dataLength - 1)) == 0x3d) dataLength--;
+  const tail = dataLength & 3;
+  if (tail == 1) return -1;
   let w: usize = 0;
   let i = 0;
   const whole = dataLength - tail;
@@ -45,7 +60,7 @@ export function decodeBase64Url(start: usize, length: i32): Uint8Array | null {
     const b = <u32>load<u8>(DECODE_TABLE + <usize>load<u8>(start + <usize>(i + 1)));
     const c = <u32>load<u8>(DECODE_TABLE + <usize>load<u8>(start + <usize>(i + 2)));
     const d = <u32>load<u8>(DECODE_TABLE + <usize>load<u8>(start + <usize>(i + 3)));
-    if ((a | b | c | d) > 63) return null;
+    if ((a | b | c | d) > 63) return -1;
     const bits = (a << 18) | (b << 12) | (c << 6) | d;
     store<u8>(o + w, <u8>(bits >> 16));
     store<u8>(o + w + 1, <u8>(bits >> 8));
@@ -57,10 +72,14 @@ export function decodeBase64Url(start: usize, length: i32): Uint8Array | null {
     const a = <u32>load<u8>(DECODE_TABLE + <usize>load<u8>(start + <usize>i));
     const b = <u32>load<u8>(DECODE_TABLE + <usize>load<u8>(start + <usize>(i + 1)));
     const c = tail == 3 ? <u32>load<u8>(DECODE_TABLE + <usize>load<u8>(start + <usize>(i + 2))) : 0;
-    if ((a | b | c) > 63) return null;
+    if ((a | b | c) > 63) return -1;
     const bits = (a << 18) | (b << 12) | (c << 6);
     store<u8>(o + w, <u8>(bits >> 16));
-    if (tail == 3) store<u8>(o + w + 1, <u8>(bits >> 8));
+    w++;
+    if (tail == 3) {
+      store<u8>(o + w, <u8>(bits >> 8));
+      w++;
+    }
   }
-  return out;
+  return <i32>w;
 }

@@ -3,7 +3,7 @@
 //
 // It does NOT verify signatures. A claim read here is only as trustworthy as the component that
 // verified the token before this filter ran (Envoy jwt_authn, Istio RequestAuthentication).
-import { decodeBase64Url } from "./base64url";
+import { decodedSize, decodeBase64UrlInto } from "./base64url";
 import { findPath, JsonError, JsonKind, JsonSpan, scanError, validateDocument } from "../json/scan";
 
 // Bounds that keep the work per token small whatever a client sends.
@@ -36,30 +36,84 @@ export function jwtErrorText(error: JwtError): string {
   }
 }
 
-// A decoded token: header and payload JSON bytes, validated as objects.
+// A decoded token: header and payload JSON bytes, validated as objects. A Jwt can be decoded
+// into again and again (decodeJwt's `into`): its scratch memory is reused, so a request that
+// decodes one token allocates nothing once the scratch is large enough.
 export class Jwt {
   error: JwtError = JwtError.None;
   // Keeps the token's bytes alive while the decoder reads them through raw pointers.
   token: ArrayBuffer | null = null;
-  header: Uint8Array = new Uint8Array(0);
-  payload: Uint8Array = new Uint8Array(0);
+  // Header bytes then payload bytes.
+  scratch: ArrayBuffer = new ArrayBuffer(0);
+  headerStart: usize = 0;
+  headerLength: i32 = 0;
+  payloadStart: usize = 0;
+  payloadLength: i32 = 0;
 
   get ok(): bool {
     return this.error == JwtError.None;
   }
 
+  get header(): Uint8Array {
+    return Uint8Array.wrap(this.scratch, <i32>(this.headerStart - changetype<usize>(this.scratch)), this.headerLength);
+  }
+
+  get payload(): Uint8Array {
+    return Uint8Array.wrap(this.scratch, <i32>(this.payloadStart - changetype<usize>(this.scratch)), this.payloadLength);
+  }
+
   // Finds a claim by path (names, or decimal indices into arrays) in the payload.
   claim(path: Array<ArrayBuffer>, out: JsonSpan): bool {
     if (!this.ok) return false;
-    const start = this.payload.dataStart;
-    return findPath(start, start + <usize>this.payload.length, path, out, JWT_MAX_DEPTH);
+    return findPath(this.payloadStart, this.payloadStart + <usize>this.payloadLength, path, out, JWT_MAX_DEPTH);
   }
 
   headerField(path: Array<ArrayBuffer>, out: JsonSpan): bool {
     if (!this.ok) return false;
-    const start = this.header.dataStart;
-    return findPath(start, start + <usize>this.header.length, path, out, JWT_MAX_DEPTH);
+    return findPath(this.headerStart, this.headerStart + <usize>this.headerLength, path, out, JWT_MAX_DEPTH);
   }
+}
+
+function fail(jwt: Jwt, error: JwtError): Jwt {
+  jwt.error = error;
+  return jwt;
+}
+
+// Decodes the token held in bytes [offset, offset + length) of `buffer`, into `into` when given.
+// Never traps: every malformed input is an error with a reason.
+export function decodeJwt(buffer: ArrayBuffer, offset: i32, length: i32, into: Jwt | null = null): Jwt {
+  const jwt = into !== null ? into : new Jwt();
+  jwt.error = JwtError.None;
+  jwt.headerLength = 0;
+  jwt.payloadLength = 0;
+  if (offset < 0 || length < 0 || offset + length > buffer.byteLength) return fail(jwt, JwtError.Empty);
+  jwt.token = buffer;
+  const start = changetype<usize>(buffer) + <usize>offset;
+  if (length == 0) return fail(jwt, JwtError.Empty);
+  if (length > JWT_MAX_TOKEN_BYTES) return fail(jwt, JwtError.TooLarge);
+  const firstDot = findDot(start, 0, length);
+  const secondDot = firstDot < 0 ? -1 : findDot(start, firstDot + 1, length);
+  if (secondDot < 0 || findDot(start, secondDot + 1, length) >= 0) return fail(jwt, JwtError.SegmentCount);
+  const headerSize = decodedSize(start, firstDot);
+  if (headerSize < 0) return fail(jwt, JwtError.HeaderBase64);
+  const payloadStart = start + <usize>(firstDot + 1);
+  const payloadChars = secondDot - firstDot - 1;
+  const payloadSize = decodedSize(payloadStart, payloadChars);
+  if (payloadSize < 0) return fail(jwt, JwtError.PayloadBase64);
+  if (jwt.scratch.byteLength < headerSize + payloadSize) jwt.scratch = new ArrayBuffer(headerSize + payloadSize);
+  const base = changetype<usize>(jwt.scratch);
+  if (decodeBase64UrlInto(start, firstDot, base) < 0) return fail(jwt, JwtError.HeaderBase64);
+  if (decodeBase64UrlInto(payloadStart, payloadChars, base + <usize>headerSize) < 0) return fail(jwt, JwtError.PayloadBase64);
+  jwt.headerStart = base;
+  jwt.headerLength = headerSize;
+  jwt.payloadStart = base + <usize>headerSize;
+  jwt.payloadLength = payloadSize;
+  if (validateDocument(jwt.headerStart, jwt.headerStart + <usize>headerSize, JWT_MAX_DEPTH) != JsonKind.Object) return fail(jwt, JwtError.HeaderNotObject);
+  const payloadKind = validateDocument(jwt.payloadStart, jwt.payloadStart + <usize>payloadSize, JWT_MAX_DEPTH);
+  if (payloadKind != JsonKind.Object) {
+    return fail(jwt, payloadKind == JsonKind.Missing && isTooDeep() ? JwtError.TooDeep : JwtError.PayloadNotObject);
+  }
+  return jwt;
 }
 
 // The index of the next '.' in [from, length), or -1; 16 bytes at a time with SIMD.
@@ -73,42 +127,6 @@ function findDot(start: usize, from: i32, length: i32): i32 {
   }
   for (; i < length; i++) if (load<u8>(start + <usize>i) == 0x2e) return i;
   return -1;
-}
-
-function fail(jwt: Jwt, error: JwtError): Jwt {
-  jwt.error = error;
-  return jwt;
-}
-
-function validateObject(bytes: Uint8Array): JsonKind {
-  const start = bytes.dataStart;
-  return validateDocument(start, start + <usize>bytes.length, JWT_MAX_DEPTH);
-}
-
-// Decodes the token held in bytes [offset, offset + length) of `buffer`. Never traps: every
-// malformed input is an error with a reason.
-export function decodeJwt(buffer: ArrayBuffer, offset: i32, length: i32): Jwt {
-  const jwt = new Jwt();
-  if (offset < 0 || length < 0 || offset + length > buffer.byteLength) return fail(jwt, JwtError.Empty);
-  jwt.token = buffer;
-  const start = changetype<usize>(buffer) + <usize>offset;
-  if (length == 0) return fail(jwt, JwtError.Empty);
-  if (length > JWT_MAX_TOKEN_BYTES) return fail(jwt, JwtError.TooLarge);
-  const firstDot = findDot(start, 0, length);
-  const secondDot = firstDot < 0 ? -1 : findDot(start, firstDot + 1, length);
-  if (secondDot < 0 || findDot(start, secondDot + 1, length) >= 0) return fail(jwt, JwtError.SegmentCount);
-  const header = decodeBase64Url(start, firstDot);
-  if (header === null) return fail(jwt, JwtError.HeaderBase64);
-  const payload = decodeBase64Url(start + <usize>(firstDot + 1), secondDot - firstDot - 1);
-  if (payload === null) return fail(jwt, JwtError.PayloadBase64);
-  jwt.header = header;
-  jwt.payload = payload;
-  if (validateObject(header) != JsonKind.Object) return fail(jwt, JwtError.HeaderNotObject);
-  const payloadKind = validateObject(payload);
-  if (payloadKind != JsonKind.Object) {
-    return fail(jwt, payloadKind == JsonKind.Missing && isTooDeep() ? JwtError.TooDeep : JwtError.PayloadNotObject);
-  }
-  return jwt;
 }
 
 // Convenience for a token held in a string (tests, configuration).

@@ -43,6 +43,11 @@ export class HeaderMap {
     return proxy_replace_header_map_value(this.mapType, changetype<usize>(name), name.byteLength, changetype<usize>(value), value.byteLength) == WasmResult.Ok;
   }
 
+  // The value given as raw bytes [start, start + length), for callers that hold it inside a larger buffer.
+  replaceRaw(name: ArrayBuffer, start: usize, length: i32): bool {
+    return proxy_replace_header_map_value(this.mapType, changetype<usize>(name), name.byteLength, start, <usize>length) == WasmResult.Ok;
+  }
+
   replace(name: string, value: string): bool {
     return this.replaceBytes(String.UTF8.encode(name), String.UTF8.encode(value));
   }

@@ -43,7 +43,7 @@ export function tokenClaim(jwt: Jwt, path: Array<ArrayBuffer>, takeFirstOfArray:
     first.push(FIRST);
     if (!jwt.claim(first, span)) return ClaimStatus.Missing;
   }
-  return spanToText(jwt.payload.buffer, out);
+  return spanToText(jwt.scratch, out);
 }
 
 function spanToText(payload: ArrayBuffer, out: ClaimText): ClaimStatus {

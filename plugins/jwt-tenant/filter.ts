@@ -21,7 +21,9 @@ const JSON_TYPE = [new HeaderPair("content-type", "application/json")];
 
 // Reused per request: the request path is single-threaded.
 const token = new FoundToken();
+const jwt = new Jwt();
 const tenantText = new ClaimText();
+const tenant = new ClaimText();
 const claimText = new ClaimText();
 
 export class TenantStream extends Context {
@@ -39,7 +41,7 @@ export class TenantStream extends Context {
     if (config.metadataPayloadPath !== null) return this.fromMetadata(config, metrics);
 
     if (!findToken(config.tokenSources, token)) return this.missing(config, metrics, "no token");
-    const jwt = decodeJwt(token.buffer, token.offset, token.length);
+    decodeJwt(token.buffer, token.offset, token.length, jwt);
     if (!jwt.ok) return this.invalid(config, metrics, jwtErrorText(jwt.error));
     const failedCheck = checkToken(config, jwt);
     if (failedCheck !== null) return this.invalid(config, metrics, failedCheck);
@@ -47,15 +49,14 @@ export class TenantStream extends Context {
     const status = tokenClaim(jwt, config.tenantClaim.segments, config.arraysTakeFirst, tenantText);
     if (status == ClaimStatus.Missing) return this.missing(config, metrics, "no tenant claim " + config.tenantClaim.display);
     if (status == ClaimStatus.WrongType) return this.invalid(config, metrics, "the tenant claim is not a string or an integer");
-    const tenant = tenantValue(config, tenantText);
-    if (tenant === null) return this.invalid(config, metrics, "the tenant claim's value is not allowed");
-    request.replaceBytes(config.tenantHeader, tenant);
+    if (!tenantValue(config, tenantText, tenant)) return this.invalid(config, metrics, "the tenant claim's value is not allowed");
+    request.replaceRaw(config.tenantHeader, tenant.start, tenant.length);
     metrics.tenantSet.increment();
 
     for (let i = 0; i < config.claimHeaders.length; i++) {
       const claimHeader = config.claimHeaders[i];
       if (tokenClaim(jwt, claimHeader.claim.segments, config.arraysTakeFirst, claimText) != ClaimStatus.Found) continue;
-      if (claimHeader.pattern.matches(claimText.start, claimText.length)) request.replaceBytes(claimHeader.header, claimText.toBuffer());
+      if (claimHeader.pattern.matches(claimText.start, claimText.length)) request.replaceRaw(claimHeader.header, claimText.start, claimText.length);
     }
     return FilterHeadersStatus.Continue;
   }
@@ -67,15 +68,14 @@ export class TenantStream extends Context {
       }
     }
     if (metadataClaim(config.tenantMetadataPath, tenantText) != ClaimStatus.Found) return this.missing(config, metrics, "no verified tenant claim " + config.tenantClaim.display);
-    const tenant = tenantValue(config, tenantText);
-    if (tenant === null) return this.invalid(config, metrics, "the tenant claim's value is not allowed");
+    if (!tenantValue(config, tenantText, tenant)) return this.invalid(config, metrics, "the tenant claim's value is not allowed");
     const request = stream_context.headers.request;
-    request.replaceBytes(config.tenantHeader, tenant);
+    request.replaceRaw(config.tenantHeader, tenant.start, tenant.length);
     metrics.tenantSet.increment();
     for (let i = 0; i < config.claimHeaders.length; i++) {
       const claimHeader = config.claimHeaders[i];
       if (metadataClaim(claimHeader.metadataPath, claimText) != ClaimStatus.Found) continue;
-      if (claimHeader.pattern.matches(claimText.start, claimText.length)) request.replaceBytes(claimHeader.header, claimText.toBuffer());
+      if (claimHeader.pattern.matches(claimText.start, claimText.length)) request.replaceRaw(claimHeader.header, claimText.start, claimText.length);
     }
     return FilterHeadersStatus.Continue;
   }
@@ -127,14 +127,15 @@ function issuerAllowed(config: JwtTenantConfig, issuer: ClaimText): bool {
   return false;
 }
 
-// Capture, map, then the allow-pattern: the bytes to write, or null when the value is not allowed.
-function tenantValue(config: JwtTenantConfig, claim: ClaimText): ArrayBuffer | null {
+// Capture, map, then the allow-pattern: writes the bytes to send into `out`, or answers false when
+// the value is not allowed.
+function tenantValue(config: JwtTenantConfig, claim: ClaimText, out: ClaimText): bool {
   let start = claim.start;
   let length = claim.length;
   const capture = config.capture;
   if (capture !== null) {
     const prefix = capture.prefix;
-    if (length < prefix.byteLength || memory.compare(start, changetype<usize>(prefix), <usize>prefix.byteLength) != 0) return null;
+    if (length < prefix.byteLength || memory.compare(start, changetype<usize>(prefix), <usize>prefix.byteLength) != 0) return false;
     start += <usize>prefix.byteLength;
     length -= prefix.byteLength;
     if (capture.until >= 0) {
@@ -146,11 +147,14 @@ function tenantValue(config: JwtTenantConfig, claim: ClaimText): ArrayBuffer | n
   const map = config.tenantMap;
   if (map !== null) {
     const key = String.UTF8.decodeUnsafe(start, <usize>length);
-    if (map.has(key)) return map.get(key);
-    if (config.unmappedInvalid) return null;
+    if (map.has(key)) {
+      const name = map.get(key);
+      out.set(name, changetype<usize>(name), name.byteLength);
+      return true;
+    }
+    if (config.unmappedInvalid) return false;
   }
-  if (!config.tenantPattern.matches(start, length)) return null;
-  const out = new ArrayBuffer(length);
-  memory.copy(changetype<usize>(out), start, <usize>length);
-  return out;
+  if (!config.tenantPattern.matches(start, length)) return false;
+  out.set(claim.owner!, start, length);
+  return true;
 }
