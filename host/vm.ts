@@ -209,7 +209,12 @@ export class WasmVm {
     pointer >>>= 0;
     length >>>= 0;
     if (pointer + length > this.bytesView.length) return null;
-    return this.bufferView.toString('latin1', pointer, pointer + length);
+    // Header names are short: a loop is cheaper than a call into Buffer's native code for them.
+    if (length > 32) return this.bufferView.toString('latin1', pointer, pointer + length);
+    const bytes = this.bytesView;
+    let text = '';
+    for (let i = pointer; i < pointer + length; i++) text += String.fromCharCode(bytes[i]);
+    return text;
   }
 
   // copyOut for a byte string: written straight into the block the module allocates.
