@@ -112,7 +112,9 @@ export class WasmVm {
   call(context: ContextBase | null, exportName: string, args: (number | bigint)[], restriction: Restriction = null): number | undefined {
     const fn = this.exportedFunction(exportName);
     if (fn === undefined || this.failed) return undefined;
-    const saved = [this.current, this.effective, this.restriction] as const;
+    const savedCurrent = this.current;
+    const savedEffective = this.effective;
+    const savedRestriction = this.restriction;
     this.current = context;
     this.effective = null;
     this.restriction = restriction;
@@ -124,7 +126,9 @@ export class WasmVm {
       this.fail(`Function: ${exportName} failed: ${describeTrap(error)}`);
       return undefined;
     } finally {
-      [this.current, this.effective, this.restriction] = saved;
+      this.current = savedCurrent;
+      this.effective = savedEffective;
+      this.restriction = savedRestriction;
     }
   }
 
@@ -211,10 +215,7 @@ export class WasmVm {
     if (pointer + length > this.bytesView.length) return null;
     // Header names are short: a loop is cheaper than a call into Buffer's native code for them.
     if (length > 32) return this.bufferView.toString('latin1', pointer, pointer + length);
-    const bytes = this.bytesView;
-    let text = '';
-    for (let i = pointer; i < pointer + length; i++) text += String.fromCharCode(bytes[i]);
-    return text;
+    return String.fromCharCode.apply(null, this.bytesView.subarray(pointer, pointer + length) as unknown as number[]);
   }
 
   // copyOut for a byte string: written straight into the block the module allocates.
@@ -230,14 +231,18 @@ export class WasmVm {
 
   // The module's allocator, run with the VM context and allocator-time restrictions.
   private allocate(size: number): number {
-    const saved = [this.current, this.effective, this.restriction] as const;
+    const savedCurrent = this.current;
+    const savedEffective = this.effective;
+    const savedRestriction = this.restriction;
     this.current = null;
     this.effective = null;
     this.restriction = 'allocator';
     try {
       return this.allocator(size) >>> 0;
     } finally {
-      [this.current, this.effective, this.restriction] = saved;
+      this.current = savedCurrent;
+      this.effective = savedEffective;
+      this.restriction = savedRestriction;
     }
   }
 
