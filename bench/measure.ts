@@ -10,6 +10,7 @@ export interface ScenarioResult {
   medianMicros: number;
   p99Micros: number;
   overBaselineMicros: number | null;
+  overBaselineP99Micros: number | null;
   samples: number;
   bodyBytes: number | null;
   nanosPerBodyByte: number | null;
@@ -42,6 +43,29 @@ export async function measureLatency(scenarios: Scenario[], timeMs: number): Pro
     out.set(task.name, { median: (latency.p50! * 1000) / BATCH, p99: (latency.p99! * 1000) / BATCH, samples: latency.samples.length });
   }
   return out;
+}
+
+// The cost over the baseline, measured in alternating batches (baseline, scenario, baseline, ...)
+// so that drift in the machine's speed falls on both sides; the median of the paired differences.
+export function measureOverBaseline(scenario: Scenario, rounds: number): { median: number; p99: number } {
+  const chain = scenario.chain();
+  const baseline = baselineChain(scenario.baseline!);
+  const request = scenario.request;
+  for (let i = 0; i < 2000; i++) {
+    chain.send(request);
+    baseline.send(request);
+  }
+  const differences: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const t0 = hrtimeNow();
+    for (let i = 0; i < BATCH; i++) baseline.send(request);
+    const t1 = hrtimeNow();
+    for (let i = 0; i < BATCH; i++) chain.send(request);
+    const t2 = hrtimeNow();
+    differences.push(((t2 - t1 - (t1 - t0)) * 1000) / BATCH);
+  }
+  differences.sort((a, b) => a - b);
+  return { median: differences[Math.floor(rounds / 2)], p99: differences[Math.floor(rounds * 0.99)] };
 }
 
 // Linear memory after warm-up, then after `streams` more requests through the same VM.

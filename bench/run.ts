@@ -6,15 +6,16 @@ import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import { pluginNames, ROOT } from '../cli/build.ts';
 import { baselineScenarios } from './baseline.ts';
-import { BATCH, baselineName, measureLatency, measureMemory, type ScenarioResult } from './measure.ts';
+import { BATCH, baselineName, measureLatency, measureMemory, measureOverBaseline, type ScenarioResult } from './measure.ts';
 import type { Scenario } from './scenario.ts';
 
 const options = new Command('bench')
   .option('--time <ms>', 'time per scenario for the latency measurement', (v) => Number(v), 2000)
   .option('--streams <n>', 'streams for the memory measurement', (v) => Number(v), 1_000_000)
+  .option('--rounds <n>', 'alternating baseline/scenario rounds for the cost over the baseline', (v) => Number(v), 5000)
   .option('--only <text>', 'run only scenarios whose name contains this text')
   .parse(process.argv)
-  .opts<{ time: number; streams: number; only?: string }>();
+  .opts<{ time: number; streams: number; rounds: number; only?: string }>();
 
 // bench/scenarios/<plugin>.ts exports each plugin's scenarios.
 async function allScenarios(): Promise<Scenario[]> {
@@ -34,7 +35,8 @@ for (const scenario of scenarios) {
   const time = latency.get(scenario.name)!;
   const base = scenario.baseline ? latency.get(baselineName(scenario)) : undefined;
   const memory = measureMemory(scenario, options.streams);
-  const overBaseline = base ? time.median - base.median : null;
+  const paired = scenario.baseline ? measureOverBaseline(scenario, options.rounds) : null;
+  const overBaseline = paired ? paired.median : null;
   results.push({
     name: scenario.name,
     baseline: scenario.baseline ?? null,
@@ -42,6 +44,7 @@ for (const scenario of scenarios) {
     medianMicros: round(time.median),
     p99Micros: round(time.p99),
     overBaselineMicros: overBaseline === null ? null : round(overBaseline),
+    overBaselineP99Micros: paired === null ? null : round(paired.p99),
     samples: time.samples,
     bodyBytes: scenario.bodyBytes ?? null,
     nanosPerBodyByte: scenario.bodyBytes && overBaseline !== null ? round((overBaseline * 1000) / scenario.bodyBytes) : null,
@@ -58,7 +61,10 @@ for (const scenario of scenarios) {
 const report = {
   generated: new Date().toISOString(),
   node: process.version,
-  method: `tinybench, ${options.time} ms per scenario, timed in batches of ${BATCH} requests; times are per request. Memory is the plugins' linear memory after 20,000 warm-up requests and after ${options.streams} more.`,
+  method:
+    `Per request. median/p99: tinybench, ${options.time} ms per scenario, timed in batches of ${BATCH} requests. ` +
+    `overBaseline: the median (and p99) of ${options.rounds} paired differences, each a batch of ${BATCH} through the baseline with the same request followed by a batch through the scenario. ` +
+    `Memory: the plugins' linear memory after 20,000 warm-up requests and after ${options.streams} more. Node ${process.version} with --no-liftoff (Envoy's V8 flag).`,
   scenarios: results,
 };
 writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
