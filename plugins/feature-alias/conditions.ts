@@ -1,0 +1,295 @@
+// Conditions over request attributes, parsed once at configure into a tree of matchers.
+//   {"header": "x-geo", "in": ["NL", "BE"]}      {"claim": "/groups", "contains": "focus-a"}
+//   {"cookie": "beta", "equals": "1"}            {"header": "x-app-version", "semver": {">=": "2.3.0"}}
+//   {"all": [...]}  {"any": [...]}  {"not": {...}}  {"percentage": {"key": {...}, "percent": 10}}
+// Operators: equals, in, prefix, suffix, contains, present, absent, semver, pattern.
+// For an array claim an operator holds when it holds for one element; contains then means
+// "has this element" (for a text it means "has this substring").
+import { ConfigReader } from "../../assembly/config/reader";
+import { JsonObject, JsonValue } from "../../assembly/json/value";
+import { CharsetPattern, parseCharsetPattern, patternError } from "../../assembly/match/charset";
+import { parseClaimPath } from "../../assembly/jwt/claim_path";
+import { Attribute, AttributeKind, RequestFacts, Value } from "./facts";
+import { bucketFor, saltedHash } from "./bucket";
+import { parseSemVer, SemVer, semverHolds, semverOperator } from "./semver";
+
+export abstract class Condition {
+  abstract matches(facts: RequestFacts): bool;
+}
+
+class AllOf extends Condition {
+  constructor(public parts: Array<Condition>) { super(); }
+  matches(facts: RequestFacts): bool {
+    for (let i = 0; i < this.parts.length; i++) if (!this.parts[i].matches(facts)) return false;
+    return true;
+  }
+}
+
+class AnyOf extends Condition {
+  constructor(public parts: Array<Condition>) { super(); }
+  matches(facts: RequestFacts): bool {
+    for (let i = 0; i < this.parts.length; i++) if (this.parts[i].matches(facts)) return true;
+    return false;
+  }
+}
+
+class Not extends Condition {
+  constructor(public part: Condition) { super(); }
+  matches(facts: RequestFacts): bool {
+    return !this.part.matches(facts);
+  }
+}
+
+enum Operator {
+  Equals = 0,
+  In = 1,
+  Prefix = 2,
+  Suffix = 3,
+  Contains = 4,
+  Present = 5,
+  Absent = 6,
+  SemVer = 7,
+  Pattern = 8,
+}
+
+class AttributeTest extends Condition {
+  operands: Array<ArrayBuffer> = [];
+  semverOperators: Array<i32> = [];
+  semverBounds: Array<SemVer> = [];
+  pattern: CharsetPattern | null = null;
+
+  constructor(public attribute: Attribute, public operator: Operator) { super(); }
+
+  matches(facts: RequestFacts): bool {
+    const value = facts.read(this.attribute);
+    if (this.operator == Operator.Present) return value.present;
+    if (this.operator == Operator.Absent) return !value.present;
+    const items = value.items;
+    for (let i = 0; i < items.length; i++) if (this.test(items[i], value.isList)) return true;
+    return false;
+  }
+
+  private test(item: ArrayBuffer, isListElement: bool): bool {
+    switch (this.operator) {
+      case Operator.Equals: return bytesEqual(item, this.operands[0]);
+      case Operator.In: {
+        for (let i = 0; i < this.operands.length; i++) if (bytesEqual(item, this.operands[i])) return true;
+        return false;
+      }
+      case Operator.Prefix: return startsWith(item, this.operands[0], 0);
+      case Operator.Suffix: return item.byteLength >= this.operands[0].byteLength && startsWith(item, this.operands[0], item.byteLength - this.operands[0].byteLength);
+      // In a list: has this element. In a text: has this substring.
+      case Operator.Contains: return isListElement ? bytesEqual(item, this.operands[0]) : indexOf(item, this.operands[0]) >= 0;
+      case Operator.Pattern: return this.pattern!.matchesBuffer(item);
+      default: {
+        const version = parseSemVer(String.UTF8.decode(item));
+        if (version === null) return false;
+        for (let i = 0; i < this.semverOperators.length; i++) if (!semverHolds(version, this.semverOperators[i], this.semverBounds[i])) return false;
+        return true;
+      }
+    }
+  }
+}
+
+// In the first bucket of [percent, 100 - percent], keyed by an attribute and salted.
+class Percentage extends Condition {
+  cumulative: StaticArray<u32> = new StaticArray<u32>(2);
+  constructor(public key: Attribute, public salt: ArrayBuffer, percent: u32) {
+    super();
+    this.cumulative[0] = percent;
+    this.cumulative[1] = 100;
+  }
+  matches(facts: RequestFacts): bool {
+    const value = facts.read(this.key);
+    if (!value.present || value.items.length == 0) return false;
+    const key = value.items[0];
+    return bucketFor(saltedHash(this.salt, changetype<usize>(key), key.byteLength), this.cumulative) == 0;
+  }
+}
+
+function bytesEqual(a: ArrayBuffer, b: ArrayBuffer): bool {
+  return a.byteLength == b.byteLength && memory.compare(changetype<usize>(a), changetype<usize>(b), <usize>a.byteLength) == 0;
+}
+
+function startsWith(value: ArrayBuffer, prefix: ArrayBuffer, at: i32): bool {
+  return value.byteLength - at >= prefix.byteLength && memory.compare(changetype<usize>(value) + <usize>at, changetype<usize>(prefix), <usize>prefix.byteLength) == 0;
+}
+
+function indexOf(value: ArrayBuffer, needle: ArrayBuffer): i32 {
+  const n = needle.byteLength;
+  for (let i = 0; i + n <= value.byteLength; i++) if (startsWith(value, needle, i)) return i;
+  return -1;
+}
+
+// ---- parsing
+
+// Assigns each distinct attribute a cache slot, so that one request reads it once.
+export class AttributeTable {
+  attributes: Array<Attribute> = [];
+  usesClaims: bool = false;
+
+  intern(kind: AttributeKind, name: string, claimPath: Array<ArrayBuffer>, display: string): Attribute {
+    for (let i = 0; i < this.attributes.length; i++) {
+      const known = this.attributes[i];
+      if (known.kind == kind && known.display == display) return known;
+    }
+    if (kind == AttributeKind.Claim) this.usesClaims = true;
+    const attribute = new Attribute(kind, String.UTF8.encode(name), claimPath, this.attributes.length, display);
+    this.attributes.push(attribute);
+    return attribute;
+  }
+}
+
+const SOURCES = ["header", "cookie", "query", "path", "method", "authority", "claim"];
+const OPERATORS = ["equals", "in", "prefix", "suffix", "contains", "present", "absent", "semver", "pattern"];
+
+export function parseAttribute(reader: ConfigReader, object: JsonObject, path: string, table: AttributeTable): Attribute | null {
+  let found: string | null = null;
+  for (let i = 0; i < SOURCES.length; i++) {
+    if (!object.has(SOURCES[i])) continue;
+    if (found !== null) {
+      reader.fail(path, "expected one attribute, got both " + found! + " and " + SOURCES[i]);
+      return null;
+    }
+    found = SOURCES[i];
+  }
+  if (found === null) {
+    reader.fail(path, "expected an attribute: one of " + SOURCES.join(", "));
+    return null;
+  }
+  const source = found!;
+  const at = path + "/" + source;
+  const value = object.get(source)!;
+  if (source == "path" || source == "method" || source == "authority") {
+    if (!value.isBool || !value.asBool) reader.fail(at, "expected true");
+    const kind = source == "path" ? AttributeKind.Path : source == "method" ? AttributeKind.Method : AttributeKind.Authority;
+    return table.intern(kind, "", [], source);
+  }
+  if (source == "claim") {
+    const claimPath = parseClaimPath(reader, value, at, "/sub");
+    return table.intern(AttributeKind.Claim, "", claimPath.segments, "claim " + claimPath.display);
+  }
+  if (!value.isString || value.asString.length == 0) {
+    reader.fail(at, "expected a name");
+    return null;
+  }
+  const name = source == "header" ? value.asString.toLowerCase() : value.asString;
+  const kind = source == "header" ? AttributeKind.Header : source == "cookie" ? AttributeKind.Cookie : AttributeKind.Query;
+  return table.intern(kind, name, [], source + " " + name);
+}
+
+export function parseCondition(reader: ConfigReader, value: JsonValue, path: string, table: AttributeTable, ruleName: string, depth: i32): Condition | null {
+  if (depth > 8) {
+    reader.fail(path, "expected conditions nested at most 8 levels");
+    return null;
+  }
+  if (!value.isObject) {
+    reader.fail(path, "expected a condition object, got " + value.typeName());
+    return null;
+  }
+  const object = value.asObject;
+  if (object.has("all") || object.has("any")) {
+    const key = object.has("all") ? "all" : "any";
+    reader.allowOnly(object, path, [key]);
+    const items = reader.array(object, key, path, 64);
+    if (items === null || items.length == 0) {
+      reader.fail(path + "/" + key, "expected a non-empty array of conditions");
+      return null;
+    }
+    const parts = new Array<Condition>();
+    for (let i = 0; i < items.length; i++) {
+      const part = parseCondition(reader, items[i], path + "/" + key + "/" + i.toString(), table, ruleName, depth + 1);
+      if (part !== null) parts.push(part);
+    }
+    return key == "all" ? new AllOf(parts) : new AnyOf(parts);
+  }
+  if (object.has("not")) {
+    reader.allowOnly(object, path, ["not"]);
+    const part = parseCondition(reader, object.get("not")!, path + "/not", table, ruleName, depth + 1);
+    return part === null ? null : new Not(part);
+  }
+  if (object.has("percentage")) return parsePercentage(reader, object, path, table, ruleName);
+
+  const attribute = parseAttribute(reader, object, path, table);
+  if (attribute === null) return null;
+  let operatorName: string | null = null;
+  for (let i = 0; i < OPERATORS.length; i++) {
+    if (!object.has(OPERATORS[i])) continue;
+    if (operatorName !== null) {
+      reader.fail(path, "expected one operator, got both " + operatorName! + " and " + OPERATORS[i]);
+      return null;
+    }
+    operatorName = OPERATORS[i];
+  }
+  if (operatorName === null) {
+    reader.fail(path, "expected an operator: one of " + OPERATORS.join(", "));
+    return null;
+  }
+  const known = new Array<string>();
+  for (let i = 0; i < object.keys.length; i++) if (SOURCES.includes(object.keys[i])) known.push(object.keys[i]);
+  known.push(operatorName!);
+  reader.allowOnly(object, path, known);
+  const name = operatorName!;
+  const at = path + "/" + name;
+  const operand = object.get(name)!;
+  const test = new AttributeTest(attribute, <Operator>OPERATORS.indexOf(name));
+  if (name == "present" || name == "absent") {
+    if (!operand.isBool || !operand.asBool) reader.fail(at, "expected true");
+  } else if (name == "in") {
+    if (!operand.isArray || operand.asArray.length == 0) reader.fail(at, "expected a non-empty array of strings");
+    else for (let i = 0; i < operand.asArray.length; i++) test.operands.push(operandText(reader, operand.asArray[i], at + "/" + i.toString()));
+  } else if (name == "semver") {
+    if (!operand.isObject || operand.asObject.keys.length == 0) {
+      reader.fail(at, "expected comparisons such as {\">=\": \"2.0.0\", \"<\": \"3.0.0\"}");
+    } else {
+      const comparisons = operand.asObject;
+      for (let i = 0; i < comparisons.keys.length; i++) {
+        const key = comparisons.keys[i];
+        const operator = semverOperator(key);
+        const bound = comparisons.get(key)!;
+        const version = bound.isString ? parseSemVer(bound.asString) : null;
+        if (operator < 0) reader.fail(at + "/" + key, "expected one of =, !=, >, >=, <, <=, ^, ~");
+        else if (version === null) reader.fail(at + "/" + key, "expected a semantic version such as 2.3.0");
+        else {
+          test.semverOperators.push(operator);
+          test.semverBounds.push(version);
+        }
+      }
+    }
+  } else if (name == "pattern") {
+    const source = operand.isString ? operand.asString : "";
+    const pattern = parseCharsetPattern(source);
+    if (pattern === null) reader.fail(at, patternError);
+    test.pattern = pattern;
+  } else {
+    test.operands.push(operandText(reader, operand, at));
+  }
+  return test;
+}
+
+function operandText(reader: ConfigReader, value: JsonValue, path: string): ArrayBuffer {
+  if (value.isString) return String.UTF8.encode(value.asString);
+  reader.fail(path, "expected a string, got " + value.typeName());
+  return new ArrayBuffer(0);
+}
+
+function parsePercentage(reader: ConfigReader, object: JsonObject, path: string, table: AttributeTable, ruleName: string): Condition | null {
+  reader.allowOnly(object, path, ["percentage"]);
+  const settings = reader.object(object, "percentage", path);
+  const at = path + "/percentage";
+  if (settings === null) {
+    reader.fail(at, "expected {\"key\": {...}, \"percent\": N}");
+    return null;
+  }
+  reader.allowOnly(settings, at, ["key", "percent", "salt"]);
+  const keyObject = reader.object(settings, "key", at);
+  if (keyObject === null) {
+    reader.fail(at + "/key", "expected the attribute that keys the bucket, such as {\"cookie\": \"session\"}");
+    return null;
+  }
+  const key = parseAttribute(reader, keyObject, at + "/key", table);
+  const percent = <u32>reader.integer(settings, "percent", at, -1, 0, 100);
+  if (!settings.has("percent")) reader.fail(at + "/percent", "expected a percentage from 0 to 100");
+  const salt = reader.string(settings, "salt", at, ruleName);
+  return key === null ? null : new Percentage(key, String.UTF8.encode(salt), percent);
+}

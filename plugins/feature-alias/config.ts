@@ -1,0 +1,183 @@
+// feature-alias's configuration, parsed and validated once in onConfigure (config.schema.json
+// says the same in JSON Schema; `route-keys validate feature-alias FILE` checks it offline).
+import { ConfigReader, isHeaderName } from "../../assembly/config/reader";
+import { JsonObject, JsonValue } from "../../assembly/json/value";
+import { parseCharsetPattern } from "../../assembly/match/charset";
+import { readTokenSources, TokenSource } from "../../assembly/jwt/token_sources";
+import { Attribute } from "./facts";
+import { AttributeTable, Condition, parseAttribute, parseCondition } from "./conditions";
+
+// Feature names and versions become header values: they must be plain tokens.
+const NAME_PATTERN = parseCharsetPattern("^[A-Za-z0-9._-]{1,64}$")!;
+
+export class Feature {
+  constructor(public index: i32, public name: string, public nameBytes: ArrayBuffer, public version: ArrayBuffer) {}
+}
+
+// Weights across features (flagd fractional): the bucket of the key picks one, or none ("").
+export class Split {
+  cumulative: StaticArray<u32>;
+  constructor(public key: Attribute, public salt: ArrayBuffer, public targets: Array<Feature | null>, weights: Array<u32>) {
+    this.cumulative = new StaticArray<u32>(weights.length);
+    let total: u32 = 0;
+    for (let i = 0; i < weights.length; i++) {
+      total += weights[i];
+      this.cumulative[i] = total;
+    }
+  }
+}
+
+export class Rule {
+  feature: Feature | null = null;
+  condition: Condition | null = null;
+  split: Split | null = null;
+  constructor(public name: string, public nameBytes: ArrayBuffer) {}
+}
+
+export class FeatureAliasConfig {
+  features: Array<Feature> = [];
+  byName: Map<string, Feature> = new Map();
+  rules: Array<Rule> = [];
+  allMatches: bool = false;
+  defaultFeature: Feature | null = null;
+  aliasHeader: ArrayBuffer = new ArrayBuffer(0);
+  versionHeader: ArrayBuffer = new ArrayBuffer(0);
+  ruleHeader: ArrayBuffer = new ArrayBuffer(0);
+  keepKnownIncoming: bool = false;
+  tokenSources: Array<TokenSource> = [];
+  attributes: AttributeTable = new AttributeTable();
+}
+
+export function parseConfig(text: ArrayBuffer, reader: ConfigReader): FeatureAliasConfig {
+  const config = new FeatureAliasConfig();
+  const root = reader.root(text);
+  reader.allowOnly(root, "", ["features", "rules", "default_feature", "mode", "headers", "incoming", "token_sources"]);
+
+  const features = reader.object(root, "features", "");
+  if (features === null || features.keys.length == 0) reader.fail("/features", "expected at least one feature, such as {\"baseline\": {\"version\": \"1\"}}");
+  else {
+    if (features.keys.length > 256) reader.fail("/features", "expected at most 256 features");
+    for (let i = 0; i < features.keys.length; i++) {
+      const name = features.keys[i];
+      const at = "/features/" + name;
+      if (!NAME_PATTERN.matchesString(name)) reader.fail(at, "expected a feature name of letters, digits, '.', '_' or '-' (1 to 64)");
+      const entry = features.get(name)!;
+      if (!entry.isObject) {
+        reader.fail(at, "expected an object such as {\"version\": \"2\"}");
+        continue;
+      }
+      reader.allowOnly(entry.asObject, at, ["version"]);
+      const version = reader.string(entry.asObject, "version", at, "");
+      if (version.length > 0 && !NAME_PATTERN.matchesString(version)) reader.fail(at + "/version", "expected a version of letters, digits, '.', '_' or '-' (1 to 64)");
+      const feature = new Feature(config.features.length, name, String.UTF8.encode(name), String.UTF8.encode(version));
+      config.features.push(feature);
+      config.byName.set(name, feature);
+    }
+  }
+
+  config.allMatches = reader.oneOf(root, "mode", "", ["first", "all"], "first") == "all";
+  const defaultName = reader.string(root, "default_feature", "", "");
+  if (defaultName.length > 0) config.defaultFeature = lookup(reader, config, defaultName, "/default_feature");
+
+  const headers = reader.object(root, "headers", "");
+  const headerObject = headers !== null ? headers : new JsonObject();
+  reader.allowOnly(headerObject, "/headers", ["alias", "version", "rule"]);
+  config.aliasHeader = String.UTF8.encode(reader.headerName(headerObject, "alias", "/headers", "x-feature"));
+  config.versionHeader = optionalHeader(reader, headerObject, "version", "x-version");
+  config.ruleHeader = optionalHeader(reader, headerObject, "rule", "");
+
+  const incoming = reader.oneOf(root, "incoming", "", ["strip", "keep_known"], "strip");
+  config.keepKnownIncoming = incoming == "keep_known";
+  config.tokenSources = readTokenSources(reader, root, "token_sources", "");
+
+  const rules = reader.array(root, "rules", "", 512);
+  if (rules !== null) {
+    const names = new Set<string>();
+    for (let i = 0; i < rules.length; i++) {
+      const rule = parseRule(reader, config, rules[i], "/rules/" + i.toString());
+      if (rule === null) continue;
+      if (names.has(rule.name)) reader.fail("/rules/" + i.toString() + "/name", "expected a unique rule name, \"" + rule.name + "\" is used twice");
+      names.add(rule.name);
+      config.rules.push(rule);
+    }
+  }
+  return config;
+}
+
+// "" switches an optional header off.
+function optionalHeader(reader: ConfigReader, object: JsonObject, key: string, fallback: string): ArrayBuffer {
+  const name = reader.string(object, key, "/headers", fallback);
+  if (name.length > 0 && !isHeaderName(name)) reader.fail("/headers/" + key, "expected a lower-case header name, or \"\" for none, got \"" + name + "\"");
+  return String.UTF8.encode(name);
+}
+
+function lookup(reader: ConfigReader, config: FeatureAliasConfig, name: string, path: string): Feature | null {
+  if (config.byName.has(name)) return config.byName.get(name);
+  reader.fail(path, "expected a feature listed in /features, got \"" + name + "\"");
+  return null;
+}
+
+function parseRule(reader: ConfigReader, config: FeatureAliasConfig, value: JsonValue, path: string): Rule | null {
+  if (!value.isObject) {
+    reader.fail(path, "expected a rule object");
+    return null;
+  }
+  const object = value.asObject;
+  reader.allowOnly(object, path, ["name", "feature", "when", "split"]);
+  const name = reader.string(object, "name", path, "");
+  if (!NAME_PATTERN.matchesString(name)) reader.fail(path + "/name", "expected a rule name of letters, digits, '.', '_' or '-' (1 to 64)");
+  const rule = new Rule(name, String.UTF8.encode(name));
+  if (object.has("when")) rule.condition = parseCondition(reader, object.get("when")!, path + "/when", config.attributes, name, 0);
+  if (object.has("feature") == object.has("split")) {
+    reader.fail(path, "expected either feature (with when) or split");
+    return rule;
+  }
+  if (object.has("feature")) {
+    if (!object.has("when")) reader.fail(path + "/when", "expected the condition under which the feature applies");
+    rule.feature = lookup(reader, config, reader.string(object, "feature", path, ""), path + "/feature");
+    return rule;
+  }
+  rule.split = parseSplit(reader, config, object, path + "/split", name);
+  return rule;
+}
+
+function parseSplit(reader: ConfigReader, config: FeatureAliasConfig, rule: JsonObject, path: string, ruleName: string): Split | null {
+  const object = reader.object(rule, "split", path.substring(0, path.length - 6));
+  if (object === null) return null;
+  reader.allowOnly(object, path, ["key", "salt", "weights"]);
+  const keyObject = reader.object(object, "key", path);
+  if (keyObject === null) {
+    reader.fail(path + "/key", "expected the attribute that keys the bucket, such as {\"claim\": \"/sub\"}");
+    return null;
+  }
+  const key = parseAttribute(reader, keyObject, path + "/key", config.attributes);
+  const salt = reader.string(object, "salt", path, ruleName);
+  const weights = reader.array(object, "weights", path, 64);
+  if (weights === null || weights.length == 0) {
+    reader.fail(path + "/weights", "expected [[\"feature\", weight], ...]");
+    return null;
+  }
+  const targets = new Array<Feature | null>();
+  const values = new Array<u32>();
+  let total: u64 = 0;
+  for (let i = 0; i < weights.length; i++) {
+    const at = path + "/weights/" + i.toString();
+    const pair = weights[i];
+    if (!pair.isArray || pair.asArray.length < 1 || pair.asArray.length > 2 || !pair.asArray[0].isString) {
+      reader.fail(at, "expected [\"feature\", weight] (\"\" for no feature; weight 1 when left out)");
+      continue;
+    }
+    const featureName = pair.asArray[0].asString;
+    targets.push(featureName.length == 0 ? null : lookup(reader, config, featureName, at + "/0"));
+    let weight: u32 = 1;
+    if (pair.asArray.length == 2) {
+      const w = pair.asArray[1];
+      if (!w.isNumber || w.asNumber < 0 || w.asNumber > 1000000 || w.asNumber != Math.floor(w.asNumber)) reader.fail(at + "/1", "expected a whole weight from 0 to 1000000");
+      else weight = <u32>w.asNumber;
+    }
+    values.push(weight);
+    total += weight;
+  }
+  if (total == 0) reader.fail(path + "/weights", "expected weights that add up to more than 0");
+  return key === null ? null : new Split(key, String.UTF8.encode(salt), targets, values);
+}

@@ -1,0 +1,101 @@
+// feature-alias on one request: decide the focus group from the rules and write the feature's
+// alias and version. Client-sent copies of those headers never pass, except a known alias when
+// incoming is keep_known.
+import { Context, stream_context } from "../../assembly/proxy/context";
+import { FilterHeadersStatus, LogLevel } from "../../assembly/proxy/enums";
+import { log, logEnabled } from "../../assembly/proxy/log";
+import { bucketFor, saltedHash } from "./bucket";
+import { Feature, FeatureAliasConfig, Rule } from "./config";
+import { RequestFacts } from "./facts";
+import { AliasRoot } from "./root";
+
+export class AliasStream extends Context {
+  constructor(contextId: u32, readonly aliasRoot: AliasRoot) {
+    super(contextId, aliasRoot);
+  }
+
+  onRequestHeaders(headerCount: u32, endOfStream: bool): FilterHeadersStatus {
+    const root = this.aliasRoot;
+    const config = root.config;
+    const metrics = root.metrics!;
+    const facts = root.facts;
+    facts.reset();
+    const headers = facts.headers;
+    const request = stream_context.headers.request;
+
+    if (headers.find(config.aliasHeader)) {
+      if (config.keepKnownIncoming) {
+        const incoming = String.UTF8.decodeUnsafe(headers.valueStart, <usize>headers.valueLength);
+        if (config.byName.has(incoming)) {
+          const feature = config.byName.get(incoming);
+          removeIfPresent(config.ruleHeader, headers.find(config.ruleHeader));
+          removeIfPresent(config.versionHeader, headers.find(config.versionHeader));
+          writeFeatures(config, [feature], null);
+          metrics.incomingKept.increment();
+          metrics.assigned[feature.index].increment();
+          return FilterHeadersStatus.Continue;
+        }
+      }
+      request.removeBytes(config.aliasHeader);
+      metrics.incomingStripped.increment();
+    }
+    if (config.versionHeader.byteLength > 0 && headers.find(config.versionHeader)) request.removeBytes(config.versionHeader);
+    if (config.ruleHeader.byteLength > 0 && headers.find(config.ruleHeader)) request.removeBytes(config.ruleHeader);
+
+    const chosen = new Array<Feature>();
+    let firstRule: Rule | null = null;
+    for (let i = 0; i < config.rules.length; i++) {
+      const rule = config.rules[i];
+      const condition = rule.condition;
+      if (condition !== null && !condition.matches(facts)) continue;
+      const feature = rule.split !== null ? splitTarget(rule, facts) : rule.feature;
+      if (feature === null) continue;
+      if (!chosen.includes(feature)) chosen.push(feature);
+      if (firstRule === null) firstRule = rule;
+      if (!config.allMatches) break;
+    }
+    if (chosen.length == 0) {
+      metrics.noMatch.increment();
+      const fallback = config.defaultFeature;
+      if (fallback === null) return FilterHeadersStatus.Continue;
+      chosen.push(fallback);
+    }
+    writeFeatures(config, chosen, firstRule);
+    for (let i = 0; i < chosen.length; i++) metrics.assigned[chosen[i].index].increment();
+    if (logEnabled(LogLevel.Debug)) log(LogLevel.Debug, "feature-alias: " + chosen[0].name + (firstRule !== null ? " by rule " + firstRule!.name : " (default)"));
+    return FilterHeadersStatus.Continue;
+  }
+}
+
+function removeIfPresent(name: ArrayBuffer, present: bool): void {
+  if (present && name.byteLength > 0) stream_context.headers.request.removeBytes(name);
+}
+
+function splitTarget(rule: Rule, facts: RequestFacts): Feature | null {
+  const split = rule.split!;
+  const value = facts.read(split.key);
+  if (!value.present || value.items.length == 0) return null;
+  const key = value.items[0];
+  return split.targets[bucketFor(saltedHash(split.salt, changetype<usize>(key), key.byteLength), split.cumulative)];
+}
+
+// The alias header (names joined with "," in all mode), the version header (versions in the
+// same order, where the features have one) and the rule header when configured.
+function writeFeatures(config: FeatureAliasConfig, features: Array<Feature>, rule: Rule | null): void {
+  const request = stream_context.headers.request;
+  if (features.length == 1) {
+    request.replaceBytes(config.aliasHeader, features[0].nameBytes);
+    if (config.versionHeader.byteLength > 0 && features[0].version.byteLength > 0) request.replaceBytes(config.versionHeader, features[0].version);
+  } else {
+    const names = new Array<string>();
+    const versions = new Array<string>();
+    for (let i = 0; i < features.length; i++) {
+      names.push(features[i].name);
+      if (features[i].version.byteLength > 0) versions.push(String.UTF8.decode(features[i].version));
+    }
+    request.replace(String.UTF8.decode(config.aliasHeader), names.join(","));
+    if (config.versionHeader.byteLength > 0 && versions.length > 0) request.replace(String.UTF8.decode(config.versionHeader), versions.join(","));
+  }
+  if (config.ruleHeader.byteLength > 0 && rule !== null) request.replaceBytes(config.ruleHeader, rule.nameBytes);
+}
+

@@ -1,0 +1,34 @@
+// feature-alias's root context: reads and validates the configuration once.
+import { ConfigReader } from "../../assembly/config/reader";
+import { Context, RootContext } from "../../assembly/proxy/context";
+import { LogLevel } from "../../assembly/proxy/enums";
+import { log, logInfo } from "../../assembly/proxy/log";
+import { FeatureAliasConfig, parseConfig } from "./config";
+import { RequestFacts } from "./facts";
+import { AliasMetrics } from "./metrics";
+import { AliasStream } from "./filter";
+
+export class AliasRoot extends RootContext {
+  config: FeatureAliasConfig = new FeatureAliasConfig();
+  metrics: AliasMetrics | null = null;
+  // One set of facts, reset per request: streams are handled one at a time.
+  facts: RequestFacts = new RequestFacts(0, []);
+
+  onConfigure(configurationSize: u32): bool {
+    const reader = new ConfigReader();
+    const config = parseConfig(this.getConfigurationBytes(configurationSize), reader);
+    if (!reader.ok) {
+      log(LogLevel.Error, "feature-alias: invalid configuration: " + reader.error!);
+      return false;
+    }
+    this.config = config;
+    this.metrics = new AliasMetrics(config);
+    this.facts = new RequestFacts(config.attributes.attributes.length, config.tokenSources);
+    logInfo("feature-alias: configured, " + config.features.length.toString() + " features, " + config.rules.length.toString() + " rules");
+    return true;
+  }
+
+  createContext(contextId: u32): Context {
+    return new AliasStream(contextId, this);
+  }
+}
