@@ -1,0 +1,124 @@
+// feature-alias rule semantics, request in, upstream headers out, from configuration alone.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { FilterChain, type HttpRequest } from '../../host/index.ts';
+import { header, headerValues, load, pluginModule, ROOT } from '../support/modules.ts';
+import { bearer, keycloak, signToken } from '../jwt-tenant/tokens.ts';
+
+const chain = (config: object) => new FilterChain([load(pluginModule('feature-alias'), { rootId: 'feature-alias', name: 'feature-alias', configuration: JSON.stringify(config) })]);
+const example = JSON.parse(readFileSync(join(ROOT, 'plugins', 'feature-alias', 'example.config.json'), 'utf8'));
+const features = { baseline: { version: '1' }, a: { version: '2' }, b: { version: '3' } };
+const rule = (feature: string, when: object, name = `r-${feature}`) => ({ name, feature, when });
+
+test('the example: a claim-based group A gets progressive-discount 2', () => {
+  const outcome = chain(example).send({ headers: [bearer(signToken('RS256', keycloak('acme', { groups: ['staff', 'focus-group-a'] })))] });
+  assert.equal(header(outcome.upstream!.headers, 'x-feature'), 'progressive-discount');
+  assert.equal(header(outcome.upstream!.headers, 'x-version'), '2');
+  assert.equal(header(outcome.upstream!.headers, 'x-feature-rule'), 'focus-group-a');
+});
+
+test('the example: a geo header group B gets geo-offers 3', () => {
+  const outcome = chain(example).send({ headers: [['x-geo-region', 'NL']] });
+  assert.deepEqual([header(outcome.upstream!.headers, 'x-feature'), header(outcome.upstream!.headers, 'x-version')], ['geo-offers', '3']);
+});
+
+test('the example: everyone else gets the baseline 1, without a rule header', () => {
+  const outcome = chain(example).send({ headers: [['x-geo-region', 'DE']] });
+  assert.deepEqual([header(outcome.upstream!.headers, 'x-feature'), header(outcome.upstream!.headers, 'x-version')], ['baseline', '1']);
+  assert.equal(header(outcome.upstream!.headers, 'x-feature-rule'), undefined);
+});
+
+interface Case {
+  name: string;
+  when: object;
+  request: HttpRequest;
+  matches: boolean;
+}
+
+const token = (claims: object) => bearer(signToken('ES256', claims));
+const cases: Case[] = [
+  { name: 'header equals', when: { header: 'x-tenant-id', equals: 'acme' }, request: { headers: [['x-tenant-id', 'acme']] }, matches: true },
+  { name: 'header equals is exact', when: { header: 'x-tenant-id', equals: 'acme' }, request: { headers: [['x-tenant-id', 'acme2']] }, matches: false },
+  { name: 'header names are case-insensitive', when: { header: 'X-Tenant-Id', equals: 'acme' }, request: { headers: [['x-tenant-id', 'acme']] }, matches: true },
+  { name: 'in a list', when: { header: 'x-geo', in: ['NL', 'BE'] }, request: { headers: [['x-geo', 'BE']] }, matches: true },
+  { name: 'prefix', when: { header: 'user-agent', prefix: 'ShopApp/' }, request: { headers: [['user-agent', 'ShopApp/5.1 (iOS)']] }, matches: true },
+  { name: 'suffix', when: { authority: true, suffix: '.beta.example.com' }, request: { authority: 'eu.beta.example.com' }, matches: true },
+  { name: 'contains a substring', when: { header: 'user-agent', contains: 'Android' }, request: { headers: [['user-agent', 'Mozilla/5.0 (Linux; Android 14)']] }, matches: true },
+  { name: 'present', when: { cookie: 'beta', present: true }, request: { headers: [['cookie', 'a=1; beta=yes']] }, matches: true },
+  { name: 'absent', when: { cookie: 'beta', absent: true }, request: { headers: [['cookie', 'a=1']] }, matches: true },
+  { name: 'cookie equals', when: { cookie: 'group', equals: 'a' }, request: { headers: [['cookie', 'session=s1; group=a']] }, matches: true },
+  { name: 'query equals (decoded)', when: { query: 'promo', equals: 'spring sale' }, request: { path: '/shop?promo=spring%20sale' }, matches: true },
+  { name: 'path prefix (without the query)', when: { path: true, prefix: '/checkout/' }, request: { path: '/checkout/step1?x=/y' }, matches: true },
+  { name: 'path does not include the query', when: { path: true, suffix: 'x=1' }, request: { path: '/a?x=1' }, matches: false },
+  { name: 'method in', when: { method: true, in: ['POST', 'PUT'] }, request: { method: 'PUT' }, matches: true },
+  { name: 'semver range', when: { header: 'x-app-version', semver: { '>=': '2.3.0', '<': '3.0.0' } }, request: { headers: [['x-app-version', '2.10.1']] }, matches: true },
+  { name: 'semver: a pre-release is below its release', when: { header: 'x-app-version', semver: { '>=': '2.3.0' } }, request: { headers: [['x-app-version', '2.3.0-beta.2']] }, matches: false },
+  { name: 'semver caret', when: { header: 'x-app-version', semver: { '^': '1.4.0' } }, request: { headers: [['x-app-version', 'v1.9.3']] }, matches: true },
+  { name: 'semver: not a version never matches', when: { header: 'x-app-version', semver: { '>=': '0.0.0' } }, request: { headers: [['x-app-version', 'latest']] }, matches: false },
+  { name: 'pattern', when: { header: 'x-cart', pattern: '^[a-f0-9]{8}$' }, request: { headers: [['x-cart', 'deadbeef']] }, matches: true },
+  { name: 'claim contains an array element', when: { claim: '/groups', contains: 'focus-a' }, request: { headers: [token({ groups: ['x', 'focus-a'] })] }, matches: true },
+  { name: 'claim contains is element equality for arrays', when: { claim: '/groups', contains: 'focus' }, request: { headers: [token({ groups: ['focus-a'] })] }, matches: false },
+  { name: 'nested claim equals', when: { claim: '/org/region', equals: 'eu' }, request: { headers: [token({ org: { region: 'eu' } })] }, matches: true },
+  { name: 'URL-named claim', when: { claim: ['https://example.com/plan'], equals: 'gold' }, request: { headers: [token({ 'https://example.com/plan': 'gold' })] }, matches: true },
+  { name: 'integer claim compared as its text', when: { claim: '/tier', in: ['2', '3'] }, request: { headers: [token({ tier: 3 })] }, matches: true },
+  { name: 'no token: claim conditions do not match', when: { claim: '/groups', present: true }, request: {}, matches: false },
+  { name: 'a malformed token: claim conditions do not match', when: { claim: '/groups', present: true }, request: { headers: [bearer('x.y.z')] }, matches: false },
+  { name: 'all', when: { all: [{ header: 'x-a', equals: '1' }, { header: 'x-b', equals: '2' }] }, request: { headers: [['x-a', '1'], ['x-b', '2']] }, matches: true },
+  { name: 'all needs every part', when: { all: [{ header: 'x-a', equals: '1' }, { header: 'x-b', equals: '2' }] }, request: { headers: [['x-a', '1']] }, matches: false },
+  { name: 'any', when: { any: [{ header: 'x-a', equals: '1' }, { header: 'x-b', equals: '2' }] }, request: { headers: [['x-b', '2']] }, matches: true },
+  { name: 'not', when: { not: { header: 'x-a', present: true } }, request: {}, matches: true },
+  { name: 'the first of repeated headers is the value', when: { header: 'x-a', equals: '2' }, request: { headers: [['x-a', '1'], ['x-a', '2']] }, matches: false },
+];
+
+for (const c of cases) {
+  test(`condition: ${c.name}`, () => {
+    const outcome = chain({ features, rules: [rule('a', c.when)], default_feature: 'baseline' }).send(c.request);
+    assert.equal(header(outcome.upstream!.headers, 'x-feature'), c.matches ? 'a' : 'baseline');
+  });
+}
+
+test('first mode: the first matching rule decides', () => {
+  const config = { features, rules: [rule('a', { header: 'x-a', present: true }), rule('b', { header: 'x-b', present: true })] };
+  assert.equal(header(chain(config).send({ headers: [['x-b', '1'], ['x-a', '1']] }).upstream!.headers, 'x-feature'), 'a');
+});
+
+test('all mode: every matching feature, in rule order, with their versions', () => {
+  const config = { features, mode: 'all', rules: [rule('a', { header: 'x-a', present: true }), rule('b', { header: 'x-b', present: true })] };
+  const outcome = chain(config).send({ headers: [['x-b', '1'], ['x-a', '1']] });
+  assert.equal(header(outcome.upstream!.headers, 'x-feature'), 'a,b');
+  assert.equal(header(outcome.upstream!.headers, 'x-version'), '2,3');
+});
+
+test('no match and no default: no headers', () => {
+  const outcome = chain({ features, rules: [rule('a', { header: 'x-a', present: true })] }).send({});
+  assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-feature'), []);
+  assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-version'), []);
+});
+
+test('incoming alias and version are stripped by default, even naming a known feature', () => {
+  const outcome = chain({ features, rules: [] }).send({ headers: [['x-feature', 'a'], ['x-version', '2'], ['x-feature', 'b']] });
+  assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-feature'), []);
+  assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-version'), []);
+});
+
+test('keep_known keeps an incoming known alias and writes its version; an unknown one is stripped', () => {
+  const config = { features, incoming: 'keep_known', rules: [rule('b', { header: 'x-b', present: true })], default_feature: 'baseline' };
+  const kept = chain(config).send({ headers: [['x-feature', 'a'], ['x-version', '99'], ['x-b', '1']] });
+  assert.deepEqual(headerValues(kept.upstream!.headers, 'x-feature'), ['a']);
+  assert.deepEqual(headerValues(kept.upstream!.headers, 'x-version'), ['2']);
+  const stripped = chain(config).send({ headers: [['x-feature', 'evil'], ['x-version', '99']] });
+  assert.deepEqual(headerValues(stripped.upstream!.headers, 'x-feature'), ['baseline']);
+  assert.deepEqual(headerValues(stripped.upstream!.headers, 'x-version'), ['1']);
+});
+
+test('metrics: assignments per feature, no match, incoming kept and stripped', () => {
+  const filter = chain({ features, incoming: 'keep_known', rules: [rule('a', { header: 'x-a', present: true })], default_feature: 'baseline' });
+  filter.send({ headers: [['x-a', '1']] });
+  filter.send({});
+  filter.send({ headers: [['x-feature', 'b']] });
+  const metrics = filter.send({ headers: [['x-feature', 'nope']] }).metrics['feature-alias'];
+  const value = (name: string) => metrics[`wasmcustom.feature_alias.${name}`].value;
+  assert.deepEqual(['assigned.a', 'assigned.b', 'assigned.baseline', 'no_match', 'incoming_kept', 'incoming_stripped'].map(value), [1, 1, 2, 2, 1, 1]);
+});
