@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { ROOT } from '../support/modules.ts';
 
-type Schema = { properties?: Record<string, Schema>; items?: Schema; $ref?: string; $defs?: Record<string, Schema>; additionalProperties?: unknown };
+type Schema = { oneOf?: unknown[]; properties?: Record<string, Schema>; items?: Schema; $ref?: string; $defs?: Record<string, Schema>; additionalProperties?: unknown };
 
 // Field paths as the README writes them: a.b, a[].b for array items.
 function fieldPaths(schema: Schema, root: Schema, prefix = ''): string[] {
@@ -16,6 +16,8 @@ function fieldPaths(schema: Schema, root: Schema, prefix = ''): string[] {
     const path = prefix ? `${prefix}.${name}` : name;
     paths.push(path);
     const target = child.$ref ? root.$defs![child.$ref.replace('#/$defs/', '')] : child;
+    // A definition with several forms (an attribute, a condition) is documented by its own table.
+    if (child.$ref && target.oneOf) continue;
     if (target.properties) paths.push(...fieldPaths(target, root, path));
     const items = target.items?.$ref ? root.$defs![target.items.$ref.replace('#/$defs/', '')] : target.items;
     if (items?.properties) paths.push(...fieldPaths(items, root, `${path}[]`));
