@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { buildPlugins, buildTestModules } from './build.ts';
 import { CliError } from './errors.ts';
 import { runCommand } from './run.ts';
+import { validateCommand } from './validate.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -25,6 +26,13 @@ function program(out: (text: string) => void): Command {
     .action((options) => {
       out(`${formatJson(runCommand(options))}\n`);
     });
+
+  cli
+    .command('validate')
+    .description("Check a plugin configuration file (JSON or YAML) against the plugin's JSON Schema")
+    .argument('<plugin>', 'the plugin, for example jwt-tenant')
+    .argument('<file>', 'the configuration file')
+    .action((plugin: string, file: string) => validateCommand(plugin, file, out));
 
   cli
     .command('build')
