@@ -78,6 +78,21 @@ export class HeaderMap {
     this.values = [];
   }
 
+  // The pairs serialization (u32 count, (u32, u32) lengths, name NUL value NUL ...) as a byte
+  // string: byte strings have one char per byte, so lengths are string lengths.
+  serializedPairs(): ByteString {
+    const n = this.names.length;
+    const sizes = Buffer.alloc(4 + 8 * n);
+    sizes.writeUInt32LE(n, 0);
+    const parts: string[] = [];
+    for (let i = 0; i < n; i++) {
+      sizes.writeUInt32LE(this.names[i].length, 4 + 8 * i);
+      sizes.writeUInt32LE(this.values[i].length, 8 + 8 * i);
+      parts.push(this.names[i], '\0', this.values[i], '\0');
+    }
+    return sizes.toString('latin1') + parts.join('');
+  }
+
   pairs(): [ByteString, ByteString][] {
     return this.names.map((n, i) => [n, this.values[i]]);
   }

@@ -1,5 +1,5 @@
 import { MapType, WasmResult } from '../abi.ts';
-import { decodePairs, encodePairs } from '../pairs.ts';
+import { decodePairs } from '../pairs.ts';
 import type { HeaderMap } from '../header-map.ts';
 import { hostFunction, readByteString, type HostFunctionGroup } from './define.ts';
 import type { WasmVm } from '../vm.ts';
@@ -10,7 +10,6 @@ function lookup(vm: WasmVm, type: number, mutable: boolean): HeaderMap | number 
   return mutable ? context.getMutableMap(type) : context.getMap(type);
 }
 
-const latin1 = (text: string) => Buffer.from(text, 'latin1');
 
 export const headerCalls: HostFunctionGroup = (vm) => ({
   proxy_get_header_map_value: hostFunction('iiiii', 'i', (type: number, keyPointer: number, keyLength: number, valueOut: number, valueSizeOut: number) => {
@@ -28,7 +27,7 @@ export const headerCalls: HostFunctionGroup = (vm) => ({
     const map = lookup(vm, type, false);
     // An empty or unavailable map is Ok with (0, 0) (cpp-host exports.cc).
     if (typeof map === 'number' || map.size === 0) return vm.copyOut(new Uint8Array(0), pairsOut, sizeOut);
-    return vm.copyOut(encodePairs(map.pairs().map(([n, v]) => [latin1(n), latin1(v)])), pairsOut, sizeOut);
+    return vm.copyOutByteString(map.serializedPairs(), pairsOut, sizeOut);
   }),
   proxy_set_header_map_pairs: hostFunction('iii', 'i', (type: number, pointer: number, length: number) => {
     const bytes = vm.read(pointer, length);
