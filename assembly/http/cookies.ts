@@ -6,8 +6,11 @@ export let cookieValueStart: usize = 0;
 export let cookieValueLength: i32 = 0;
 
 export function findCookie(header: ArrayBuffer, name: ArrayBuffer): bool {
-  const base = changetype<usize>(header);
-  const end = <i32>header.byteLength;
+  return findCookieIn(changetype<usize>(header), header.byteLength, name);
+}
+
+// The same over raw bytes [base, base + end), for callers that hold the header inside a larger buffer.
+export function findCookieIn(base: usize, end: i32, name: ArrayBuffer): bool {
   let i = 0;
   while (i < end) {
     while (i < end && (load<u8>(base + <usize>i) == 0x20 || load<u8>(base + <usize>i) == 0x3b)) i++;

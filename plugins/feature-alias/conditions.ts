@@ -9,7 +9,7 @@ import { ConfigReader } from "../../assembly/config/reader";
 import { JsonObject, JsonValue } from "../../assembly/json/value";
 import { CharsetPattern, parseCharsetPattern, patternError } from "../../assembly/match/charset";
 import { parseClaimPath } from "../../assembly/jwt/claim_path";
-import { Attribute, AttributeKind, RequestFacts, Value } from "./facts";
+import { Attribute, AttributeKind, RequestFacts } from "./facts";
 import { bucketFor, saltedHash } from "./bucket";
 import { parseSemVer, SemVer, semverHolds, semverOperator } from "./semver";
 
@@ -64,25 +64,26 @@ class AttributeTest extends Condition {
     const value = facts.read(this.attribute);
     if (this.operator == Operator.Present) return value.present;
     if (this.operator == Operator.Absent) return !value.present;
+    if (value.hasText) return this.test(value.start, value.length, false);
     const items = value.items;
-    for (let i = 0; i < items.length; i++) if (this.test(items[i], value.isList)) return true;
+    for (let i = 0; i < items.length; i++) if (this.test(changetype<usize>(items[i]), items[i].byteLength, true)) return true;
     return false;
   }
 
-  private test(item: ArrayBuffer, isListElement: bool): bool {
+  private test(start: usize, length: i32, isListElement: bool): bool {
     switch (this.operator) {
-      case Operator.Equals: return bytesEqual(item, this.operands[0]);
+      case Operator.Equals: return equalsAt(start, length, this.operands[0]);
       case Operator.In: {
-        for (let i = 0; i < this.operands.length; i++) if (bytesEqual(item, this.operands[i])) return true;
+        for (let i = 0; i < this.operands.length; i++) if (equalsAt(start, length, this.operands[i])) return true;
         return false;
       }
-      case Operator.Prefix: return startsWith(item, this.operands[0], 0);
-      case Operator.Suffix: return item.byteLength >= this.operands[0].byteLength && startsWith(item, this.operands[0], item.byteLength - this.operands[0].byteLength);
+      case Operator.Prefix: return startsWithAt(start, length, this.operands[0], 0);
+      case Operator.Suffix: return length >= this.operands[0].byteLength && startsWithAt(start, length, this.operands[0], length - this.operands[0].byteLength);
       // In a list: has this element. In a text: has this substring.
-      case Operator.Contains: return isListElement ? bytesEqual(item, this.operands[0]) : indexOf(item, this.operands[0]) >= 0;
-      case Operator.Pattern: return this.pattern!.matchesBuffer(item);
+      case Operator.Contains: return isListElement ? equalsAt(start, length, this.operands[0]) : indexOfAt(start, length, this.operands[0]) >= 0;
+      case Operator.Pattern: return this.pattern!.matches(start, length);
       default: {
-        const version = parseSemVer(String.UTF8.decode(item));
+        const version = parseSemVer(String.UTF8.decodeUnsafe(start, <usize>length));
         if (version === null) return false;
         for (let i = 0; i < this.semverOperators.length; i++) if (!semverHolds(version, this.semverOperators[i], this.semverBounds[i])) return false;
         return true;
@@ -101,23 +102,22 @@ class Percentage extends Condition {
   }
   matches(facts: RequestFacts): bool {
     const value = facts.read(this.key);
-    if (!value.present || value.items.length == 0) return false;
-    const key = value.items[0];
-    return bucketFor(saltedHash(this.salt, changetype<usize>(key), key.byteLength), this.cumulative) == 0;
+    if (!value.hasText) return false;
+    return bucketFor(saltedHash(this.salt, value.start, value.length), this.cumulative) == 0;
   }
 }
 
-function bytesEqual(a: ArrayBuffer, b: ArrayBuffer): bool {
-  return a.byteLength == b.byteLength && memory.compare(changetype<usize>(a), changetype<usize>(b), <usize>a.byteLength) == 0;
+function equalsAt(start: usize, length: i32, operand: ArrayBuffer): bool {
+  return length == operand.byteLength && memory.compare(start, changetype<usize>(operand), <usize>length) == 0;
 }
 
-function startsWith(value: ArrayBuffer, prefix: ArrayBuffer, at: i32): bool {
-  return value.byteLength - at >= prefix.byteLength && memory.compare(changetype<usize>(value) + <usize>at, changetype<usize>(prefix), <usize>prefix.byteLength) == 0;
+function startsWithAt(start: usize, length: i32, prefix: ArrayBuffer, at: i32): bool {
+  return length - at >= prefix.byteLength && memory.compare(start + <usize>at, changetype<usize>(prefix), <usize>prefix.byteLength) == 0;
 }
 
-function indexOf(value: ArrayBuffer, needle: ArrayBuffer): i32 {
+function indexOfAt(start: usize, length: i32, needle: ArrayBuffer): i32 {
   const n = needle.byteLength;
-  for (let i = 0; i + n <= value.byteLength; i++) if (startsWith(value, needle, i)) return i;
+  for (let i = 0; i + n <= length; i++) if (startsWithAt(start, length, needle, i)) return i;
   return -1;
 }
 

@@ -74,9 +74,8 @@ function removeIfPresent(name: ArrayBuffer, present: bool): void {
 function splitTarget(rule: Rule, facts: RequestFacts): Feature | null {
   const split = rule.split!;
   const value = facts.read(split.key);
-  if (!value.present || value.items.length == 0) return null;
-  const key = value.items[0];
-  return split.targets[bucketFor(saltedHash(split.salt, changetype<usize>(key), key.byteLength), split.cumulative)];
+  if (!value.hasText) return null;
+  return split.targets[bucketFor(saltedHash(split.salt, value.start, value.length), split.cumulative)];
 }
 
 // The alias header (names joined with "," in all mode), the version header (versions in the
