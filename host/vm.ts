@@ -53,6 +53,7 @@ export class WasmVm {
   private bytesView = new Uint8Array(0);
   // A Buffer over the same memory, for latin1 reads and writes without intermediate copies.
   private bufferView = Buffer.alloc(0);
+  private readonly shortStrings = new Map<number, string>();
   private dataView = new DataView(new ArrayBuffer(0));
   private readonly allocator: (size: number) => number;
 
@@ -213,9 +214,27 @@ export class WasmVm {
     pointer >>>= 0;
     length >>>= 0;
     if (pointer + length > this.bytesView.length) return null;
-    // Header names are short: a loop is cheaper than a call into Buffer's native code for them.
-    if (length > 32) return this.bufferView.toString('latin1', pointer, pointer + length);
-    return String.fromCharCode.apply(null, this.bytesView.subarray(pointer, pointer + length) as unknown as number[]);
+    if (length > 64) return this.bufferView.toString('latin1', pointer, pointer + length);
+    // Plugins pass the same short names (configured once, at fixed addresses) on every request:
+    // comparing them with the string made last time is far cheaper than making a new one.
+    const bytes = this.bytesView;
+    const key = pointer * 65 + length;
+    const cached = this.shortStrings.get(key);
+    if (cached !== undefined) {
+      let same = true;
+      for (let i = 0; i < length; i++) {
+        if (cached.charCodeAt(i) !== bytes[pointer + i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return cached;
+    }
+    let text = '';
+    for (let i = 0; i < length; i++) text += String.fromCharCode(bytes[pointer + i]);
+    if (this.shortStrings.size > 4096) this.shortStrings.clear();
+    this.shortStrings.set(key, text);
+    return text;
   }
 
   // copyOut for a byte string: written straight into the block the module allocates.
