@@ -1,0 +1,471 @@
+// Finds values by JSON Pointer in a JSON document that arrives in chunks, without a tree and
+// without keeping the document: a resumable tokenizer that tracks, per nesting level, which
+// pointers the current path still matches, and captures a value only when its path is a target.
+// Linear in the bytes fed, bounded memory (depth, key and value sizes are capped), correct across
+// chunk boundaries, and it stops being fed once every pointer is found.
+
+export const STREAM_MAX_DEPTH: i32 = 64;
+export const STREAM_MAX_KEY: i32 = 256;
+export const STREAM_MAX_TARGETS: i32 = 32;
+
+export enum StreamError {
+  None = 0,
+  Malformed = 1,
+  TooDeep = 2,
+}
+
+// Tokenizer states.
+const VALUE: i32 = 0; // a value is expected
+const AFTER_VALUE: i32 = 1; // , or the closing bracket is expected
+const KEY_OR_END: i32 = 2; // after {: a key or }
+const KEY: i32 = 3; // after , in an object: a key
+const COLON: i32 = 4; // after a key
+const STRING: i32 = 5; // inside a string value
+const KEY_STRING: i32 = 6; // inside a key
+const NUMBER: i32 = 7;
+const LITERAL: i32 = 8;
+const VALUE_OR_END: i32 = 9; // after [: a value or ]
+const DONE: i32 = 10;
+
+export class JsonPointerStream {
+  // Targets: pointer segments as UTF-8 bytes, decoded from "/a/0/b".
+  private targets: Array<Array<ArrayBuffer>> = [];
+  // Per depth: bit i set when the path so far still matches target i.
+  private masks: StaticArray<u32> = new StaticArray<u32>(STREAM_MAX_DEPTH + 1);
+  // Per depth: 1 for an object, 2 for an array; and the next array index.
+  private kinds: StaticArray<u8> = new StaticArray<u8>(STREAM_MAX_DEPTH + 1);
+  private indices: StaticArray<i32> = new StaticArray<i32>(STREAM_MAX_DEPTH + 1);
+  private depth: i32 = 0;
+  private state: i32 = VALUE;
+  // The key being read (unescaped), or -1 when it is longer than any target can match.
+  private key: StaticArray<u8> = new StaticArray<u8>(STREAM_MAX_KEY);
+  private keyLength: i32 = 0;
+  private escape: i32 = 0; // 0 none, 1 after '\', 2..5 inside \uXXXX
+  private unicode: u32 = 0;
+  private highSurrogate: u32 = 0;
+  private literal: string = "";
+  private literalAt: i32 = 0;
+  // The value being captured, for target `capturing` (-1: none).
+  private capturing: i32 = -1;
+  private captured: StaticArray<u8>;
+  private capturedLength: i32 = 0;
+  private capturedOverflow: bool = false;
+  private capturedIsString: bool = false;
+  // Results per target.
+  readonly values: Array<ArrayBuffer | null> = [];
+  // Present but unusable: longer than maxValueLength, or an object or array.
+  readonly invalid: Array<bool> = [];
+  found: i32 = 0;
+  error: StreamError = StreamError.None;
+  bytesRead: i64 = 0;
+
+  constructor(pointers: Array<Array<ArrayBuffer>>, readonly maxValueLength: i32) {
+    this.targets = pointers;
+    this.captured = new StaticArray<u8>(maxValueLength);
+    for (let i = 0; i < pointers.length; i++) {
+      this.values.push(null);
+      this.invalid.push(false);
+    }
+    this.reset();
+  }
+
+  reset(): void {
+    this.depth = 0;
+    this.state = VALUE;
+    this.masks[0] = this.targets.length >= 32 ? 0xffffffff : (<u32>1 << <u32>this.targets.length) - 1;
+    this.capturing = -1;
+    this.escape = 0;
+    this.found = 0;
+    this.error = StreamError.None;
+    this.bytesRead = 0;
+    for (let i = 0; i < this.values.length; i++) {
+      this.values[i] = null;
+      this.invalid[i] = false;
+    }
+  }
+
+  get complete(): bool {
+    return this.found == this.targets.length;
+  }
+
+  get failed(): bool {
+    return this.error != StreamError.None;
+  }
+
+  // Feeds bytes [start, start + length). Returns false once it can stop: every target found, or
+  // the document is malformed or too deep.
+  feed(start: usize, length: i32): bool {
+    for (let i = 0; i < length; i++) {
+      if (this.state == DONE || this.failed || this.complete) return false;
+      this.step(<u32>load<u8>(start + <usize>i));
+      this.bytesRead++;
+    }
+    return !(this.state == DONE || this.failed || this.complete);
+  }
+
+  private fail(error: StreamError): void {
+    if (this.error == StreamError.None) this.error = error;
+  }
+
+  // The targets matching a child of the current level under this key (object) or index (array).
+  private childMask(keyStart: usize, keyLength: i32): u32 {
+    let mask = this.masks[this.depth];
+    if (mask == 0) return 0;
+    let out: u32 = 0;
+    // Children of the container at depth d are segment d - 1 of a pointer.
+    const level = this.depth - 1;
+    for (let t = 0; t < this.targets.length; t++) {
+      if (((mask >> <u32>t) & 1) == 0) continue;
+      const path = this.targets[t];
+      if (level >= path.length) continue;
+      const segment = path[level];
+      if (segment.byteLength == keyLength && memory.compare(changetype<usize>(segment), keyStart, <usize>keyLength) == 0) out |= <u32>1 << <u32>t;
+    }
+    return out;
+  }
+
+  private indexMask(index: i32): u32 {
+    const text = index.toString();
+    const bytes = String.UTF8.encode(text);
+    return this.childMask(changetype<usize>(bytes), bytes.byteLength);
+  }
+
+  // The target (not yet found) that ends at the value about to start, or -1.
+  private targetEndingHere(mask: u32): i32 {
+    if (mask == 0) return -1;
+    for (let t = 0; t < this.targets.length; t++) {
+      if (((mask >> <u32>t) & 1) != 0 && this.targets[t].length == this.depth && this.values[t] === null && !this.invalid[t]) return t;
+    }
+    return -1;
+  }
+
+  // A scalar value starts with `mask`: if a target ends here, capture it.
+  private beginValue(mask: u32): void {
+    this.capturing = this.targetEndingHere(mask);
+    this.capturedLength = 0;
+    this.capturedOverflow = false;
+  }
+
+  private keep(c: u32): void {
+    if (this.capturing < 0) return;
+    if (this.capturedLength >= this.maxValueLength) {
+      this.capturedOverflow = true;
+      return;
+    }
+    this.captured[this.capturedLength++] = <u8>c;
+  }
+
+  private keepCodePoint(cp: u32): void {
+    if (cp < 0x80) this.keep(cp);
+    else if (cp < 0x800) {
+      this.keep(0xc0 | (cp >> 6));
+      this.keep(0x80 | (cp & 0x3f));
+    } else if (cp < 0x10000) {
+      this.keep(0xe0 | (cp >> 12));
+      this.keep(0x80 | ((cp >> 6) & 0x3f));
+      this.keep(0x80 | (cp & 0x3f));
+    } else {
+      this.keep(0xf0 | (cp >> 18));
+      this.keep(0x80 | ((cp >> 12) & 0x3f));
+      this.keep(0x80 | ((cp >> 6) & 0x3f));
+      this.keep(0x80 | (cp & 0x3f));
+    }
+  }
+
+  private endValue(): void {
+    const t = this.capturing;
+    if (t >= 0) {
+      this.capturing = -1;
+      if (this.capturedOverflow) this.invalid[t] = true;
+      else {
+        const out = new ArrayBuffer(this.capturedLength);
+        memory.copy(changetype<usize>(out), changetype<usize>(this.captured), <usize>this.capturedLength);
+        this.values[t] = out;
+      }
+      this.found++;
+    }
+    this.state = this.depth == 0 ? DONE : AFTER_VALUE;
+  }
+
+  private isSpace(c: u32): bool {
+    return c == 0x20 || c == 0x0a || c == 0x0d || c == 0x09;
+  }
+
+  // The mask for the value about to start in the current container.
+  private valueMask(): u32 {
+    if (this.depth == 0) return this.masks[0];
+    if (this.kinds[this.depth] == 2) return this.indexMask(this.indices[this.depth]);
+    return this.keyLength < 0 ? 0 : this.childMask(changetype<usize>(this.key), this.keyLength);
+  }
+
+  private startValue(c: u32): void {
+    const mask = this.valueMask();
+    // Bit masks are kept per depth; the value's own mask sits at depth + 1.
+    if (c == 0x7b || c == 0x5b) {
+      // A pointer to an object or array names no single value.
+      const ending = this.targetEndingHere(mask);
+      if (ending >= 0) {
+        this.invalid[ending] = true;
+        this.found++;
+      }
+      if (this.depth + 1 > STREAM_MAX_DEPTH) {
+        this.fail(StreamError.TooDeep);
+        return;
+      }
+      this.depth++;
+      this.masks[this.depth] = mask;
+      this.kinds[this.depth] = c == 0x7b ? 1 : 2;
+      this.indices[this.depth] = 0;
+      this.capturing = -1;
+      this.state = c == 0x7b ? KEY_OR_END : VALUE_OR_END;
+      return;
+    }
+    this.beginValue(mask);
+    if (c == 0x22) {
+      this.capturedIsString = true;
+      this.escape = 0;
+      this.highSurrogate = 0;
+      this.state = STRING;
+    } else if (c == 0x2d || c - 0x30 < 10) {
+      this.capturedIsString = false;
+      this.keep(c);
+      this.state = NUMBER;
+    } else if (c == 0x74 || c == 0x66 || c == 0x6e) {
+      this.capturedIsString = false;
+      this.literal = c == 0x74 ? "true" : c == 0x66 ? "false" : "null";
+      this.literalAt = 1;
+      this.keep(c);
+      this.state = LITERAL;
+    } else {
+      this.fail(StreamError.Malformed);
+    }
+  }
+
+  private closeContainer(c: u32): void {
+    const kind = this.kinds[this.depth];
+    if ((c == 0x7d && kind != 1) || (c == 0x5d && kind != 2)) {
+      this.fail(StreamError.Malformed);
+      return;
+    }
+    this.depth--;
+    this.state = this.depth == 0 ? DONE : AFTER_VALUE;
+  }
+
+  private step(c: u32): void {
+    switch (this.state) {
+      case VALUE:
+      case VALUE_OR_END: {
+        if (this.isSpace(c)) return;
+        if (this.state == VALUE_OR_END && c == 0x5d) {
+          this.closeContainer(c);
+          return;
+        }
+        this.startValue(c);
+        return;
+      }
+      case AFTER_VALUE: {
+        if (this.isSpace(c)) return;
+        if (c == 0x2c) {
+          if (this.kinds[this.depth] == 2) {
+            this.indices[this.depth]++;
+            this.state = VALUE;
+          } else {
+            this.state = KEY;
+          }
+          return;
+        }
+        if (c == 0x7d || c == 0x5d) {
+          this.closeContainer(c);
+          return;
+        }
+        this.fail(StreamError.Malformed);
+        return;
+      }
+      case KEY_OR_END:
+      case KEY: {
+        if (this.isSpace(c)) return;
+        if (this.state == KEY_OR_END && c == 0x7d) {
+          this.closeContainer(c);
+          return;
+        }
+        if (c != 0x22) {
+          this.fail(StreamError.Malformed);
+          return;
+        }
+        this.keyLength = 0;
+        this.escape = 0;
+        this.highSurrogate = 0;
+        this.state = KEY_STRING;
+        return;
+      }
+      case COLON: {
+        if (this.isSpace(c)) return;
+        if (c != 0x3a) {
+          this.fail(StreamError.Malformed);
+          return;
+        }
+        this.state = VALUE;
+        return;
+      }
+      case STRING:
+      case KEY_STRING: {
+        this.stringByte(c);
+        return;
+      }
+      case NUMBER: {
+        if (c - 0x30 < 10 || c == 0x2e || c == 0x65 || c == 0x45 || c == 0x2b || c == 0x2d) {
+          this.keep(c);
+          return;
+        }
+        this.endValue();
+        this.step(c);
+        return;
+      }
+      case LITERAL: {
+        if (this.literalAt < this.literal.length && c == <u32>this.literal.charCodeAt(this.literalAt)) {
+          this.keep(c);
+          this.literalAt++;
+          if (this.literalAt == this.literal.length) this.endValue();
+          return;
+        }
+        this.fail(StreamError.Malformed);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private stringChar(cp: u32): void {
+    if (this.state == STRING) {
+      this.keepCodePoint(cp);
+      return;
+    }
+    if (this.keyLength < 0) return;
+    const before = this.capturing;
+    // Keys are collected in `key` with the same UTF-8 encoding.
+    this.capturing = -1;
+    if (cp < 0x80) this.keyByte(cp);
+    else if (cp < 0x800) {
+      this.keyByte(0xc0 | (cp >> 6));
+      this.keyByte(0x80 | (cp & 0x3f));
+    } else if (cp < 0x10000) {
+      this.keyByte(0xe0 | (cp >> 12));
+      this.keyByte(0x80 | ((cp >> 6) & 0x3f));
+      this.keyByte(0x80 | (cp & 0x3f));
+    } else {
+      this.keyByte(0xf0 | (cp >> 18));
+      this.keyByte(0x80 | ((cp >> 12) & 0x3f));
+      this.keyByte(0x80 | ((cp >> 6) & 0x3f));
+      this.keyByte(0x80 | (cp & 0x3f));
+    }
+    this.capturing = before;
+  }
+
+  private keyByte(b: u32): void {
+    if (this.keyLength < 0) return;
+    if (this.keyLength >= STREAM_MAX_KEY) {
+      this.keyLength = -1;
+      return;
+    }
+    this.key[this.keyLength++] = <u8>b;
+  }
+
+  // One byte inside a string or key: escapes (including \uXXXX pairs) are decoded.
+  private stringByte(c: u32): void {
+    if (this.escape == 1) {
+      this.escape = 0;
+      let decoded: u32 = 0;
+      if (c == 0x22 || c == 0x5c || c == 0x2f) decoded = c;
+      else if (c == 0x62) decoded = 0x08;
+      else if (c == 0x66) decoded = 0x0c;
+      else if (c == 0x6e) decoded = 0x0a;
+      else if (c == 0x72) decoded = 0x0d;
+      else if (c == 0x74) decoded = 0x09;
+      else if (c == 0x75) {
+        this.escape = 2;
+        this.unicode = 0;
+        return;
+      } else {
+        this.fail(StreamError.Malformed);
+        return;
+      }
+      this.stringChar(decoded);
+      return;
+    }
+    if (this.escape >= 2) {
+      const lower = c | 0x20;
+      let digit: u32;
+      if (c - 0x30 < 10) digit = c - 0x30;
+      else if (lower - 0x61 < 6) digit = lower - 0x61 + 10;
+      else {
+        this.fail(StreamError.Malformed);
+        return;
+      }
+      this.unicode = (this.unicode << 4) | digit;
+      this.escape++;
+      if (this.escape < 6) return;
+      this.escape = 0;
+      const cp = this.unicode;
+      if (cp >= 0xd800 && cp < 0xdc00) {
+        this.highSurrogate = cp;
+        return;
+      }
+      if (cp >= 0xdc00 && cp < 0xe000 && this.highSurrogate != 0) {
+        this.stringChar(0x10000 + ((this.highSurrogate - 0xd800) << 10) + (cp - 0xdc00));
+        this.highSurrogate = 0;
+        return;
+      }
+      this.highSurrogate = 0;
+      this.stringChar(cp >= 0xd800 && cp < 0xe000 ? 0xfffd : cp);
+      return;
+    }
+    if (c == 0x5c) {
+      this.escape = 1;
+      return;
+    }
+    if (c == 0x22) {
+      if (this.state == KEY_STRING) this.state = COLON;
+      else this.endValue();
+      return;
+    }
+    if (c < 0x20) {
+      this.fail(StreamError.Malformed);
+      return;
+    }
+    // Raw UTF-8 bytes pass through unchanged.
+    if (this.state == STRING) this.keep(c);
+    else this.keyByte(c);
+  }
+
+  // At the end of the body: a number at top level ends here; anything else unfinished is malformed.
+  finish(): void {
+    if (this.state == NUMBER && this.depth == 0) this.endValue();
+    if (this.state != DONE && !this.complete) this.fail(StreamError.Malformed);
+  }
+}
+
+// "/a/0/b~1c" → [a, 0, b/c] as UTF-8; null when it is not a JSON Pointer (RFC 6901).
+export function parseJsonPointer(pointer: string): Array<ArrayBuffer> | null {
+  if (pointer.length == 0 || pointer.charAt(0) != "/") return null;
+  const parts = pointer.substring(1).split("/");
+  const out = new Array<ArrayBuffer>();
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i];
+    let decoded = "";
+    for (let j = 0; j < part.length; j++) {
+      const c = part.charAt(j);
+      if (c != "~") {
+        decoded += c;
+        continue;
+      }
+      const next = j + 1 < part.length ? part.charAt(j + 1) : "";
+      if (next == "0") decoded += "~";
+      else if (next == "1") decoded += "/";
+      else return null;
+      j++;
+    }
+    out.push(String.UTF8.encode(decoded));
+  }
+  return out;
+}
