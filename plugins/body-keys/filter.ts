@@ -1,0 +1,260 @@
+// body-keys on one request: keys from headers, cookies and the query first; when one is still
+// missing and the request's body may hold it, hold the headers (StopIteration, which needs
+// allow_on_headers_stop_iteration) and scan the body as it arrives, releasing the request as soon
+// as every key is found, at the end of the body, or at the byte limit.
+import { Context, stream_context } from "../../assembly/proxy/context";
+import { BufferType, FilterDataStatus, FilterHeadersStatus, LogLevel } from "../../assembly/proxy/enums";
+import { getBufferBytes } from "../../assembly/proxy/buffers";
+import { log, logEnabled } from "../../assembly/proxy/log";
+import { HeaderPair } from "../../assembly/proxy/pairs";
+import { sendLocalResponse } from "../../assembly/proxy/stream_control";
+import { PairsView } from "../../assembly/http/pairs_view";
+import { cookieValueLength, cookieValueStart, findCookieIn } from "../../assembly/http/cookies";
+import { findFormField } from "../../assembly/http/query";
+import { lowerAscii } from "../../assembly/http/bytes";
+import { JsonPointerStream } from "../../assembly/json/stream";
+import { Action, BodyKeysConfig, Key, OnFailure, SourceKind } from "./config";
+import { FormFieldStream } from "./form_stream";
+import { KeysMetrics } from "./metrics";
+import { KeysRoot } from "./root";
+
+const COOKIE = String.UTF8.encode("cookie");
+const PATH = String.UTF8.encode(":path");
+const METHOD = String.UTF8.encode(":method");
+const CONTENT_TYPE = String.UTF8.encode("content-type");
+const JSON_TYPE = [new HeaderPair("content-type", "application/json")];
+
+enum BodyKind {
+  None = 0,
+  Json = 1,
+  Form = 2,
+}
+
+export class KeysStream extends Context {
+  private pairs: PairsView = new PairsView();
+  private values: Array<ArrayBuffer | null> = [];
+  private json: JsonPointerStream | null = null;
+  private form: FormFieldStream | null = null;
+  private body: BodyKind = BodyKind.None;
+  private consumed: i32 = 0;
+  // For each json pointer / form field of the scanners: the key it belongs to.
+  private jsonOwners: Array<i32> = [];
+  private formOwners: Array<i32> = [];
+
+  constructor(contextId: u32, readonly keysRoot: KeysRoot) {
+    super(contextId, keysRoot);
+  }
+
+  onRequestHeaders(headerCount: u32, endOfStream: bool): FilterHeadersStatus {
+    const config = this.keysRoot.config;
+    const metrics = this.keysRoot.metrics!;
+    this.pairs.load(stream_context.headers.request);
+    let pendingBody = false;
+    for (let k = 0; k < config.keys.length; k++) {
+      const key = config.keys[k];
+      const value = this.fromRequest(key, metrics);
+      this.values.push(value);
+      if (value === null && key.readsBody) pendingBody = true;
+    }
+    if (!pendingBody || endOfStream) return this.finish(config, metrics, false, false);
+    this.body = this.bodyKind(config);
+    if (this.body == BodyKind.None) return this.finish(config, metrics, false, false);
+    this.startScanner(config);
+    return FilterHeadersStatus.StopIteration;
+  }
+
+  onRequestBody(bodyBufferLength: usize, endOfStream: bool): FilterDataStatus {
+    if (this.body == BodyKind.None) return FilterDataStatus.Continue;
+    const config = this.keysRoot.config;
+    const metrics = this.keysRoot.metrics!;
+    const total = <i32>bodyBufferLength;
+    const limit = config.maxBodyBytes;
+    const end = total < limit ? total : limit;
+    let more = true;
+    if (end > this.consumed) {
+      const bytes = getBufferBytes(BufferType.HttpRequestBody, <u32>this.consumed, <u32>(end - this.consumed));
+      this.consumed += bytes.byteLength;
+      more = this.body == BodyKind.Json ? this.json!.feed(changetype<usize>(bytes), bytes.byteLength) : this.form!.feed(changetype<usize>(bytes), bytes.byteLength);
+    }
+    const limitReached = more && total >= limit && !(endOfStream && total == limit);
+    if (more && !endOfStream && !limitReached) return FilterDataStatus.StopIterationAndBuffer;
+    if (this.body == BodyKind.Json && more) this.json!.finish();
+    if (this.body == BodyKind.Form && more) this.form!.finish();
+    this.collect(config, metrics);
+    const unparseable = this.body == BodyKind.Json && this.json!.failed && !this.json!.complete;
+    this.body = BodyKind.None;
+    const status = this.finish(config, metrics, unparseable, limitReached);
+    return status == FilterHeadersStatus.Continue ? FilterDataStatus.Continue : FilterDataStatus.StopIterationNoBuffer;
+  }
+
+  // The first allowed value from a header, cookie or query source, in configuration order.
+  private fromRequest(key: Key, metrics: KeysMetrics): ArrayBuffer | null {
+    const pairs = this.pairs;
+    for (let s = 0; s < key.requestSources.length; s++) {
+      const source = key.requestSources[s];
+      let start: usize = 0;
+      let length = -1;
+      let decoded: ArrayBuffer | null = null;
+      if (source.kind == SourceKind.Header) {
+        if (pairs.find(source.name)) {
+          start = pairs.valueStart;
+          length = pairs.valueLength;
+        }
+      } else if (source.kind == SourceKind.Cookie) {
+        if (pairs.find(COOKIE) && findCookieIn(pairs.valueStart, pairs.valueLength, source.name)) {
+          start = cookieValueStart;
+          length = cookieValueLength;
+        }
+      } else if (pairs.find(PATH)) {
+        let i = 0;
+        while (i < pairs.valueLength && load<u8>(pairs.valueStart + <usize>i) != 0x3f) i++;
+        if (i < pairs.valueLength) decoded = findFormField(pairs.valueStart + <usize>(i + 1), pairs.valueLength - i - 1, source.name);
+        if (decoded !== null) {
+          start = changetype<usize>(decoded);
+          length = decoded.byteLength;
+        }
+      }
+      if (length < 0 || !key.pattern.matches(start, length)) continue;
+      metrics.foundIn(source.kind);
+      const out = new ArrayBuffer(length);
+      memory.copy(changetype<usize>(out), start, <usize>length);
+      return out;
+    }
+    return null;
+  }
+
+  // Which scanner the body needs: by method, path prefix and content type (parameters ignored).
+  private bodyKind(config: BodyKeysConfig): BodyKind {
+    const pairs = this.pairs;
+    if (!pairs.find(METHOD) || !anyEquals(pairs.valueStart, pairs.valueLength, config.methods)) return BodyKind.None;
+    if (!pairs.find(PATH) || !anyPrefix(pairs.valueStart, pairs.valueLength, config.pathPrefixes)) return BodyKind.None;
+    if (!pairs.find(CONTENT_TYPE)) return BodyKind.None;
+    const type = mediaType(pairs.valueStart, pairs.valueLength);
+    const start = changetype<usize>(type);
+    const length = type.byteLength;
+    if (anyEquals(start, length, config.jsonTypes)) return BodyKind.Json;
+    if (config.jsonSuffix && length > 17 && startsWithText(start, length, "application/") && endsWithText(start, length, "+json")) return BodyKind.Json;
+    if (anyEquals(start, length, config.formTypes)) return BodyKind.Form;
+    return BodyKind.None;
+  }
+
+  private startScanner(config: BodyKeysConfig): void {
+    const pointers = new Array<Array<ArrayBuffer>>();
+    const fields = new Array<ArrayBuffer>();
+    for (let k = 0; k < config.keys.length; k++) {
+      if (this.values[k] !== null) continue;
+      const key = config.keys[k];
+      for (let i = 0; i < key.jsonPointers.length; i++) {
+        pointers.push(key.jsonPointers[i]);
+        this.jsonOwners.push(k);
+      }
+      for (let i = 0; i < key.formFields.length; i++) {
+        fields.push(key.formFields[i]);
+        this.formOwners.push(k);
+      }
+    }
+    if (this.body == BodyKind.Json) this.json = new JsonPointerStream(pointers, config.maxValueLength);
+    else this.form = new FormFieldStream(fields, config.maxValueLength);
+  }
+
+  // Takes what the scanner found: per key, the first of its body sources (in order) with an
+  // allowed value.
+  private collect(config: BodyKeysConfig, metrics: KeysMetrics): void {
+    const found = this.body == BodyKind.Json ? this.json!.values : this.form!.values;
+    const owners = this.body == BodyKind.Json ? this.jsonOwners : this.formOwners;
+    for (let i = 0; i < found.length; i++) {
+      const k = owners[i];
+      const value = found[i];
+      if (this.values[k] !== null || value === null) continue;
+      if (!config.keys[k].pattern.matchesBuffer(value)) continue;
+      this.values[k] = value;
+      metrics.foundIn(this.body == BodyKind.Json ? SourceKind.Json : SourceKind.Form);
+    }
+  }
+
+  // Writes the keys found (replacing client copies), removes client copies of the others, then
+  // applies on_unparseable, on_limit or on_missing.
+  private finish(config: BodyKeysConfig, metrics: KeysMetrics, unparseable: bool, limitReached: bool): FilterHeadersStatus {
+    const request = stream_context.headers.request;
+    let missing = 0;
+    for (let k = 0; k < config.keys.length; k++) {
+      const key = config.keys[k];
+      const value = k < this.values.length ? this.values[k] : null;
+      if (value !== null) {
+        request.replaceBytes(key.header, value);
+      } else {
+        missing++;
+        if (this.pairs.find(key.header)) request.removeBytes(key.header);
+      }
+      const derived = key.derived;
+      if (derived === null) continue;
+      let prefixLength = -1;
+      if (value !== null) {
+        for (let i = 0; i < value.byteLength; i++) {
+          if (<i32>load<u8>(changetype<usize>(value) + <usize>i) == derived.until) {
+            prefixLength = i;
+            break;
+          }
+        }
+      }
+      if (prefixLength > 0) request.replaceRaw(derived.header, changetype<usize>(value), prefixLength);
+      else if (this.pairs.find(derived.header)) request.removeBytes(derived.header);
+    }
+    if (missing > 0) metrics.missing.increment(missing);
+    if (unparseable) metrics.unparseable.increment();
+    if (limitReached) metrics.limitReached.increment();
+    if (unparseable && this.reject(config.onUnparseable, metrics, "body_unparseable")) return FilterHeadersStatus.StopIteration;
+    if (limitReached && missing > 0 && this.reject(config.onLimit, metrics, "body_limit_reached")) return FilterHeadersStatus.StopIteration;
+    if (missing > 0 && this.reject(config.onMissing, metrics, "key_missing")) return FilterHeadersStatus.StopIteration;
+    return FilterHeadersStatus.Continue;
+  }
+
+  private reject(onFailure: OnFailure, metrics: KeysMetrics, code: string): bool {
+    if (onFailure.action != Action.Reject) return false;
+    if (logEnabled(LogLevel.Debug)) log(LogLevel.Debug, "body-keys: " + code);
+    metrics.rejected.increment();
+    sendLocalResponse(onFailure.status, "body_keys_" + code, String.UTF8.encode('{"error":"' + code + '"}'), JSON_TYPE);
+    return true;
+  }
+}
+
+// The media type in lower case, without parameters or spaces ("Application/JSON; charset=utf-8").
+function mediaType(start: usize, length: i32): ArrayBuffer {
+  let end = 0;
+  while (end < length && load<u8>(start + <usize>end) != 0x3b) end++;
+  let from = 0;
+  while (from < end && load<u8>(start + <usize>from) == 0x20) from++;
+  while (end > from && load<u8>(start + <usize>(end - 1)) == 0x20) end--;
+  const out = new ArrayBuffer(end - from);
+  for (let i = 0; i < end - from; i++) store<u8>(changetype<usize>(out) + <usize>i, <u8>lowerAscii(<u32>load<u8>(start + <usize>(from + i))));
+  return out;
+}
+
+function anyEquals(start: usize, length: i32, options: Array<ArrayBuffer>): bool {
+  for (let i = 0; i < options.length; i++) {
+    const option = options[i];
+    if (option.byteLength == length && memory.compare(start, changetype<usize>(option), <usize>length) == 0) return true;
+  }
+  return false;
+}
+
+function anyPrefix(start: usize, length: i32, prefixes: Array<ArrayBuffer>): bool {
+  for (let i = 0; i < prefixes.length; i++) {
+    const prefix = prefixes[i];
+    if (prefix.byteLength <= length && memory.compare(start, changetype<usize>(prefix), <usize>prefix.byteLength) == 0) return true;
+  }
+  return false;
+}
+
+function startsWithText(start: usize, length: i32, text: string): bool {
+  if (length < text.length) return false;
+  for (let i = 0; i < text.length; i++) if (<u32>load<u8>(start + <usize>i) != <u32>text.charCodeAt(i)) return false;
+  return true;
+}
+
+function endsWithText(start: usize, length: i32, text: string): bool {
+  if (length < text.length) return false;
+  const at = length - text.length;
+  for (let i = 0; i < text.length; i++) if (<u32>load<u8>(start + <usize>(at + i)) != <u32>text.charCodeAt(i)) return false;
+  return true;
+}

@@ -1,0 +1,30 @@
+// body-keys's root context: reads and validates the configuration once.
+import { ConfigReader } from "../../assembly/config/reader";
+import { Context, RootContext } from "../../assembly/proxy/context";
+import { LogLevel } from "../../assembly/proxy/enums";
+import { log, logInfo } from "../../assembly/proxy/log";
+import { BodyKeysConfig, parseConfig } from "./config";
+import { KeysMetrics } from "./metrics";
+import { KeysStream } from "./filter";
+
+export class KeysRoot extends RootContext {
+  config: BodyKeysConfig = new BodyKeysConfig();
+  metrics: KeysMetrics | null = null;
+
+  onConfigure(configurationSize: u32): bool {
+    const reader = new ConfigReader();
+    const config = parseConfig(this.getConfigurationBytes(configurationSize), reader);
+    if (!reader.ok) {
+      log(LogLevel.Error, "body-keys: invalid configuration: " + reader.error!);
+      return false;
+    }
+    this.config = config;
+    if (this.metrics === null) this.metrics = new KeysMetrics();
+    logInfo("body-keys: configured, " + config.keys.length.toString() + " keys");
+    return true;
+  }
+
+  createContext(contextId: u32): Context {
+    return new KeysStream(contextId, this);
+  }
+}
