@@ -1,0 +1,161 @@
+// body-keys, request in, upstream headers out: every source, chunking, early release, the limit,
+// content types and hostile bodies.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { FilterChain, type HttpRequest } from '../../host/index.ts';
+import { headerValues, load, pluginModule, ROOT } from '../support/modules.ts';
+
+const example = readFileSync(join(ROOT, 'plugins', 'body-keys', 'example.config.json'), 'utf8');
+const chain = (config: object | string = example, options = {}) =>
+  new FilterChain(
+    [load(pluginModule('body-keys'), { rootId: 'body-keys', name: 'body-keys', configuration: typeof config === 'string' ? config : JSON.stringify(config), allowOnHeadersStopIteration: true, ...options })],
+    { bufferLimitBytes: 1024 * 1024 },
+  );
+const json = (body: string | (string | Uint8Array)[], headers: [string, string][] = []): HttpRequest => ({ method: 'POST', path: '/cart/items', headers: [['content-type', 'application/json'], ...headers], body });
+
+const CART_BODY = JSON.stringify({ customer: { id: 'c-17', name: 'Zoë \u2603' }, cart: { id: 'ams-7f3a9c', items: [{ sku: 'A-1', qty: 2 }] }, sessionId: 's-4711', note: 'quote " and \\ slash' });
+
+test('the cart example: id in a JSON body', () => {
+  const outcome = chain().send(json(CART_BODY));
+  assert.equal(outcome.decision, 'continue');
+  assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-cart-id'), ['ams-7f3a9c']);
+  assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-cart-dc'), ['ams']);
+  assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-session-id'), ['s-4711']);
+  assert.equal(new TextDecoder().decode(outcome.upstream!.body), CART_BODY);
+});
+
+test('the cart example: id in a form body', () => {
+  const outcome = chain().send({ method: 'POST', path: '/cart', headers: [['content-type', 'application/x-www-form-urlencoded; charset=UTF-8']], body: 'qty=2&cartId=fra-42%2Dx&sku=A+1' });
+  assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-cart-id'), ['fra-42-x']);
+  assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-cart-dc'), ['fra']);
+});
+
+test('the cart example: id in a cookie, no body needed', () => {
+  const outcome = chain().send({ method: 'GET', path: '/cart', headers: [['cookie', 'theme=dark; cart=lon-9; session=s-9']] });
+  assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-cart-id'), ['lon-9']);
+  assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-session-id'), ['s-9']);
+  assert.equal(outcome.hostCalls['body-keys'].proxy_get_buffer_bytes, undefined);
+});
+
+test('header and query sources come before the body', () => {
+  assert.deepEqual(headerValues(chain().send(json(CART_BODY, [['x-cart-id', 'hdr-1']])).upstream!.headers, 'x-cart-id'), ['hdr-1']);
+  assert.deepEqual(headerValues(chain().send({ ...json(CART_BODY), path: '/cart?cart=qry-2' }).upstream!.headers, 'x-cart-id'), ['qry-2']);
+});
+
+test('a spoofed header outside the pattern is not a source, and is replaced', () => {
+  const outcome = chain().send(json(CART_BODY, [['x-cart-id', 'evil\tvalue'], ['x-cart-dc', 'nyc']]));
+  assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-cart-id'), ['ams-7f3a9c']);
+  assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-cart-dc'), ['ams']);
+});
+
+test('no key anywhere: client copies removed, forwarded (default on_missing)', () => {
+  const outcome = chain().send(json('{"other":1}', [['x-session-id', 'bad value!'], ['x-cart-dc', 'nyc']]));
+  assert.equal(outcome.decision, 'continue');
+  assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-cart-id'), []);
+  assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-cart-dc'), []);
+  assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-session-id'), []);
+});
+
+test('on_missing reject answers with its status', () => {
+  const outcome = chain({ keys: [{ header: 'x-cart-id', sources: [{ json: '/cart/id' }] }], on_missing: { action: 'reject', status: 422 } }).send(json('{"cart":{}}'));
+  assert.equal(outcome.response?.status, 422);
+  assert.match(new TextDecoder().decode(outcome.response!.body), /"key_missing"/);
+});
+
+test('a split at every byte position of a realistic body gives the same headers', () => {
+  const bytes = Buffer.from(CART_BODY);
+  const filter = chain();
+  for (let cut = 0; cut <= bytes.length; cut++) {
+    // Raw byte chunks: some cuts fall inside a multi-byte character.
+    const outcome = filter.send(json([bytes.subarray(0, cut), bytes.subarray(cut)]));
+    assert.deepEqual(Buffer.from(outcome.upstream!.body), bytes, `cut at ${cut}`);
+    assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-cart-id'), ['ams-7f3a9c'], `cut at ${cut}`);
+    assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-session-id'), ['s-4711'], `cut at ${cut}`);
+  }
+});
+
+test('one byte per chunk works too', () => {
+  const outcome = chain().send(json([...CART_BODY]));
+  assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-cart-id'), ['ams-7f3a9c']);
+});
+
+test('early release: a key near the start of a 3 MiB body lets the request go without buffering it (no 413)', () => {
+  const filler = 'x'.repeat(64 * 1024);
+  const chunks = ['{"cart":{"id":"ams-1"},"sessionId":"s-1","blob":["', ...Array.from({ length: 48 }, () => filler), '"]}'];
+  const outcome = chain().send(json(chunks));
+  assert.equal(outcome.decision, 'continue');
+  assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-cart-id'), ['ams-1']);
+  assert.equal(outcome.upstream!.body.length, chunks.join('').length);
+});
+
+test('the limit: a key past max_body_bytes is not waited for; the request goes on without it', () => {
+  const config = { keys: [{ header: 'x-cart-id', sources: [{ json: '/cart/id' }] }], max_body_bytes: 4096 };
+  const body = `{"pad":"${'p'.repeat(10_000)}","cart":{"id":"ams-9"}}`;
+  const outcome = chain(config).send(json([body.slice(0, 3000), body.slice(3000, 6000), body.slice(6000)]));
+  assert.equal(outcome.decision, 'continue');
+  assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-cart-id'), []);
+  assert.equal(outcome.metrics['body-keys']['wasmcustom.body_keys.limit_reached'].value, 1);
+  assert.equal(outcome.upstream!.body.length, body.length);
+  const rejected = chain({ ...config, on_limit: { action: 'reject' } }).send(json([body.slice(0, 3000), body.slice(3000)]));
+  assert.equal(rejected.response?.status, 413);
+});
+
+const contentTypes: [string, boolean][] = [
+  ['application/json', true],
+  ['Application/JSON; charset=utf-8', true],
+  ['application/vnd.shop.cart+json', true],
+  ['text/plain', false],
+  ['application/xml', false],
+];
+for (const [type, inspected] of contentTypes) {
+  test(`content type ${type}: ${inspected ? 'read' : 'not read'}`, () => {
+    const outcome = chain().send({ method: 'POST', path: '/c', headers: [['content-type', type]], body: '{"cart":{"id":"ams-2"}}' });
+    assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-cart-id'), inspected ? ['ams-2'] : []);
+  });
+}
+
+test('methods and path prefixes decide which bodies are read', () => {
+  const config = { keys: [{ header: 'x-cart-id', sources: [{ json: '/id' }] }], inspect: { methods: ['POST'], path_prefixes: ['/cart/'] } };
+  assert.deepEqual(headerValues(chain(config).send({ ...json('{"id":"a-1"}'), path: '/cart/x' }).upstream!.headers, 'x-cart-id'), ['a-1']);
+  assert.deepEqual(headerValues(chain(config).send({ ...json('{"id":"a-1"}'), path: '/other' }).upstream!.headers, 'x-cart-id'), []);
+  assert.deepEqual(headerValues(chain(config).send({ ...json('{"id":"a-1"}'), method: 'PUT', path: '/cart/x' }).upstream!.headers, 'x-cart-id'), []);
+});
+
+const hostile: [string, string][] = [
+  ['deep nesting', '['.repeat(10_000)],
+  ['a huge string', `{"cart":{"id":"${'a'.repeat(100_000)}"}}`],
+  ['truncated', '{"cart":{"id":"ams'],
+  ['garbage', '\u0000\u0001{{{"cart"::'],
+  ['a number where a string is expected', '{"cart":{"id":12345}}'],
+  ['an object where the value is expected', '{"cart":{"id":{"x":"ams-1"}}}'],
+];
+for (const [name, body] of hostile) {
+  test(`hostile JSON (${name}): no trap, no header outside the pattern`, () => {
+    const filter = chain();
+    const outcome = filter.send(json(body));
+    assert.equal(filter.plugins[0].vm.failed, false);
+    assert.equal(outcome.decision, 'continue');
+    for (const value of headerValues(outcome.upstream!.headers, 'x-cart-id')) assert.match(value, /^[A-Za-z0-9._-]{1,64}$/);
+  });
+}
+
+test('a malformed body with on_unparseable reject is answered 400', () => {
+  const outcome = chain({ keys: [{ header: 'x-cart-id', sources: [{ json: '/cart/id' }] }], on_unparseable: { action: 'reject' } }).send(json('{"cart":'));
+  assert.equal(outcome.response?.status, 400);
+});
+
+test('without allow_on_headers_stop_iteration a body key stalls the request, as Envoy would', () => {
+  const outcome = chain(example, { allowOnHeadersStopIteration: false }).send(json(CART_BODY));
+  assert.equal(outcome.decision, 'stalled');
+});
+
+test('metrics count keys by source', () => {
+  const filter = chain();
+  filter.send(json(CART_BODY));
+  filter.send({ method: 'GET', path: '/', headers: [['cookie', 'cart=a-1; session=s']] });
+  const metrics = filter.send({ method: 'GET', path: '/' }).metrics['body-keys'];
+  const value = (name: string) => metrics[`wasmcustom.body_keys.${name}`].value;
+  assert.deepEqual(['found.json', 'found.cookie', 'missing'].map(value), [2, 2, 2]);
+});
