@@ -57,10 +57,14 @@ export class JsonPointerStream {
   readonly invalid: Array<bool> = [];
   found: i32 = 0;
   error: StreamError = StreamError.None;
+  // Set once there is nothing more to read: every target found, an error, or the document ended.
+  private stopped: bool = false;
+  private readonly targetCount: i32;
   bytesRead: i64 = 0;
 
   constructor(pointers: Array<Array<ArrayBuffer>>, readonly maxValueLength: i32) {
     this.targets = pointers;
+    this.targetCount = pointers.length;
     this.captured = new StaticArray<u8>(maxValueLength);
     for (let i = 0; i < pointers.length; i++) {
       this.values.push(null);
@@ -77,6 +81,7 @@ export class JsonPointerStream {
     this.escape = 0;
     this.found = 0;
     this.error = StreamError.None;
+    this.stopped = this.targetCount == 0;
     this.bytesRead = 0;
     for (let i = 0; i < this.values.length; i++) {
       this.values[i] = null;
@@ -85,7 +90,7 @@ export class JsonPointerStream {
   }
 
   get complete(): bool {
-    return this.found == this.targets.length;
+    return this.found == this.targetCount;
   }
 
   get failed(): bool {
@@ -95,16 +100,25 @@ export class JsonPointerStream {
   // Feeds bytes [start, start + length). Returns false once it can stop: every target found, or
   // the document is malformed or too deep.
   feed(start: usize, length: i32): bool {
-    for (let i = 0; i < length; i++) {
-      if (this.state == DONE || this.failed || this.complete) return false;
+    let i = 0;
+    while (i < length && !this.stopped) {
+      // Inside a string nobody captures, skip plain bytes 16 at a time.
+      if (this.state == STRING && this.capturing < 0 && this.escape == 0) {
+        const skipped = skipPlain(start + <usize>i, length - i);
+        i += skipped;
+        this.bytesRead += skipped;
+        if (i >= length) break;
+      }
       this.step(<u32>load<u8>(start + <usize>i));
       this.bytesRead++;
+      i++;
     }
-    return !(this.state == DONE || this.failed || this.complete);
+    return !this.stopped;
   }
 
   private fail(error: StreamError): void {
     if (this.error == StreamError.None) this.error = error;
+    this.stopped = true;
   }
 
   // The targets matching a child of the current level under this key (object) or index (array).
@@ -125,6 +139,8 @@ export class JsonPointerStream {
   }
 
   private indexMask(index: i32): u32 {
+    // Most arrays hold nothing a pointer names: no index text to build for them.
+    if (this.masks[this.depth] == 0) return 0;
     const text = index.toString();
     const bytes = String.UTF8.encode(text);
     return this.childMask(changetype<usize>(bytes), bytes.byteLength);
@@ -183,8 +199,10 @@ export class JsonPointerStream {
         this.values[t] = out;
       }
       this.found++;
+      if (this.found == this.targetCount) this.stopped = true;
     }
     this.state = this.depth == 0 ? DONE : AFTER_VALUE;
+    if (this.state == DONE) this.stopped = true;
   }
 
   private isSpace(c: u32): bool {
@@ -207,6 +225,7 @@ export class JsonPointerStream {
       if (ending >= 0) {
         this.invalid[ending] = true;
         this.found++;
+        if (this.found == this.targetCount) this.stopped = true;
       }
       if (this.depth + 1 > STREAM_MAX_DEPTH) {
         this.fail(StreamError.TooDeep);
@@ -249,6 +268,7 @@ export class JsonPointerStream {
     }
     this.depth--;
     this.state = this.depth == 0 ? DONE : AFTER_VALUE;
+    if (this.state == DONE) this.stopped = true;
   }
 
   private step(c: u32): void {
@@ -443,6 +463,26 @@ export class JsonPointerStream {
     if (this.state == NUMBER && this.depth == 0) this.endValue();
     if (this.state != DONE && !this.complete) this.fail(StreamError.Malformed);
   }
+}
+
+// The number of bytes from `p` before a quote, a backslash or a control byte (at most `length`).
+function skipPlain(p: usize, length: i32): i32 {
+  const quote = i8x16.splat(0x22);
+  const backslash = i8x16.splat(0x5c);
+  const space = i8x16.splat(0x20);
+  let i = 0;
+  while (i + 16 <= length) {
+    const chunk = v128.load(p + <usize>i);
+    const mask = i8x16.bitmask(v128.or(v128.or(i8x16.eq(chunk, quote), i8x16.eq(chunk, backslash)), i8x16.lt_u(chunk, space)));
+    if (mask != 0) return i + <i32>ctz(mask);
+    i += 16;
+  }
+  while (i < length) {
+    const c = load<u8>(p + <usize>i);
+    if (c == 0x22 || c == 0x5c || c < 0x20) return i;
+    i++;
+  }
+  return i;
 }
 
 // "/a/0/b~1c" → [a, 0, b/c] as UTF-8; null when it is not a JSON Pointer (RFC 6901).
