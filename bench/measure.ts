@@ -72,7 +72,7 @@ export function measureOverBaseline(scenario: Scenario, rounds: number): { media
 export function measureMemory(scenario: Scenario, streams: number): ScenarioResult['memory'] {
   const chain = scenario.chain();
   const memoryBytes = () => chain.plugins.reduce((sum, p) => sum + p.vm.memoryBytes, 0);
-  for (let i = 0; i < 20_000; i++) chain.send(scenario.request);
+  for (let i = 0; i < Math.min(20_000, streams); i++) chain.send(scenario.request);
   const warmBytes = memoryBytes();
   for (let i = 0; i < streams; i++) {
     chain.send(scenario.request);

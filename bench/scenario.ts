@@ -12,4 +12,6 @@ export interface Scenario {
   check?: (outcome: Outcome) => void;
   // Bytes of body per request, to report time per body byte.
   bodyBytes?: number;
+  // Streams for the memory measurement when fewer than --streams keep the run short (large bodies).
+  memoryStreams?: number;
 }
