@@ -51,7 +51,7 @@ export function measureOverBaseline(scenario: Scenario, rounds: number): { media
   const chain = scenario.chain();
   const baseline = baselineChain(scenario.baseline!);
   const request = scenario.request;
-  for (let i = 0; i < 2000; i++) {
+  for (let i = 0; i < Math.min(2000, rounds); i++) {
     chain.send(request);
     baseline.send(request);
   }

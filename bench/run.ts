@@ -35,7 +35,9 @@ for (const scenario of scenarios) {
   const time = latency.get(scenario.name)!;
   const base = scenario.baseline ? latency.get(baselineName(scenario)) : undefined;
   const memory = measureMemory(scenario, Math.min(options.streams, scenario.memoryStreams ?? options.streams));
-  const paired = scenario.baseline ? measureOverBaseline(scenario, options.rounds) : null;
+  // Large bodies take milliseconds per request: fewer paired rounds for them.
+  const rounds = scenario.memoryStreams === undefined ? options.rounds : Math.min(options.rounds, Math.max(50, Math.floor(scenario.memoryStreams / 20)));
+  const paired = scenario.baseline ? measureOverBaseline(scenario, rounds) : null;
   const overBaseline = paired ? paired.median : null;
   results.push({
     name: scenario.name,
