@@ -2,6 +2,7 @@
 // names (["https://example.com/tenant"]) so that names with dots and slashes need no escaping.
 import { ConfigReader } from "../config/reader";
 import { JsonValue } from "../json/value";
+import { parseJsonPointer } from "../json/pointer";
 
 export class ClaimPath {
   constructor(public segments: Array<ArrayBuffer>, public display: string) {}
@@ -28,30 +29,12 @@ export function parseClaimPath(reader: ConfigReader, value: JsonValue | null, pa
 }
 
 function pointerPath(reader: ConfigReader, pointer: string, path: string): ClaimPath {
-  const segments = new Array<ArrayBuffer>();
-  if (pointer.length < 2 || pointer.charAt(0) != "/") {
-    reader.fail(path, "expected a JSON Pointer such as \"/tenant\", got \"" + pointer + "\"");
-    return new ClaimPath(segments, pointer);
+  const segments = pointer.length >= 2 ? parseJsonPointer(pointer) : null;
+  if (segments === null) {
+    reader.fail(path, "expected a JSON Pointer such as \"/tenant\" (~0 for ~, ~1 for /), got \"" + pointer + "\"");
+    return new ClaimPath([], pointer);
   }
-  const parts = pointer.substring(1).split("/");
-  if (parts.length > 8) reader.fail(path, "expected at most 8 levels");
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i];
-    let decoded = "";
-    for (let j = 0; j < part.length; j++) {
-      const c = part.charAt(j);
-      if (c != "~") {
-        decoded += c;
-        continue;
-      }
-      const next = j + 1 < part.length ? part.charAt(j + 1) : "";
-      if (next == "1") decoded += "/";
-      else if (next == "0") decoded += "~";
-      else reader.fail(path, "expected ~0 or ~1 after ~ in \"" + pointer + "\"");
-      j++;
-    }
-    segments.push(String.UTF8.encode(decoded));
-  }
+  if (segments.length > 8) reader.fail(path, "expected at most 8 levels");
   return new ClaimPath(segments, pointer);
 }
 

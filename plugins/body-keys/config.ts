@@ -2,7 +2,7 @@
 // the same in JSON Schema; `route-keys validate body-keys FILE` checks it offline).
 import { ConfigReader } from "../../assembly/config/reader";
 import { JsonObject } from "../../assembly/json/value";
-import { parseJsonPointer } from "../../assembly/json/stream";
+import { parseJsonPointer } from "../../assembly/json/pointer";
 import { CharsetPattern, parseCharsetPattern, patternError } from "../../assembly/match/charset";
 
 export const DEFAULT_VALUE_PATTERN = "^[A-Za-z0-9._:-]{1,128}$";

@@ -9,7 +9,7 @@ const cases: [string, string, RegExp][] = [
   ['not an object', '[]', /^\/: expected an object, got an array$/],
   ['a misspelt field', '{"tenent":{}}', /^\/tenent: unknown field/],
   ['an upper-case header name', '{"tenant":{"header":"X-Tenant"}}', /^\/tenant\/header: expected a lower-case header name, got "X-Tenant"$/],
-  ['a claim that is not a pointer', '{"tenant":{"claim":"tenant"}}', /^\/tenant\/claim: expected a JSON Pointer such as "\/tenant", got "tenant"$/],
+  ['a claim that is not a pointer', '{"tenant":{"claim":"tenant"}}', /^\/tenant\/claim: expected a JSON Pointer such as "\/tenant" \(~0 for ~, ~1 for \/\), got "tenant"$/],
   ['a claim of the wrong type', '{"tenant":{"claim":5}}', /^\/tenant\/claim: expected a JSON Pointer string or an array of claim names, got a number$/],
   ['an unsupported pattern', '{"tenant":{"pattern":"^(a|b)+$"}}', /^\/tenant\/pattern: expected a pattern of the form/],
   ['an unknown action', '{"on_missing":{"action":"allow"}}', /^\/on_missing\/action: expected one of forward, default, reject, got "allow"$/],

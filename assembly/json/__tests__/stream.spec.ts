@@ -1,4 +1,5 @@
-import { JsonPointerStream, parseJsonPointer, StreamError } from "../stream";
+import { JsonPointerStream, StreamError } from "../stream";
+import { parseJsonPointer } from "../pointer";
 
 function stream(pointers: string[], maxValue: i32 = 64): JsonPointerStream {
   const parsed = new Array<Array<ArrayBuffer>>();
