@@ -1,7 +1,7 @@
 import { FilterDataStatus, FilterHeadersStatus, FilterTrailersStatus } from './abi.ts';
 import { BodyBuffer } from './body-buffer.ts';
 import type { LocalReply } from './context.ts';
-import { HeaderMap, bytesToUtf8, utf8ToBytes } from './header-map.ts';
+import { HeaderMap, utf8ToBytes } from './header-map.ts';
 import type { Plugin } from './plugin.ts';
 import type { BodyInput, DownstreamResponse, HttpRequest, Outcome, StallReport, UpstreamRequest } from './request.ts';
 import { makeStreamInfo } from './stream-info.ts';
@@ -105,7 +105,7 @@ class ActiveStream {
       const state = this.filters[i];
       if (state.context === null) continue;
       const status = state.context.decodeHeaders(this.headers, this.headersEnd);
-      if (this.afterCallback(state, i)) return;
+      if (this.afterCallback(state)) return;
       if (status === FilterHeadersStatus.Continue) continue;
       state.headerStop =
         status === FilterHeadersStatus.StopIteration ? 'single' : status === FilterHeadersStatus.StopAllIterationAndBuffer ? 'all-buffer' : 'all-watermark';
@@ -133,7 +133,7 @@ class ActiveStream {
         seen = state.held!;
       }
       const status = state.context.decodeData(seen, end);
-      if (this.afterCallback(state, i)) return;
+      if (this.afterCallback(state)) return;
       if (status === FilterDataStatus.Continue) {
         data = this.release(state, seen);
         if (state.headerStop === 'single') {
@@ -172,7 +172,7 @@ class ActiveStream {
         return;
       }
       const status = state.context.decodeTrailers(trailers);
-      if (this.afterCallback(state, i)) return;
+      if (this.afterCallback(state)) return;
       if (status !== FilterTrailersStatus.Continue) {
         state.heldTrailers = trailers;
         this.resumeIfAsked(state, i);
@@ -185,7 +185,7 @@ class ActiveStream {
   }
 
   // A local reply or a fail-closed 503 ends decoding; returns true when it did.
-  private afterCallback(state: DecoderState, _index: number): boolean {
+  private afterCallback(state: DecoderState): boolean {
     if (this.terminal !== null) return true;
     const reply = state.context!.effects.localReply;
     if (reply !== null) {
@@ -374,4 +374,3 @@ function concat(a: Uint8Array | undefined, b: Uint8Array): Uint8Array {
   return out;
 }
 
-export { bytesToUtf8 };

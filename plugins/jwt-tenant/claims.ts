@@ -23,11 +23,6 @@ export class ClaimText {
     this.length = length;
   }
 
-  toBuffer(): ArrayBuffer {
-    const out = new ArrayBuffer(this.length);
-    memory.copy(changetype<usize>(out), this.start, <usize>this.length);
-    return out;
-  }
 }
 
 const FIRST = String.UTF8.encode("0");
