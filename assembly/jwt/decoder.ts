@@ -25,13 +25,14 @@ export enum JwtError {
 export function jwtErrorText(error: JwtError): string {
   switch (error) {
     case JwtError.Empty: return "the token is empty";
-    case JwtError.TooLarge: return "the token is larger than " + JWT_MAX_TOKEN_BYTES.toString() + " bytes";
+    // Literal texts (kept equal to JWT_MAX_TOKEN_BYTES and JWT_MAX_DEPTH): no string built per bad token.
+    case JwtError.TooLarge: return "the token is larger than 16384 bytes";
     case JwtError.SegmentCount: return "the token does not have three dot-separated segments";
     case JwtError.HeaderBase64: return "the token header is not base64url";
     case JwtError.PayloadBase64: return "the token payload is not base64url";
     case JwtError.HeaderNotObject: return "the token header is not a JSON object";
     case JwtError.PayloadNotObject: return "the token payload is not a JSON object";
-    case JwtError.TooDeep: return "the token payload is nested deeper than " + JWT_MAX_DEPTH.toString() + " levels";
+    case JwtError.TooDeep: return "the token payload is nested deeper than 16 levels";
     default: return "no error";
   }
 }

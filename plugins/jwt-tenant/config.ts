@@ -35,6 +35,9 @@ export class JwtTenantConfig {
   // Set when claims come from jwt_authn's verified payload: the property path of that payload.
   metadataPayloadPath: Array<string> | null = null;
   tenantClaim: ClaimPath = new ClaimPath([], "");
+  // Reasons built once here, not on each request that lacks the claim.
+  missingClaimReason: string = "";
+  missingVerifiedClaimReason: string = "";
   tenantMetadataPath: ArrayBuffer = new ArrayBuffer(0);
   issuerMetadataPath: ArrayBuffer = new ArrayBuffer(0);
   tenantHeader: ArrayBuffer = new ArrayBuffer(0);
@@ -78,6 +81,8 @@ export function parseConfig(text: ArrayBuffer, reader: ConfigReader): JwtTenantC
   const tenantObject = tenant !== null ? tenant : new JsonObject();
   reader.allowOnly(tenantObject, "/tenant", ["claim", "header", "arrays", "capture", "map", "unmapped", "pattern"]);
   config.tenantClaim = parseClaimPath(reader, tenantObject.get("claim"), "/tenant/claim", "/tenant");
+  config.missingClaimReason = "no tenant claim " + config.tenantClaim.display;
+  config.missingVerifiedClaimReason = "no verified tenant claim " + config.tenantClaim.display;
   config.tenantHeader = String.UTF8.encode(reader.headerName(tenantObject, "header", "/tenant", "x-tenant-id"));
   config.arraysTakeFirst = reader.oneOf(tenantObject, "arrays", "/tenant", ["reject", "first"], "reject") == "first";
   config.capture = readCapture(reader, tenantObject);

@@ -47,7 +47,7 @@ export class TenantStream extends Context {
     if (failedCheck !== null) return this.invalid(config, metrics, failedCheck);
 
     const status = tokenClaim(jwt, config.tenantClaim.segments, config.arraysTakeFirst, tenantText);
-    if (status == ClaimStatus.Missing) return this.missing(config, metrics, "no tenant claim " + config.tenantClaim.display);
+    if (status == ClaimStatus.Missing) return this.missing(config, metrics, config.missingClaimReason);
     if (status == ClaimStatus.WrongType) return this.invalid(config, metrics, "the tenant claim is not a string or an integer");
     if (!tenantValue(config, tenantText, tenant)) return this.invalid(config, metrics, "the tenant claim's value is not allowed");
     request.replaceRaw(config.tenantHeader, tenant.start, tenant.length);
@@ -67,7 +67,7 @@ export class TenantStream extends Context {
         return this.invalid(config, metrics, "the issuer is not allowed");
       }
     }
-    if (metadataClaim(config.tenantMetadataPath, tenantText) != ClaimStatus.Found) return this.missing(config, metrics, "no verified tenant claim " + config.tenantClaim.display);
+    if (metadataClaim(config.tenantMetadataPath, tenantText) != ClaimStatus.Found) return this.missing(config, metrics, config.missingVerifiedClaimReason);
     if (!tenantValue(config, tenantText, tenant)) return this.invalid(config, metrics, "the tenant claim's value is not allowed");
     const request = stream_context.headers.request;
     request.replaceRaw(config.tenantHeader, tenant.start, tenant.length);
