@@ -1,6 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { buildPlugins, buildTestModules } from './build.ts';
 import { CliError } from './errors.ts';
+import { packagePlugins } from './package.ts';
+import { type PushTool, pushImages } from './push.ts';
 import { runCommand } from './run.ts';
 import { validateCommand } from './validate.ts';
 
@@ -42,6 +44,26 @@ function program(out: (text: string) => void): Command {
       const log = (line: string) => process.stderr.write(`${line}\n`);
       await buildPlugins(log);
       if (options.testModules) await buildTestModules(log);
+    });
+
+  cli
+    .command('package')
+    .description('Write the OCI images of every built plugin (compat and Wasm variants) as OCI image layouts under dist/oci/<plugin>/')
+    .action(() => {
+      for (const image of packagePlugins(() => {})) out(`dist/oci/${image.plugin}:${image.variant} ${image.manifest.descriptor.digest}\n`);
+    });
+
+  cli
+    .command('push')
+    .description('Push the packaged images to a registry and print the digests to pin')
+    .requiredOption('--registry <HOST[:PORT]>', 'the registry, for example 127.0.0.1:5000')
+    .option('--tag <TAG>', "the tag of the compat image (the Wasm variant gets TAG-wasm); default: the project's version")
+    .option('--namespace <PATH>', 'the repository path before the plugin name', 'route-keys')
+    .option('--plain-http', 'talk HTTP instead of HTTPS (a local registry)', false)
+    .addOption(new Option('--with <TOOL>', 'skopeo, the distribution API, or skopeo when it is on PATH').choices(['auto', 'skopeo', 'api']).default('auto'))
+    .action(async (options: { registry: string; tag?: string; namespace: string; plainHttp: boolean; with: PushTool }) => {
+      const pushed = await pushImages({ registry: options.registry, tag: options.tag, namespace: options.namespace, plainHttp: options.plainHttp, tool: options.with });
+      for (const image of pushed) out(`${image.reference} ${image.digest}\n  pin: ${image.pin}\n`);
     });
 
   return cli;
