@@ -1,6 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { buildPlugins, buildTestModules } from './build.ts';
 import { CliError } from './errors.ts';
+import { ENVOY_UNAVAILABLE_STATUS, demoLines, e2eLines, engineLine } from './e2e/report.ts';
+import { readScenarios, runScenarios } from './e2e/scenarios.ts';
 import { packagePlugins } from './package.ts';
 import { type PushTool, pushImages } from './push.ts';
 import { runCommand } from './run.ts';
@@ -66,6 +68,27 @@ function program(out: (text: string) => void): Command {
       for (const image of pushed) out(`${image.reference} ${image.digest}\n  pin: ${image.pin}\n`);
     });
 
+  cli
+    .command('e2e')
+    .description(`Send envoy-test-configs/scenarios.yaml through real Envoy (envoy on PATH, or func-e) and check where each request lands; without Envoy, say so, run them in the host, and exit ${ENVOY_UNAVAILABLE_STATUS}`)
+    .option('--host', 'use the host even when Envoy can run', false)
+    .action(async (options: { host: boolean }) => {
+      const run = await runScenarios({ hostOnly: options.host });
+      out(`${engineLine(run)}\n${e2eLines(run).join('\n')}\n`);
+      if (run.results.some((r) => r.problems.length)) throw new CliError('some scenarios failed');
+      if (run.engine === 'host' && !options.host) throw new CliError('', ENVOY_UNAVAILABLE_STATUS); // the first line said why
+    });
+
+  cli
+    .command('demo')
+    .description('Replay the scenarios through the filter chain (Envoy when it runs here, else the host) and print, per request, the headers the route table sees and where it went')
+    .action(async () => {
+      const suites = readScenarios();
+      const run = await runScenarios({ suites });
+      out(`${engineLine(run)}\n\n${demoLines(run, suites).join('\n')}\n`);
+      if (run.results.some((r) => r.problems.length)) throw new CliError('some scenarios did not land where expected');
+    });
+
   return cli;
 }
 
@@ -87,7 +110,7 @@ export async function main(argv: string[], out: (text: string) => void = (t) => 
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
     if (error instanceof CliError) {
-      process.stderr.write(`route-keys: ${error.message}\n`);
+      if (error.message) process.stderr.write(`route-keys: ${error.message}\n`);
       for (const line of error.details) process.stderr.write(`  ${line}\n`);
       return error.exitCode;
     }

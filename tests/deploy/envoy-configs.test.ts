@@ -1,0 +1,97 @@
+// Every Envoy configuration in the repository: the bootstraps in envoy-test-configs/ and the
+// filter snippets in plugins/<name>/. Each Wasm filter's configuration must be valid under its
+// plugin's schema and each file it loads must exist after a build; the bootstraps' route tables
+// must use what the filters write.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { test } from 'node:test';
+import { parseAllDocuments } from 'yaml';
+import { ROOT, pluginNames } from '../../cli/build.ts';
+import { WASM_FILTER_TYPE, readBootstrap } from '../../cli/e2e/envoy-config.ts';
+import { readScenarios } from '../../cli/e2e/scenarios.ts';
+import { validationErrors } from '../../cli/validate.ts';
+
+const CONFIG_DIR = join(ROOT, 'envoy-test-configs');
+const bootstraps = readdirSync(CONFIG_DIR).filter((f) => f.endsWith('.yaml') && f !== 'scenarios.yaml').sort();
+const snippets = pluginNames().flatMap((p) => readdirSync(join(ROOT, 'plugins', p)).filter((f) => f.endsWith('.yaml')).map((f) => join('plugins', p, f)));
+
+// Every Wasm filter typed_config anywhere in a YAML file (bootstraps, snippets, EnvoyFilter patches).
+function wasmFilters(file: string): Record<string, any>[] {
+  const found: Record<string, any>[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      const record = node as Record<string, any>;
+      if (record['@type'] === WASM_FILTER_TYPE) found.push(record.config);
+      Object.values(record).forEach(walk);
+    }
+  };
+  for (const document of parseAllDocuments(readFileSync(join(ROOT, file), 'utf8'))) walk(document.toJS());
+  return found;
+}
+
+test('there are bootstraps for each plugin alone and for the chain', () => {
+  assert.deepEqual(bootstraps, ['body-keys.yaml', 'chain.yaml', 'feature-alias.yaml', 'jwt-tenant.yaml']);
+});
+
+for (const file of [...bootstraps.map((f) => join('envoy-test-configs', f)), ...snippets]) {
+  const filters = wasmFilters(file);
+  if (filters.length === 0) continue;
+  test(`${file}: every Wasm filter's configuration is valid and its module exists`, () => {
+    for (const config of filters) {
+      const plugin = config.root_id as string;
+      assert.ok(pluginNames().includes(plugin), `root_id ${plugin} is not a plugin`);
+      assert.equal(config.name, plugin);
+      assert.match(config.failure_policy, /^FAIL_(CLOSED|OPEN)$/, 'failure_policy is set explicitly');
+      assert.equal(config.configuration['@type'], 'type.googleapis.com/google.protobuf.StringValue');
+      assert.deepEqual(validationErrors(plugin, JSON.parse(config.configuration.value)), [], `${plugin} configuration`);
+      if (plugin === 'body-keys') assert.equal(config.allow_on_headers_stop_iteration, true, 'body-keys needs allow_on_headers_stop_iteration');
+      const code = config.vm_config.code;
+      if (code.local) assert.ok(existsSync(resolve(ROOT, code.local.filename)), `${code.local.filename} does not exist after a build`);
+      else assert.match(code.remote.sha256, /^[0-9a-f]{64}$/, 'remote code is pinned by its sha256');
+    }
+  });
+}
+
+for (const file of bootstraps) {
+  test(`envoy-test-configs/${file}: the route table routes and hashes on the headers the filters write`, () => {
+    const bootstrap = readBootstrap(join(CONFIG_DIR, file));
+    assert.equal(bootstrap.httpFilterNames.at(-1), 'envoy.filters.http.router');
+    const used = new Set(bootstrap.routes.map((r) => r.cluster));
+    assert.deepEqual([...bootstrap.clusters.keys()].sort(), [...used].sort(), 'every cluster is routed to, every route has its cluster');
+    // The headers any filter of this chain writes, from their configurations.
+    const written = new Set(bootstrap.wasmFilters.flatMap((f) => JSON.stringify(JSON.parse(f.configuration)).match(/"x-[a-z-]+"/g) ?? []).map((h) => h.slice(1, -1)));
+    for (const route of bootstrap.routes) {
+      for (const match of route.headers) assert.ok(written.has(match.name), `route ${route.name} matches ${match.name}, which no filter here writes`);
+      const cluster = bootstrap.clusters.get(route.cluster)!;
+      if (route.hashHeader !== null) {
+        assert.ok(written.has(route.hashHeader), `route ${route.name} hashes on ${route.hashHeader}, which no filter here writes`);
+        assert.match(cluster.lbPolicy, /^(RING_HASH|MAGLEV)$/);
+        assert.ok(cluster.endpoints.length >= 3, `${cluster.name}: several endpoints to hash over`);
+      }
+    }
+    // The last route catches everything, so no request is left without a route.
+    assert.ok(bootstrap.routes.at(-1)!.headers.length === 0);
+  });
+}
+
+test('listeners, admin and upstream ports do not collide across the bootstraps', () => {
+  const ports = bootstraps.flatMap((file) => {
+    const b = readBootstrap(join(CONFIG_DIR, file));
+    return [b.listener.port, b.admin!.port];
+  });
+  assert.equal(new Set(ports).size, ports.length);
+});
+
+test('the scenario file covers every bootstrap', () => {
+  assert.deepEqual([...new Set(readScenarios().map((s) => s.config))].sort(), bootstraps);
+});
+
+test('a route feature the host does not model is refused, not misread', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const file = join(mkdtempSync(join(tmpdir(), 'route-keys-envoy-')), 'regex.yaml');
+  writeFileSync(file, readFileSync(join(CONFIG_DIR, 'jwt-tenant.yaml'), 'utf8').replace('match: { prefix: / }', 'match: { safe_regex: { regex: "/.*" } }'));
+  assert.throws(() => readBootstrap(file), /match\.safe_regex is not modelled/);
+});

@@ -1,0 +1,47 @@
+// The shared scenarios (envoy-test-configs/scenarios.yaml) through the host: every request lands
+// where the file says; wrong expectations are caught; `route-keys e2e` says in one line that
+// Envoy did not run and exits with its own status.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ENVOY_UNAVAILABLE_STATUS } from '../../cli/e2e/report.ts';
+import { type Suite, readScenarios, runScenarios } from '../../cli/e2e/scenarios.ts';
+import { findEnvoy } from '../../cli/e2e/envoy-process.ts';
+import { main } from '../../cli/main.ts';
+
+test('every scenario lands where scenarios.yaml says, through the host', async () => {
+  const run = await runScenarios({ hostOnly: true });
+  assert.equal(run.engine, 'host');
+  assert.ok(run.results.length >= 20);
+  assert.deepEqual(run.results.filter((r) => r.problems.length).map((r) => `${r.name}: ${r.problems.join('; ')}`), []);
+  // Sticky: every cart request of the chain landed on one endpoint per cart.
+  const carts = run.results.filter((r) => r.suite === 'chain.yaml' && r.landing?.cluster === 'carts-ring-hash');
+  assert.ok(carts.length >= 4);
+  assert.equal(new Set(carts.map((r) => r.landing!.endpoint)).size, 1);
+});
+
+test('a wrong expectation is reported with what happened instead', async () => {
+  const [chain] = readScenarios();
+  const suite: Suite = {
+    config: chain!.config,
+    scenarios: [
+      { name: 'cart a', request: { path: '/cart', headers: { cookie: 'cart=ams-1' } }, expect: { cluster: 'carts-ring-hash' } },
+      // Different carts may share an endpoint; these two do not under the host's model.
+      { name: 'cart b', request: { path: '/cart', headers: { cookie: 'cart=zzz-999' } }, expect: { same_endpoint_as: 'cart a' } },
+      { name: 'wrong cluster', request: { path: '/account', token: { tenant: 'globex' } }, expect: { cluster: 'tenant-shared', headers: { 'x-tenant-id': 'acme' } } },
+    ],
+  };
+  const run = await runScenarios({ hostOnly: true, suites: [suite] });
+  assert.deepEqual(run.results[0]!.problems, []);
+  assert.match(run.results[1]!.problems.join(), /not on the endpoint of "cart a"/);
+  assert.deepEqual(run.results[2]!.problems, ['landed on cluster tenant-globex, expected tenant-shared', 'upstream header x-tenant-id: globex, expected acme']);
+});
+
+test('route-keys e2e without Envoy: one line says why, the host runs the scenarios, distinct exit status', { skip: !('unavailable' in findEnvoy()) && 'Envoy is available here' }, async () => {
+  let out = '';
+  const status = await main(['e2e'], (text) => (out += text));
+  assert.equal(status, ENVOY_UNAVAILABLE_STATUS);
+  const lines = out.trim().split('\n');
+  assert.match(lines[0]!, /^e2e: Envoy did not run here \(no envoy on PATH and no func-e\)/);
+  assert.equal(lines.filter((l) => /Envoy/.test(l)).length, 1);
+  assert.match(lines.at(-1)!, /^(\d+) of \1 scenarios passed \(host\)$/);
+});
