@@ -3,6 +3,7 @@ import { buildPlugins, buildTestModules } from './build.ts';
 import { CliError } from './errors.ts';
 import { ENVOY_UNAVAILABLE_STATUS, demoLines, e2eLines, engineLine } from './e2e/report.ts';
 import { readScenarios, runScenarios } from './e2e/scenarios.ts';
+import { renderIstioCommand } from './istio/command.ts';
 import { packagePlugins } from './package.ts';
 import { type PushTool, pushImages } from './push.ts';
 import { runCommand } from './run.ts';
@@ -67,6 +68,18 @@ function program(out: (text: string) => void): Command {
       const pushed = await pushImages({ registry: options.registry, tag: options.tag, namespace: options.namespace, plainHttp: options.plainHttp, tool: options.with });
       for (const image of pushed) out(`${image.reference} ${image.digest}\n  pin: ${image.pin}\n`);
     });
+
+  cli
+    .command('render')
+    .description('Generate deployment resources from the example configurations; "istio": WasmPlugin / EnvoyFilter, VirtualService and DestinationRule per plugin')
+    .argument('<target>', 'istio')
+    .requiredOption('--registry <HOST[:PORT]>', 'the registry the images were pushed to')
+    .option('--repository-namespace <PATH>', 'the repository path before the plugin name, as for push', 'route-keys')
+    .option('--namespace <NS>', 'the Kubernetes namespace of the resources', 'shop')
+    .option('--selector <KEY=VALUE>', 'the workload label the filters attach to', 'app=shop-gateway')
+    .option('--out <DIR>', 'write <DIR>/<plugin>.yaml instead of printing')
+    .option('--into-plugins', 'write plugins/<plugin>/istio.yaml (the committed examples)', false)
+    .action((target: string, options) => renderIstioCommand(target, options, out));
 
   cli
     .command('e2e')
