@@ -6,7 +6,7 @@ import { FilterChain } from '../../host/index.ts';
 import { header, load, pluginModule } from '../support/modules.ts';
 import { fractional, murmur3 } from './murmur3.ts';
 
-const features = { red: {}, blue: {}, green: {}, yellow: {}, control: {}, treatment: {} };
+const features = { red: {}, blue: {}, green: {}, yellow: {}, control: {}, treatment: {}, clubs: {}, diamonds: {}, hearts: {}, spades: {}, lower: {}, upper: {} };
 const split = (salt: string, weights: [string, number][]) =>
   new FilterChain([
     load(pluginModule('feature-alias'), {
@@ -45,6 +45,37 @@ for (const [salt, key, weights, hash, expected] of VECTORS) {
     assert.equal(assigned(split(salt, weights), key), expected);
   });
 }
+
+// flagd's own conformance vectors (open-feature/flagd-testbed gherkin/targeting.feature, the
+// @fractional-v2 examples, flags in flags/custom-ops.json): the bucket key is the flag key (or a
+// shared seed) followed by the user name; the last five keys hash to 0, 1, 2^31-1, 2^31 and
+// 2^32-1, the edges of the (hash × total) >> 32 arithmetic.
+const SUITS: [string, number][] = [['clubs', 25], ['diamonds', 25], ['hearts', 25], ['spades', 25]];
+const HALVES: [string, number][] = [['lower', 50], ['upper', 50]];
+const FLAGD_TESTBED: [string, string, [string, number][], string][] = [
+  ['fractional-flag', 'jack', SUITS, 'hearts'],
+  ['fractional-flag', 'queen', SUITS, 'spades'],
+  ['fractional-flag', 'ten', SUITS, 'clubs'],
+  ['fractional-flag', 'nine', SUITS, 'diamonds'],
+  ['fractional-flag', '3', SUITS, 'clubs'],
+  ['shared-seed', 'seven', SUITS, 'hearts'],
+  ['shared-seed', 'eight', SUITS, 'diamonds'],
+  ['shared-seed', 'nine', SUITS, 'clubs'],
+  ['shared-seed', 'two', SUITS, 'spades'],
+  ['', 'ejOoVL', HALVES, 'lower'],
+  ['', 'bY9fO-', HALVES, 'lower'],
+  ['', 'SI7p-', HALVES, 'lower'],
+  ['', '6LvT0', HALVES, 'upper'],
+  ['', 'ceQdGm', HALVES, 'upper'],
+];
+
+test('flagd-testbed fractional v2 vectors: the plugin picks what flagd picks', () => {
+  for (const [salt, key, weights, expected] of FLAGD_TESTBED) {
+    // An empty salt is spelled as a one-rule split whose salt is "" (flagd: seed = targeting key).
+    assert.equal(assigned(split(salt, weights), key), expected, `salt "${salt}", key ${key}`);
+    assert.equal(fractional(salt, key, weights), expected);
+  }
+});
 
 test('the plugin and the model agree on 2,000 keys and three splits', () => {
   const splits: [string, [string, number][]][] = [
