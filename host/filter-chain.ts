@@ -50,7 +50,8 @@ class ActiveStream {
   private readonly headersEnd: boolean;
   private terminal: LocalReply | null = null;
   private upstreamHeaders: HeaderMap | null = null;
-  private readonly upstreamBody = new BodyBuffer();
+  // Frames as they reach the router, joined only if the caller reads the upstream body.
+  private readonly upstreamFrames: Uint8Array[] = [];
   private upstreamTrailers: HeaderMap | null = null;
   private upstreamComplete = false;
   private responseHeaders: HeaderMap | null = null;
@@ -81,8 +82,9 @@ class ActiveStream {
   run(): Outcome {
     this.decodeHeaders(0);
     const chunks = bodyChunks(this.request);
+    // No copy of the frames: a BodyBuffer never writes into the array it was made from.
     chunks.forEach((chunk, index) => {
-      if (this.terminal === null) this.decodeData(0, new BodyBuffer(chunk.slice()), index === chunks.length - 1 && this.request.trailers === undefined);
+      if (this.terminal === null) this.decodeData(0, new BodyBuffer(chunk), index === chunks.length - 1 && this.request.trailers === undefined);
     });
     if (this.request.trailers !== undefined && this.terminal === null) this.decodeTrailers(0, HeaderMap.fromPairs(this.request.trailers));
 
@@ -159,7 +161,7 @@ class ActiveStream {
       this.resumeIfAsked(state, i);
       return;
     }
-    this.upstreamBody.append(data.bytes);
+    if (data.length > 0) this.upstreamFrames.push(data.bytes);
     if (end) this.upstreamComplete = true;
   }
 
@@ -307,7 +309,7 @@ class ActiveStream {
   private finish(decision: Outcome['decision'], response: Outcome['response'], stall: StallReport | null): Outcome {
     const upstream =
       decision === 'continue' && this.upstreamHeaders !== null
-        ? (withLazyHeaders({ body: this.upstreamBody.bytes, trailers: this.upstreamTrailers?.toUtf8Pairs() ?? null }, this.upstreamHeaders) as UpstreamRequest)
+        ? (withLazyHeaders(withLazyBody({ trailers: this.upstreamTrailers?.toUtf8Pairs() ?? null }, this.upstreamFrames), this.upstreamHeaders) as UpstreamRequest)
         : null;
     return { decision, upstream, response, stall, routeCacheClears: {}, hostCalls: {}, logs: [], metrics: {} };
   }
@@ -333,6 +335,22 @@ class ActiveStream {
 }
 
 // `headers` as readable pairs, converted only when someone reads them (benchmarks never do).
+function withLazyBody(target: object, frames: Uint8Array[]): object {
+  let body: Uint8Array | undefined;
+  return Object.defineProperty(target, 'body', { enumerable: true, get: () => (body ??= joinFrames(frames)) });
+}
+
+function joinFrames(frames: Uint8Array[]): Uint8Array {
+  if (frames.length === 1) return frames[0]!;
+  const out = new Uint8Array(frames.reduce((n, f) => n + f.length, 0));
+  let offset = 0;
+  for (const frame of frames) {
+    out.set(frame, offset);
+    offset += frame.length;
+  }
+  return out;
+}
+
 function withLazyHeaders(target: object, headers: HeaderMap): object {
   let pairs: [string, string][] | undefined;
   return Object.defineProperty(target, 'headers', { enumerable: true, get: () => (pairs ??= headers.toUtf8Pairs()) });

@@ -22,6 +22,8 @@ const COOKIE = String.UTF8.encode("cookie");
 const PATH = String.UTF8.encode(":path");
 const METHOD = String.UTF8.encode(":method");
 const CONTENT_TYPE = String.UTF8.encode("content-type");
+// The most body bytes copied into the module per host call.
+const READ_SLICE_BYTES: i32 = 16384;
 const JSON_TYPE = [new HeaderPair("content-type", "application/json")];
 
 enum BodyKind {
@@ -71,8 +73,12 @@ export class KeysStream extends Context {
     const limit = config.maxBodyBytes;
     const end = total < limit ? total : limit;
     let more = true;
-    if (end > this.consumed) {
-      const bytes = getBufferBytes(BufferType.HttpRequestBody, <u32>this.consumed, <u32>(end - this.consumed));
+    // In slices: a key near the start of a large frame costs one small copy, not the whole frame,
+    // and the copy's size (so linear memory) stays bounded whatever the frame size.
+    while (more && end > this.consumed) {
+      const want = end - this.consumed;
+      const bytes = getBufferBytes(BufferType.HttpRequestBody, <u32>this.consumed, <u32>(want < READ_SLICE_BYTES ? want : READ_SLICE_BYTES));
+      if (bytes.byteLength == 0) break;
       this.consumed += bytes.byteLength;
       more = this.body == BodyKind.Json ? this.json!.feed(changetype<usize>(bytes), bytes.byteLength) : this.form!.feed(changetype<usize>(bytes), bytes.byteLength);
     }
