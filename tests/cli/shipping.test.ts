@@ -1,0 +1,44 @@
+// The shipping commands as a user runs them: package, push and render istio, with their errors.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { parseAllDocuments } from 'yaml';
+import { imagesOf } from '../../cli/package.ts';
+import { ROOT } from '../support/modules.ts';
+
+const routeKeys = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'cli', 'bin.js'), ...args], { encoding: 'utf8', cwd: ROOT });
+
+test('render istio --out writes one file per plugin, pinned to the digests package computes', () => {
+  const out = mkdtempSync(join(tmpdir(), 'route-keys-render-'));
+  try {
+    const result = routeKeys('render', 'istio', '--registry', 'registry.internal:5000', '--namespace', 'payments', '--out', out);
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(readdirSync(out).sort(), ['body-keys.yaml', 'feature-alias.yaml', 'jwt-tenant.yaml']);
+    for (const plugin of ['jwt-tenant', 'feature-alias', 'body-keys']) {
+      const text = readFileSync(join(out, `${plugin}.yaml`), 'utf8');
+      const digest = imagesOf(plugin)[0]!.manifest.descriptor.digest;
+      assert.ok(text.includes(`oci://registry.internal:5000/route-keys/${plugin}@${digest}`), plugin);
+      assert.ok(parseAllDocuments(text).every((d) => d.toJS().metadata.namespace === 'payments'));
+    }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('wrong arguments are one line and a non-zero exit', () => {
+  const cases: [string[], RegExp][] = [
+    [['render', 'helm', '--registry', 'r'], /render knows "istio", not "helm"/],
+    [['render', 'istio', '--registry', 'r', '--selector', 'app'], /--selector takes KEY=VALUE/],
+    [['push', '--registry', 'https://registry.example.com'], /--registry takes HOST or HOST:PORT/],
+    [['push', '--registry', 'r:5000', '--tag', '-bad'], /--tag "-bad" is not a valid image tag/],
+  ];
+  for (const [args, message] of cases) {
+    const result = routeKeys(...args);
+    assert.equal(result.status, 1, args.join(' '));
+    assert.match(result.stderr, message);
+    assert.equal(result.stderr.trim().split('\n').length, 1);
+  }
+});
