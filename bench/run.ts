@@ -56,7 +56,8 @@ for (const scenario of scenarios) {
   process.stdout.write(
     `${row.name.padEnd(44)} median ${row.medianMicros.toFixed(3).padStart(9)} µs  p99 ${row.p99Micros.toFixed(3).padStart(9)} µs` +
       `${row.overBaselineMicros === null ? ''.padEnd(26) : `  +${row.overBaselineMicros.toFixed(3)} µs over ${row.baseline}`.padEnd(22)}` +
-      `  memory ${kib(memory.warmBytes)} → ${kib(memory.afterBytes)} KiB after ${memory.streams} streams\n`,
+      `  memory ${kib(memory.warmBytes)} → ${kib(memory.afterBytes)} KiB after ${memory.streams} streams` +
+      `${row.nanosPerBodyByte === null ? '' : `  (${row.nanosPerBodyByte.toFixed(2)} ns per body byte)`}\n`,
   );
 }
 

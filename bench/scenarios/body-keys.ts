@@ -1,5 +1,5 @@
 // body-keys against the no-op plugin on the same request: the key in a header (no body read),
-// near the start of 1 KiB, 64 KiB and 1 MiB JSON bodies, and at the end of a 64 KiB body.
+// near the start of 1 KiB, 64 KiB and 1 MiB JSON bodies, and at the end of 64 KiB and 256 KiB bodies.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -57,6 +57,7 @@ const near1k = cartBody(1024, true);
 const near64k = cartBody(64 * 1024, true);
 const near1m = cartBody(1024 * 1024, true);
 const end64k = cartBody(64 * 1024, false);
+const end256k = cartBody(256 * 1024, false);
 
 export const scenarios: Scenario[] = [
   scenario('key in a header (no body read)', post(near1k, [['x-cart-id', 'ams-7f3a9c']])),
@@ -64,4 +65,6 @@ export const scenarios: Scenario[] = [
   scenario('key near the start of 64 KiB', post(near64k), bytesOf(near64k)),
   scenario('key near the start of 1 MiB', post(near1m), bytesOf(near1m)),
   scenario('key at the end of 64 KiB', post(end64k), bytesOf(end64k)),
+  // Four times the bytes read: linear time shows as four times the cost, the same ns per byte.
+  scenario('key at the end of 256 KiB', post(end256k), bytesOf(end256k)),
 ];
