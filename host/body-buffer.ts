@@ -1,8 +1,9 @@
 // A request or response body as the filter manager holds it between filters.
 export class BodyBuffer {
-  // `bytes` is a view of the first `length` bytes of `backing`; appends fill the spare capacity,
-  // which doubles when it runs out, so a body arriving in many frames is copied O(n) times, not
-  // O(n²) (the host's own cost would otherwise hide the plugins' in large-body benchmarks).
+  // `bytes` is a view of the start of `backing`; appends fill the spare capacity, which doubles
+  // when it runs out, so a body arriving in many frames is copied O(n) times, not O(n²) (the
+  // host's own cost would otherwise hide the plugins' in large-body benchmarks). A buffer made from
+  // an array has no spare capacity, so the array itself is never written.
   private backing: Uint8Array;
 
   constructor(public bytes: Uint8Array = new Uint8Array(0)) {
@@ -18,7 +19,7 @@ export class BodyBuffer {
     const length = this.bytes.length;
     const needed = length + more.length;
     // A view handed out earlier keeps its bytes: only the unused tail of the backing is written.
-    if (needed > this.backing.length || this.backing.buffer !== this.bytes.buffer || this.backing.byteOffset !== this.bytes.byteOffset) {
+    if (needed > this.backing.length) {
       const grown = new Uint8Array(Math.max(needed, 2 * length, 4096));
       grown.set(this.bytes);
       this.backing = grown;
@@ -37,7 +38,7 @@ export class BodyBuffer {
       const next = new Uint8Array(data.length + rest.length);
       next.set(data);
       next.set(rest, data.length);
-      this.bytes = next;
+      this.bytes = this.backing = next;
       return true;
     }
     if (start >= size) {
