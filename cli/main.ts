@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { buildPlugins, buildTestModules } from './build.ts';
 import { CliError } from './errors.ts';
 import { ENVOY_UNAVAILABLE_STATUS, demoLines, e2eLines, engineLine } from './e2e/report.ts';
-import { readScenarios, runScenarios } from './e2e/scenarios.ts';
+import { runScenarios } from './e2e/scenarios.ts';
 import { renderIstioCommand } from './istio/command.ts';
 import { packagePlugins } from './package.ts';
 import { type PushTool, pushImages } from './push.ts';
@@ -96,9 +96,8 @@ function program(out: (text: string) => void): Command {
     .command('demo')
     .description('Replay the scenarios through the filter chain (Envoy when it runs here, else the host) and print, per request, the headers the route table sees and where it went')
     .action(async () => {
-      const suites = readScenarios();
-      const run = await runScenarios({ suites });
-      out(`${engineLine(run)}\n\n${demoLines(run, suites).join('\n')}\n`);
+      const run = await runScenarios();
+      out(`${engineLine(run)}\n\n${demoLines(run).join('\n')}\n`);
       if (run.results.some((r) => r.problems.length)) throw new CliError('some scenarios did not land where expected');
     });
 

@@ -1,7 +1,6 @@
 // How scenario runs are printed: one line per scenario for `e2e`, and for `demo` (npm start) the
 // headers the route table sees and where each request went.
-import type { ScenarioRun } from './scenarios.ts';
-import { type Suite, wireRequest } from './scenarios.ts';
+import { type ScenarioRun, wireRequest } from './scenarios.ts';
 
 // Exit status of `route-keys e2e` when Envoy could not run and the host ran the scenarios.
 export const ENVOY_UNAVAILABLE_STATUS = 77;
@@ -21,11 +20,10 @@ export function e2eLines(run: ScenarioRun): string[] {
 
 const NOT_ROUTING = /^x-(forwarded-|request-id|envoy-)/;
 
-export function demoLines(run: ScenarioRun, suites: Suite[]): string[] {
+export function demoLines(run: ScenarioRun): string[] {
   const lines: string[] = [];
-  const requests = new Map(suites.flatMap((s) => s.scenarios.map((sc) => [`${s.config}\u0000${sc.name}`, sc.request] as const)));
   for (const result of run.results) {
-    const request = requests.get(`${result.suite}\u0000${result.name}`)!;
+    const request = result.request;
     const wire = wireRequest(request);
     const sent = [`${wire.method} ${request.path}`];
     if (request.token) sent.push(`token ${JSON.stringify(request.token)}`);

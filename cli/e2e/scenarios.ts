@@ -5,7 +5,7 @@
 import { request as httpRequest } from 'node:http';
 import { join, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
-import Ajv2020 from 'ajv/dist/2020.js';
+import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 import { FilterChain, Plugin } from '../../host/index.ts';
 import { ROOT } from '../build.ts';
@@ -46,6 +46,7 @@ export interface Suite {
 export interface ScenarioResult {
   suite: string;
   name: string;
+  request: ScenarioRequest;
   status: number;
   landing: Landing | null;
   // The route the host's model chose (null in Envoy, which does not report it).
@@ -60,11 +61,12 @@ export interface ScenarioRun {
   results: ScenarioResult[];
 }
 
-const scenarioSchema = JSON.parse(readFileSync(join(ROOT, 'envoy-test-configs', 'scenarios.schema.json'), 'utf8'));
-const validateScenarios = new Ajv2020.default({ allErrors: true }).compile(scenarioSchema);
+// Compiled on first use, not when the route-keys command loads.
+let validateScenarios: ValidateFunction | undefined;
 
 export function readScenarios(file = SCENARIO_FILE): Suite[] {
   const document = parse(readFileSync(file, 'utf8')) as { suites: Suite[] };
+  validateScenarios ??= new Ajv2020.default({ allErrors: true }).compile(JSON.parse(readFileSync(join(ROOT, 'envoy-test-configs', 'scenarios.schema.json'), 'utf8')));
   if (!validateScenarios(document)) {
     const lines = (validateScenarios.errors ?? []).map(
       (e) => `${e.instancePath || '/'} ${e.message}${e.keyword === 'additionalProperties' ? `: "${(e.params as { additionalProperty: string }).additionalProperty}"` : ''}`,
@@ -224,10 +226,10 @@ export async function runScenarios(options: RunOptions = {}): Promise<ScenarioRu
           try {
             sent = await sendOne(wireRequest(scenario.request), index);
           } catch (error) {
-            results.push({ suite: suite.config, name: scenario.name, status: 0, landing: null, route: null, problems: [`the request failed: ${(error as Error).message}`] });
+            results.push({ suite: suite.config, name: scenario.name, request: scenario.request, status: 0, landing: null, route: null, problems: [`the request failed: ${(error as Error).message}`] });
             continue;
           }
-          results.push({ suite: suite.config, name: scenario.name, status: sent.status, landing: sent.landing, route: sent.route, problems: check(scenario, sent, earlier) });
+          results.push({ suite: suite.config, name: scenario.name, request: scenario.request, status: sent.status, landing: sent.landing, route: sent.route, problems: check(scenario, sent, earlier) });
           earlier.set(scenario.name, sent);
         }
       } finally {
