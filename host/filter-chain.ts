@@ -321,10 +321,16 @@ class ActiveStream {
     }
     for (const state of this.filters) state.context?.destroy();
     const plugins = this.chain.plugins;
+    const hostCalls = plugins.map((plugin) => plugin.vm.hostCallSnapshot());
     plugins.forEach((plugin, index) => {
       outcome.routeCacheClears[plugin.name] = this.filters[index].context?.routeCacheClears ?? 0;
-      outcome.hostCalls[plugin.name] = plugin.vm.hostCalls();
       for (const record of plugin.logs.since(this.logMarks[index])) outcome.logs.push({ ...record, plugin: plugin.name });
+    });
+    // Host calls by name, counted as they happen and turned into records only when read.
+    let hostCallRecords: Outcome['hostCalls'] | undefined;
+    Object.defineProperty(outcome, 'hostCalls', {
+      enumerable: true,
+      get: () => (hostCallRecords ??= Object.fromEntries(plugins.map((plugin, index) => [plugin.name, countsByName(hostCalls[index])]))),
     });
     // Metrics are read only when asked for: a snapshot per request would dominate the host's cost.
     Object.defineProperty(outcome, 'metrics', {
@@ -332,6 +338,12 @@ class ActiveStream {
       get: () => Object.fromEntries(plugins.map((plugin) => [plugin.name, plugin.metrics.snapshot()])),
     });
   }
+}
+
+function countsByName(counts: [string, number][]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, count] of counts) out[name] = (out[name] ?? 0) + count;
+  return out;
 }
 
 // `headers` as readable pairs, converted only when someone reads them (benchmarks never do).
@@ -363,6 +375,9 @@ function requestHeaders(request: HttpRequest): HeaderMap {
   let template = headerTemplates.get(request);
   if (template === undefined) {
     template = buildRequestHeaders(request);
+    // Serialized once here, so every copy answers proxy_get_header_map_pairs without redoing it
+    // until a filter changes that copy.
+    template.serializedPairs();
     headerTemplates.set(request, template);
   }
   return template.clone();

@@ -12,6 +12,9 @@ export class HeaderMap {
   // Parallel arrays, walked with indexed loops: the host's hottest code.
   private names: ByteString[] = [];
   private values: ByteString[] = [];
+  // The pairs serialization, kept until the map changes. Never written after it is made, so a
+  // clone shares it: a request copied from a template serializes once, not once per request.
+  private serialized: Uint8Array | null = null;
 
   static fromPairs(pairs: Iterable<readonly [string, string]>): HeaderMap {
     const map = new HeaderMap();
@@ -45,6 +48,7 @@ export class HeaderMap {
   }
 
   add(name: ByteString, value: ByteString): void {
+    this.serialized = null;
     const key = lower(name);
     if (key.charCodeAt(0) === 0x3a) {
       let index = 0;
@@ -67,6 +71,7 @@ export class HeaderMap {
     const key = lower(name);
     for (let i = this.names.length - 1; i >= 0; i--) {
       if (this.names[i] === key) {
+        this.serialized = null;
         this.names.splice(i, 1);
         this.values.splice(i, 1);
       }
@@ -74,23 +79,31 @@ export class HeaderMap {
   }
 
   clear(): void {
+    this.serialized = null;
     this.names = [];
     this.values = [];
   }
 
-  // The pairs serialization (u32 count, (u32, u32) lengths, name NUL value NUL ...) as a byte
-  // string: byte strings have one char per byte, so lengths are string lengths.
-  serializedPairs(): ByteString {
+  // The pairs serialization (u32 count, (u32, u32) lengths, name NUL value NUL ...). Byte strings
+  // have one char per byte, so lengths are string lengths.
+  serializedPairs(): Uint8Array {
+    if (this.serialized !== null) return this.serialized;
     const n = this.names.length;
-    const sizes = Buffer.alloc(4 + 8 * n);
-    sizes.writeUInt32LE(n, 0);
-    const parts: string[] = [];
+    let size = 4 + 8 * n;
+    for (let i = 0; i < n; i++) size += this.names[i].length + this.values[i].length + 2;
+    const bytes = Buffer.alloc(size);
+    bytes.writeUInt32LE(n, 0);
+    let offset = 4 + 8 * n;
     for (let i = 0; i < n; i++) {
-      sizes.writeUInt32LE(this.names[i].length, 4 + 8 * i);
-      sizes.writeUInt32LE(this.values[i].length, 8 + 8 * i);
-      parts.push(this.names[i], '\0', this.values[i], '\0');
+      const name = this.names[i];
+      const value = this.values[i];
+      bytes.writeUInt32LE(name.length, 4 + 8 * i);
+      bytes.writeUInt32LE(value.length, 8 + 8 * i);
+      offset += bytes.write(name, offset, 'latin1') + 1;
+      offset += bytes.write(value, offset, 'latin1') + 1;
     }
-    return sizes.toString('latin1') + parts.join('');
+    this.serialized = bytes;
+    return bytes;
   }
 
   pairs(): [ByteString, ByteString][] {
@@ -101,6 +114,7 @@ export class HeaderMap {
     const copy = new HeaderMap();
     copy.names = this.names.slice();
     copy.values = this.values.slice();
+    copy.serialized = this.serialized;
     return copy;
   }
 

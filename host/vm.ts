@@ -21,6 +21,11 @@ export interface VmEnvironment {
   environment: Record<string, string>;
 }
 
+export interface HostCallCounter {
+  readonly name: string;
+  count: number;
+}
+
 // One instance of a module: Envoy's per-worker VM with its own memory, globals and context ids.
 export class WasmVm {
   readonly instance: WebAssembly.Instance;
@@ -28,24 +33,28 @@ export class WasmVm {
   readonly contexts = new Map<number, ContextBase>();
   failure: string | null = null;
   restriction: Restriction = null;
-  // Host calls made, by name, since resetHostCalls (the chain resets it per stream).
-  private readonly hostCallCounters: { name: string; count: number }[] = [];
+  // Host calls made, by name, since resetHostCalls (the chain resets it per stream). Only the
+  // counters that moved are visited when a stream ends: a VM has some 40 imports, a request uses few.
+  private readonly touchedCounters: HostCallCounter[] = [];
 
-  hostCallCounter(name: string): { name: string; count: number } {
-    const counter = { name, count: 0 };
-    this.hostCallCounters.push(counter);
-    return counter;
+  hostCallCounter(name: string): HostCallCounter {
+    return { name, count: 0 };
+  }
+
+  countHostCall(counter: HostCallCounter): void {
+    if (counter.count++ === 0) this.touchedCounters.push(counter);
   }
 
   resetHostCalls(): void {
-    for (const counter of this.hostCallCounters) counter.count = 0;
+    for (const counter of this.touchedCounters) counter.count = 0;
+    this.touchedCounters.length = 0;
   }
 
-  hostCalls(): Record<string, number> {
-    const out: Record<string, number> = {};
-    for (const { name, count } of this.hostCallCounters) if (count > 0) out[name] = (out[name] ?? 0) + count;
-    return out;
+  // The counts so far, as [name, count] pairs (names may repeat: wasi calls have two modules).
+  hostCallSnapshot(): [string, number][] {
+    return this.touchedCounters.map((counter) => [counter.name, counter.count]);
   }
+
   private current: ContextBase | null = null;
   private effective: ContextBase | null = null;
   private nextContextId = 1;
@@ -175,45 +184,48 @@ export class WasmVm {
     }
   }
 
+  // Whether [pointer, end) lies in memory. The views are refreshed only when the range falls
+  // outside them: memory.grow detaches the old buffer, whose views then have length 0.
+  private inBounds(end: number): boolean {
+    if (end <= this.bytesView.length && this.bytesView.length !== 0) return true;
+    this.refresh();
+    return end <= this.bytesView.length;
+  }
+
   // A range outside memory is InvalidMemoryAccess, not a trap (cpp-host v8.cc getMemory).
   read(pointer: number, length: number): Uint8Array | null {
-    this.refresh();
     pointer >>>= 0;
     length >>>= 0;
-    if (pointer + length > this.bytesView.length) return null;
+    if (!this.inBounds(pointer + length)) return null;
     return this.bytesView.subarray(pointer, pointer + length);
   }
 
   writeU32(pointer: number, value: number): boolean {
-    this.refresh();
     pointer >>>= 0;
-    if (pointer + 4 > this.bytesView.length) return false;
+    if (!this.inBounds(pointer + 4)) return false;
     this.dataView.setUint32(pointer, value >>> 0, true);
     return true;
   }
 
   writeU64(pointer: number, value: bigint): boolean {
-    this.refresh();
     pointer >>>= 0;
-    if (pointer + 8 > this.bytesView.length) return false;
+    if (!this.inBounds(pointer + 8)) return false;
     this.dataView.setBigUint64(pointer, BigInt.asUintN(64, value), true);
     return true;
   }
 
   writeBytes(pointer: number, data: Uint8Array): boolean {
-    this.refresh();
     pointer >>>= 0;
-    if (pointer + data.length > this.bytesView.length) return false;
+    if (!this.inBounds(pointer + data.length)) return false;
     this.bytesView.set(data, pointer);
     return true;
   }
 
   // Bytes [pointer, pointer + length) as a byte string (one char per byte), or null when out of range.
   readByteString(pointer: number, length: number): string | null {
-    this.refresh();
     pointer >>>= 0;
     length >>>= 0;
-    if (pointer + length > this.bytesView.length) return null;
+    if (!this.inBounds(pointer + length)) return null;
     if (length > 64) return this.bufferView.toString('latin1', pointer, pointer + length);
     // Plugins pass the same short names (configured once, at fixed addresses) on every request:
     // comparing them with the string made last time is far cheaper than making a new one.
@@ -241,9 +253,7 @@ export class WasmVm {
   copyOutByteString(text: string, pointerOut: number, sizeOut: number): number {
     if (text.length === 0) return this.copyOut(new Uint8Array(0), pointerOut, sizeOut);
     const pointer = this.allocate(text.length);
-    if (pointer === 0) return WasmResult.InvalidMemoryAccess;
-    this.refresh();
-    if (pointer + text.length > this.bytesView.length) return WasmResult.InvalidMemoryAccess;
+    if (pointer === 0 || !this.inBounds(pointer + text.length)) return WasmResult.InvalidMemoryAccess;
     this.bufferView.write(text, pointer, text.length, 'latin1');
     return this.writeU32(pointerOut, pointer) && this.writeU32(sizeOut, text.length) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
   }

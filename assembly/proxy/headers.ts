@@ -11,7 +11,7 @@ import {
   proxy_replace_header_map_value,
   proxy_set_header_map_pairs,
 } from "./imports";
-import { clearOutWords, outPointer, outSize, takeHostBlock } from "./memory";
+import { clearOutWords, HostBlock, outPointer, outSize, takeHostBlock } from "./memory";
 import { deserializePairs, HeaderPair, serializePairs } from "./pairs";
 
 export class HeaderMap {
@@ -66,6 +66,13 @@ export class HeaderMap {
     clearOutWords();
     if (proxy_get_header_map_pairs(this.mapType, outPointer, outSize) != WasmResult.Ok) return new ArrayBuffer(0);
     return takeHostBlock();
+  }
+
+  // The serialized map into a reused block, without a managed copy; empty when unavailable.
+  pairsInto(block: HostBlock): void {
+    clearOutWords();
+    if (proxy_get_header_map_pairs(this.mapType, outPointer, outSize) != WasmResult.Ok) clearOutWords();
+    block.take();
   }
 
   pairs(): Array<HeaderPair> {

@@ -36,3 +36,25 @@ export function clearOutWords(): void {
   store<usize>(outPointer, 0);
   store<u32>(outSize, 0);
 }
+
+// A block the host wrote, kept where it is (no managed copy) until the next take or release.
+// For data read once per request and dropped: one reused HostBlock replaces an ArrayBuffer per
+// request.
+export class HostBlock {
+  pointer: usize = 0;
+  size: usize = 0;
+
+  // Frees the previous block and takes the one in the out-words.
+  take(): void {
+    this.release();
+    this.pointer = load<usize>(outPointer);
+    this.size = <usize>load<u32>(outSize);
+    if (this.size == 0) this.release();
+  }
+
+  release(): void {
+    if (this.pointer != 0) heap.free(this.pointer);
+    this.pointer = 0;
+    this.size = 0;
+  }
+}

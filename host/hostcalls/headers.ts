@@ -27,7 +27,7 @@ export const headerCalls: HostFunctionGroup = (vm) => ({
     const map = lookup(vm, type, false);
     // An empty or unavailable map is Ok with (0, 0) (cpp-host exports.cc).
     if (typeof map === 'number' || map.size === 0) return vm.copyOut(new Uint8Array(0), pairsOut, sizeOut);
-    return vm.copyOutByteString(map.serializedPairs(), pairsOut, sizeOut);
+    return vm.copyOut(map.serializedPairs(), pairsOut, sizeOut);
   }),
   proxy_set_header_map_pairs: hostFunction('iii', 'i', (type: number, pointer: number, length: number) => {
     const bytes = vm.read(pointer, length);

@@ -54,7 +54,7 @@ export function buildImports(vm: WasmVm, abiVersion: AbiVersion): Record<string,
     for (const [name, { signature, impl }] of Object.entries(table)) {
       const counter = vm.hostCallCounter(name);
       const check = () => {
-        counter.count++;
+        vm.countHostCall(counter);
         const restriction = vm.restriction;
         if (restriction === 'start' && !isWasi && !ALLOWED_AT_START.has(name)) throw new HostTrap(`restricted_callback: ${name} called during VM start`);
         if (restriction === 'allocator' && !ALLOWED_IN_ALLOCATOR.has(name)) throw new HostTrap(`restricted_callback: ${name} called from the allocator`);

@@ -15,6 +15,12 @@ import { parseSemVer, SemVer, semverHolds, semverOperator } from "./semver";
 
 export abstract class Condition {
   abstract matches(facts: RequestFacts): bool;
+
+  // A header slot that must be present for the condition to hold, or -1. Lets the filter pass
+  // over a rule on an absent header with one check instead of evaluating it.
+  requiredHeaderSlot(): i32 {
+    return -1;
+  }
 }
 
 class AllOf extends Condition {
@@ -22,6 +28,13 @@ class AllOf extends Condition {
   matches(facts: RequestFacts): bool {
     for (let i = 0; i < this.parts.length; i++) if (!this.parts[i].matches(facts)) return false;
     return true;
+  }
+  requiredHeaderSlot(): i32 {
+    for (let i = 0; i < this.parts.length; i++) {
+      const slot = this.parts[i].requiredHeaderSlot();
+      if (slot >= 0) return slot;
+    }
+    return -1;
   }
 }
 
@@ -59,6 +72,11 @@ class AttributeTest extends Condition {
   pattern: CharsetPattern | null = null;
 
   constructor(public attribute: Attribute, public operator: Operator) { super(); }
+
+  // Every operator but absent needs a value, and a value needs its header.
+  requiredHeaderSlot(): i32 {
+    return this.operator == Operator.Absent ? -1 : this.attribute.headerSlot;
+  }
 
   matches(facts: RequestFacts): bool {
     const value = facts.read(this.attribute);
@@ -99,6 +117,9 @@ class Percentage extends Condition {
     super();
     this.cumulative[0] = percent;
     this.cumulative[1] = 100;
+  }
+  requiredHeaderSlot(): i32 {
+    return this.key.headerSlot;
   }
   matches(facts: RequestFacts): bool {
     const value = facts.read(this.key);

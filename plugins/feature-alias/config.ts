@@ -32,6 +32,29 @@ export class Rule {
   condition: Condition | null = null;
   split: Split | null = null;
   constructor(public name: string, public nameBytes: ArrayBuffer) {}
+
+  // A header slot the rule cannot match without, or -1.
+  requiredHeaderSlot(): i32 {
+    const condition = this.condition;
+    if (condition !== null) return condition.requiredHeaderSlot();
+    return this.split !== null ? this.split!.key.headerSlot : -1;
+  }
+}
+
+// The rules as the request path walks them: in order, each with the header it needs (-1: none),
+// so that a rule on an absent header costs one check.
+export class RuleTable {
+  readonly count: i32;
+  readonly rules: StaticArray<Rule>;
+  readonly requiredSlots: StaticArray<i32>;
+
+  // Only once every attribute has its header slot (RequestFacts assigns them).
+  constructor(rules: Array<Rule>) {
+    this.count = rules.length;
+    this.rules = StaticArray.fromArray(rules);
+    this.requiredSlots = new StaticArray<i32>(rules.length);
+    for (let i = 0; i < rules.length; i++) this.requiredSlots[i] = rules[i].requiredHeaderSlot();
+  }
 }
 
 export class FeatureAliasConfig {

@@ -1,9 +1,10 @@
 // What conditions read from a request, each read at most once per request. All headers come
-// from one proxy_get_header_map_pairs call (50 header rules cost one host call, not 50); the
+// from one proxy_get_header_map_pairs call, indexed in one pass by the names the configuration
+// reads (50 header rules cost one host call and one walk over the headers, not 50 scans); the
 // token's claims are decoded on first use. Values point into the request's buffers instead of
 // being copied, and each attribute has one Value object reused from request to request.
 import { stream_context } from "../../assembly/proxy/context";
-import { PairsView } from "../../assembly/http/pairs_view";
+import { HeaderIndex } from "../../assembly/http/header_index";
 import { cookieValueLength, cookieValueStart, findCookieIn } from "../../assembly/http/cookies";
 import { findFormField } from "../../assembly/http/query";
 import { decodeJwt, Jwt, JwtError } from "../../assembly/jwt/decoder";
@@ -22,6 +23,8 @@ export enum AttributeKind {
 
 // One attribute a condition reads; `slot` indexes the per-request cache.
 export class Attribute {
+  // The HeaderIndex slot of the header this attribute is read from (-1 for claims).
+  headerSlot: i32 = -1;
   constructor(public kind: AttributeKind, public name: ArrayBuffer, public claimPath: Array<ArrayBuffer>, public slot: i32, public display: string) {}
 }
 
@@ -65,16 +68,50 @@ const METHOD = String.UTF8.encode(":method");
 const AUTHORITY = String.UTF8.encode(":authority");
 const span = new JsonSpan();
 
+// The header each kind of attribute is read from; Header attributes name their own.
+function headerOf(attribute: Attribute): ArrayBuffer | null {
+  switch (attribute.kind) {
+    case AttributeKind.Header: return attribute.name;
+    case AttributeKind.Method: return METHOD;
+    case AttributeKind.Authority: return AUTHORITY;
+    case AttributeKind.Path: return PATH;
+    case AttributeKind.Query: return PATH;
+    case AttributeKind.Cookie: return COOKIE;
+    default: return null;
+  }
+}
+
 export class RequestFacts {
-  readonly headers: PairsView = new PairsView();
-  private values: Array<Value> = [];
+  readonly headers: HeaderIndex = new HeaderIndex();
+  // Slots of the headers the filter itself writes (-1 when not configured).
+  readonly aliasSlot: i32;
+  readonly versionSlot: i32;
+  readonly ruleSlot: i32;
+  private values: StaticArray<Value>;
   private generation: u32 = 1;
   private jwt: Jwt = new Jwt();
   private jwtDecoded: bool = false;
   private token: FoundToken = new FoundToken();
 
-  constructor(slots: i32, private tokenSources: Array<TokenSource>) {
-    for (let i = 0; i < slots; i++) this.values.push(new Value());
+  constructor(attributes: Array<Attribute>, private tokenSources: Array<TokenSource>, aliasHeader: ArrayBuffer, versionHeader: ArrayBuffer, ruleHeader: ArrayBuffer) {
+    this.values = new StaticArray<Value>(attributes.length);
+    for (let i = 0; i < attributes.length; i++) {
+      this.values[i] = new Value();
+      const header = headerOf(attributes[i]);
+      if (header !== null) attributes[i].headerSlot = this.headers.slotOf(header);
+    }
+    this.aliasSlot = this.slotOrNone(aliasHeader);
+    this.versionSlot = this.slotOrNone(versionHeader);
+    this.ruleSlot = this.slotOrNone(ruleHeader);
+  }
+
+  private slotOrNone(name: ArrayBuffer): i32 {
+    return name.byteLength > 0 ? this.headers.slotOf(name) : -1;
+  }
+
+  // Whether the request came with the slot's header (false for -1).
+  has(slot: i32): bool {
+    return slot >= 0 && this.headers.has(slot);
   }
 
   // Starts a request: reads its headers, forgets the previous request's values.
@@ -85,7 +122,7 @@ export class RequestFacts {
   }
 
   read(attribute: Attribute): Value {
-    const value = this.values[attribute.slot];
+    const value = unchecked(this.values[attribute.slot]);
     if (value.generation == this.generation) return value;
     value.generation = this.generation;
     value.clear();
@@ -93,38 +130,35 @@ export class RequestFacts {
     return value;
   }
 
-  private header(name: ArrayBuffer, value: Value): void {
-    if (this.headers.find(name)) value.setText(this.headers.valueStart, this.headers.valueLength);
-  }
-
   private fetch(attribute: Attribute, value: Value): void {
+    const kind = attribute.kind;
+    if (kind == AttributeKind.Claim) {
+      this.claim(attribute.claimPath, value);
+      return;
+    }
     const headers = this.headers;
-    switch (attribute.kind) {
-      case AttributeKind.Header: return this.header(attribute.name, value);
-      case AttributeKind.Method: return this.header(METHOD, value);
-      case AttributeKind.Authority: return this.header(AUTHORITY, value);
+    const slot = attribute.headerSlot;
+    if (!headers.has(slot)) return;
+    const start = headers.start(slot);
+    const length = headers.length(slot);
+    switch (kind) {
       case AttributeKind.Path: {
-        if (!headers.find(PATH)) return;
-        let end = 0;
-        while (end < headers.valueLength && load<u8>(headers.valueStart + <usize>end) != 0x3f) end++;
-        value.setText(headers.valueStart, end);
+        value.setText(start, queryMark(start, length));
         return;
       }
       case AttributeKind.Query: {
-        if (!headers.find(PATH)) return;
-        let i = 0;
-        while (i < headers.valueLength && load<u8>(headers.valueStart + <usize>i) != 0x3f) i++;
-        if (i >= headers.valueLength) return;
-        const decoded = findFormField(headers.valueStart + <usize>(i + 1), headers.valueLength - i - 1, attribute.name);
+        const mark = queryMark(start, length);
+        if (mark >= length) return;
+        const decoded = findFormField(start + <usize>(mark + 1), length - mark - 1, attribute.name);
         if (decoded !== null) value.setBuffer(decoded);
         return;
       }
       case AttributeKind.Cookie: {
-        if (headers.find(COOKIE) && findCookieIn(headers.valueStart, headers.valueLength, attribute.name)) value.setText(cookieValueStart, cookieValueLength);
+        if (findCookieIn(start, length, attribute.name)) value.setText(cookieValueStart, cookieValueLength);
         return;
       }
       default:
-        this.claim(attribute.claimPath, value);
+        value.setText(start, length);
     }
   }
 
@@ -152,6 +186,13 @@ export class RequestFacts {
       else if (span.kind == JsonKind.String || span.kind == JsonKind.Number || span.kind == JsonKind.True || span.kind == JsonKind.False) value.items.push(copySpan());
     }
   }
+}
+
+// Where the query starts in a :path value (its length when there is none).
+function queryMark(start: usize, length: i32): i32 {
+  let i = 0;
+  while (i < length && load<u8>(start + <usize>i) != 0x3f) i++;
+  return i;
 }
 
 // The span's text: strings unescaped, numbers and booleans as written; objects and null have none.

@@ -8,6 +8,7 @@ import { bucketFor, saltedHash } from "./bucket";
 import { Feature, FeatureAliasConfig, Rule } from "./config";
 import { RequestFacts } from "./facts";
 import { AliasRoot } from "./root";
+import { i32At, refAt } from "../../assembly/util/unchecked";
 
 export class AliasStream extends Context {
   constructor(contextId: u32, readonly aliasRoot: AliasRoot) {
@@ -20,16 +21,16 @@ export class AliasStream extends Context {
     const metrics = root.metrics!;
     const facts = root.facts;
     facts.reset();
-    const headers = facts.headers;
     const request = stream_context.headers.request;
 
-    if (headers.find(config.aliasHeader)) {
+    if (facts.has(facts.aliasSlot)) {
       if (config.keepKnownIncoming) {
-        const incoming = String.UTF8.decodeUnsafe(headers.valueStart, <usize>headers.valueLength);
+        const headers = facts.headers;
+        const incoming = String.UTF8.decodeUnsafe(headers.start(facts.aliasSlot), <usize>headers.length(facts.aliasSlot));
         if (config.byName.has(incoming)) {
           const feature = config.byName.get(incoming);
-          removeIfPresent(config.ruleHeader, headers.find(config.ruleHeader));
-          removeIfPresent(config.versionHeader, headers.find(config.versionHeader));
+          if (facts.has(facts.ruleSlot)) request.removeBytes(config.ruleHeader);
+          if (facts.has(facts.versionSlot)) request.removeBytes(config.versionHeader);
           writeFeatures(config, [feature], null);
           metrics.incomingKept.increment();
           metrics.assigned[feature.index].increment();
@@ -39,13 +40,18 @@ export class AliasStream extends Context {
       request.removeBytes(config.aliasHeader);
       metrics.incomingStripped.increment();
     }
-    if (config.versionHeader.byteLength > 0 && headers.find(config.versionHeader)) request.removeBytes(config.versionHeader);
-    if (config.ruleHeader.byteLength > 0 && headers.find(config.ruleHeader)) request.removeBytes(config.ruleHeader);
+    if (facts.has(facts.versionSlot)) request.removeBytes(config.versionHeader);
+    if (facts.has(facts.ruleSlot)) request.removeBytes(config.ruleHeader);
 
-    const chosen = new Array<Feature>();
+    const chosen = root.chosen;
+    chosen.length = 0;
     let firstRule: Rule | null = null;
-    for (let i = 0; i < config.rules.length; i++) {
-      const rule = config.rules[i];
+    const table = root.ruleTable;
+    const headers = facts.headers;
+    for (let i = 0; i < table.count; i++) {
+      const required = i32At(table.requiredSlots, i);
+      if (required >= 0 && !headers.has(required)) continue;
+      const rule = refAt(table.rules, i);
       const condition = rule.condition;
       if (condition !== null && !condition.matches(facts)) continue;
       const feature = rule.split !== null ? splitTarget(rule, facts) : rule.feature;
@@ -65,10 +71,6 @@ export class AliasStream extends Context {
     if (logEnabled(LogLevel.Debug)) log(LogLevel.Debug, "feature-alias: " + chosen[0].name + (firstRule !== null ? " by rule " + firstRule!.name : " (default)"));
     return FilterHeadersStatus.Continue;
   }
-}
-
-function removeIfPresent(name: ArrayBuffer, present: bool): void {
-  if (present && name.byteLength > 0) stream_context.headers.request.removeBytes(name);
 }
 
 function splitTarget(rule: Rule, facts: RequestFacts): Feature | null {

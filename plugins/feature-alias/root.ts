@@ -3,7 +3,7 @@ import { ConfigReader } from "../../assembly/config/reader";
 import { Context, RootContext } from "../../assembly/proxy/context";
 import { LogLevel } from "../../assembly/proxy/enums";
 import { log, logInfo } from "../../assembly/proxy/log";
-import { FeatureAliasConfig, parseConfig } from "./config";
+import { Feature, FeatureAliasConfig, parseConfig, RuleTable } from "./config";
 import { RequestFacts } from "./facts";
 import { AliasMetrics } from "./metrics";
 import { AliasStream } from "./filter";
@@ -12,7 +12,10 @@ export class AliasRoot extends RootContext {
   config: FeatureAliasConfig = new FeatureAliasConfig();
   metrics: AliasMetrics | null = null;
   // One set of facts, reset per request: streams are handled one at a time.
-  facts: RequestFacts = new RequestFacts(0, []);
+  // The features chosen for the current request, emptied per request rather than reallocated.
+  chosen: Array<Feature> = [];
+  ruleTable: RuleTable = new RuleTable([]);
+  facts: RequestFacts = new RequestFacts([], [], new ArrayBuffer(0), new ArrayBuffer(0), new ArrayBuffer(0));
 
   onConfigure(configurationSize: u32): bool {
     const reader = new ConfigReader();
@@ -23,7 +26,8 @@ export class AliasRoot extends RootContext {
     }
     this.config = config;
     this.metrics = new AliasMetrics(config);
-    this.facts = new RequestFacts(config.attributes.attributes.length, config.tokenSources);
+    this.facts = new RequestFacts(config.attributes.attributes, config.tokenSources, config.aliasHeader, config.versionHeader, config.ruleHeader);
+    this.ruleTable = new RuleTable(config.rules);
     logInfo("feature-alias: configured, " + config.features.length.toString() + " features, " + config.rules.length.toString() + " rules");
     return true;
   }
