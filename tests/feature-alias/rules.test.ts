@@ -122,3 +122,23 @@ test('metrics: assignments per feature, no match, incoming kept and stripped', (
   const value = (name: string) => metrics[`wasmcustom.feature_alias.${name}`].value;
   assert.deepEqual(['assigned.a', 'assigned.b', 'assigned.baseline', 'no_match', 'incoming_kept', 'incoming_stripped'].map(value), [1, 1, 2, 2, 1, 1]);
 });
+
+test('many header rules: each request reaches the rule on the one header it carries, among names of every length', () => {
+  // 40 names (more than the header index starts with), a few sharing a length, one past 64 bytes.
+  const names = Array.from({ length: 40 }, (_, i) => (i === 39 ? `x-${'long-'.repeat(14)}${i}` : `x-h${'g'.repeat(i % 5)}-${i}`));
+  const many = { features: { ...features, ...Object.fromEntries(names.map((_, i) => [`f${i}`, { version: `${i}` }])) }, rules: names.map((name, i) => rule(`f${i}`, { header: name, equals: 'on' }, `r${i}`)) };
+  const filter = chain(many);
+  for (const i of [0, 7, 8, 21, 38, 39]) {
+    const outcome = filter.send({ headers: [['x-other', 'on'], [names[i].toUpperCase(), 'on'], ['x-h-0', 'off']] });
+    // For x-h-0 itself the request's first value is 'on': repeated names count by their first value.
+    assert.equal(header(outcome.upstream!.headers, 'x-feature'), `f${i}`, names[i]);
+  }
+  assert.equal(header(filter.send({ headers: [['x-h-0', 'on']] }).upstream!.headers, 'x-feature'), 'f0');
+  assert.equal(header(filter.send({ headers: [['x-h-0', 'off'], ['x-h-0', 'on']] }).upstream!.headers, 'x-feature'), undefined);
+});
+
+test('a rule needing no header (absent, not) is still evaluated when other rules are skipped', () => {
+  const config = { features, rules: [rule('a', { header: 'x-a', equals: '1' }), rule('b', { not: { header: 'x-a', equals: '1' } })] };
+  assert.equal(header(chain(config).send({}).upstream!.headers, 'x-feature'), 'b');
+  assert.equal(header(chain(config).send({ headers: [['x-a', '1']] }).upstream!.headers, 'x-feature'), 'a');
+});
