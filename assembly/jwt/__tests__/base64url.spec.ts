@@ -38,4 +38,27 @@ describe("decodeBase64Url", () => {
     expect(decodeText("abcde")).toBeNull();
     expect(decodeText("ÿÿÿÿ")).toBeNull();
   });
+
+  it("agrees with as-base64 on every byte value, in blocks long enough for the 16-character path", () => {
+    const input = new Uint8Array(768);
+    for (let i = 0; i < input.length; i++) input[i] = <u8>((i * 7) ^ (i >> 8));
+    const decoded = decodeText(toBase64Url(encode(input), false));
+    expect(decoded).not.toBeNull();
+    expect(decoded!.length).toBe(input.length);
+    for (let i = 0; i < input.length; i++) expect(decoded![i]).toBe(input[i]);
+  });
+
+  it("rejects a byte outside the alphabet at any position of a long segment", () => {
+    // The neighbours of every alphabet range, and bytes past ASCII.
+    const outside: u8[] = [0x00, 0x2b, 0x2c, 0x2e, 0x2f, 0x3a, 0x3d, 0x40, 0x5b, 0x5e, 0x60, 0x7b, 0x7f, 0x80, 0xad, 0xdf, 0xff];
+    const valid = String.UTF8.encode("AZaz09-_QWERTYuiopASDFghjkl-_zxcvbnm0123456789ABCD");
+    for (let position = 0; position < valid.byteLength; position++) {
+      for (let k = 0; k < outside.length; k++) {
+        const bytes = valid.slice(0);
+        store<u8>(changetype<usize>(bytes) + <usize>position, outside[k]);
+        expect(decodeBase64Url(changetype<usize>(bytes), bytes.byteLength)).toBeNull();
+      }
+    }
+    expect(decodeBase64Url(changetype<usize>(valid), valid.byteLength)).not.toBeNull();
+  });
 });
