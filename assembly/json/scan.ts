@@ -57,9 +57,13 @@ export class JsonSpan {
 export let scanError: JsonError = JsonError.None;
 export let scanErrorAt: usize = 0;
 
-const FAILED: usize = <usize>-1;
+export const FAILED: usize = <usize>-1;
 
-@inline function fail(error: JsonError, at: usize): usize {
+export function resetScanError(): void {
+  scanError = JsonError.None;
+}
+
+@inline export function fail(error: JsonError, at: usize): usize {
   if (scanError == JsonError.None) {
     scanError = error;
     scanErrorAt = at;
@@ -71,7 +75,7 @@ const FAILED: usize = <usize>-1;
   return c == 0x20 || c == 0x0a || c == 0x0d || c == 0x09;
 }
 
-@inline function skipSpace(p: usize, end: usize): usize {
+@inline export function skipSpace(p: usize, end: usize): usize {
   while (p < end && isSpace(<u32>load<u8>(p))) p++;
   return p;
 }
@@ -88,7 +92,12 @@ function isHex(c: u32): bool {
 // Sets `sawEscape` when the string holds a backslash.
 let sawEscape: bool = false;
 
-function skipStringBody(p: usize, end: usize): usize {
+// Whether the string skipStringBody last skipped held a backslash.
+@inline export function lastStringEscaped(): bool {
+  return sawEscape;
+}
+
+export function skipStringBody(p: usize, end: usize): usize {
   sawEscape = false;
   // Plain runs (no quote, backslash or control byte) are skipped 16 bytes at a time.
   const quote = i8x16.splat(0x22);
@@ -247,23 +256,33 @@ export function validateDocument(start: usize, end: usize, maxDepth: i32): JsonK
 }
 
 // Compares a raw key (without quotes, possibly escaped) with an expected UTF-8 key.
-function keyEquals(keyStart: usize, keyEnd: usize, escaped: bool, expected: ArrayBuffer): bool {
-  const length = <usize>expected.byteLength;
+export function keyEquals(keyStart: usize, keyEnd: usize, escaped: bool, expected: ArrayBuffer): bool {
+  return keyEqualsAt(keyStart, keyEnd, escaped, changetype<usize>(expected), <usize>expected.byteLength);
+}
+
+// keyEquals with the expected bytes as a raw range: no managed value, so no shadow-stack work
+// in the loops that call it.
+export function keyEqualsAt(keyStart: usize, keyEnd: usize, escaped: bool, expected: usize, length: usize): bool {
   if (!escaped) {
     if (keyEnd - keyStart != length) return false;
-    return memory.compare(keyStart, changetype<usize>(expected), length) == 0;
+    return memory.compare(keyStart, expected, length) == 0;
   }
   const decoded = unescapeToUtf8(keyStart, keyEnd);
-  return decoded.byteLength == expected.byteLength && memory.compare(changetype<usize>(decoded), changetype<usize>(expected), length) == 0;
+  return <usize>decoded.byteLength == length && memory.compare(changetype<usize>(decoded), expected, length) == 0;
 }
 
 // Finds the value at `path` (object keys as UTF-8 bytes, or array indices written in decimal)
 // inside a document already known to be valid, writing it to `out`. Returns false when absent.
 export function findPath(start: usize, end: usize, path: Array<ArrayBuffer>, out: JsonSpan, maxDepth: i32): bool {
+  return findPathFrom(skipSpace(start, end), end, path, 0, out, maxDepth);
+}
+
+// findPath for the rest of a path: the value at p (no leading space) is the one path[level - 1]
+// named, and the search goes on from path[level].
+export function findPathFrom(p: usize, end: usize, path: Array<ArrayBuffer>, level: i32, out: JsonSpan, maxDepth: i32): bool {
   out.reset();
   scanError = JsonError.None;
-  let p = skipSpace(start, end);
-  for (let level = 0; level < path.length; level++) {
+  for (; level < path.length; level++) {
     if (p >= end) return false;
     const segment = path[level];
     const c = load<u8>(p);

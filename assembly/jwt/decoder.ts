@@ -5,6 +5,7 @@
 // verified the token before this filter ran (Envoy jwt_authn, Istio RequestAuthentication).
 import { decodedSize, decodeBase64UrlInto } from "./base64url";
 import { findPath, JsonError, JsonKind, JsonSpan, scanError, validateDocument } from "../json/scan";
+import { MemberIndex } from "../json/members";
 
 // Bounds that keep the work per token small whatever a client sends.
 export const JWT_MAX_TOKEN_BYTES: i32 = 16384;
@@ -50,6 +51,8 @@ export class Jwt {
   headerLength: i32 = 0;
   payloadStart: usize = 0;
   payloadLength: i32 = 0;
+  // The payload's top-level claims, recorded while it is validated.
+  readonly claims: MemberIndex = new MemberIndex();
 
   get ok(): bool {
     return this.error == JwtError.None;
@@ -66,7 +69,7 @@ export class Jwt {
   // Finds a claim by path (names, or decimal indices into arrays) in the payload.
   claim(path: Array<ArrayBuffer>, out: JsonSpan): bool {
     if (!this.ok) return false;
-    return findPath(this.payloadStart, this.payloadStart + <usize>this.payloadLength, path, out, JWT_MAX_DEPTH);
+    return this.claims.find(path, out, JWT_MAX_DEPTH);
   }
 
   headerField(path: Array<ArrayBuffer>, out: JsonSpan): bool {
@@ -84,13 +87,23 @@ function fail(jwt: Jwt, error: JwtError): Jwt {
 // Never traps: every malformed input is an error with a reason.
 export function decodeJwt(buffer: ArrayBuffer, offset: i32, length: i32, into: Jwt | null = null): Jwt {
   const jwt = into !== null ? into : new Jwt();
+  if (offset < 0 || length < 0 || offset + length > buffer.byteLength) {
+    jwt.headerLength = 0;
+    jwt.payloadLength = 0;
+    return fail(jwt, JwtError.Empty);
+  }
+  decodeJwtAt(changetype<usize>(buffer) + <usize>offset, length, jwt);
+  jwt.token = buffer;
+  return jwt;
+}
+
+// Decodes the token at [start, start + length); the caller keeps those bytes alive.
+export function decodeJwtAt(start: usize, length: i32, jwt: Jwt): Jwt {
   jwt.error = JwtError.None;
   jwt.headerLength = 0;
   jwt.payloadLength = 0;
-  if (offset < 0 || length < 0 || offset + length > buffer.byteLength) return fail(jwt, JwtError.Empty);
-  jwt.token = buffer;
-  const start = changetype<usize>(buffer) + <usize>offset;
-  if (length == 0) return fail(jwt, JwtError.Empty);
+  jwt.token = null;
+  if (length <= 0) return fail(jwt, JwtError.Empty);
   if (length > JWT_MAX_TOKEN_BYTES) return fail(jwt, JwtError.TooLarge);
   const firstDot = findDot(start, 0, length);
   const secondDot = firstDot < 0 ? -1 : findDot(start, firstDot + 1, length);
@@ -110,7 +123,7 @@ export function decodeJwt(buffer: ArrayBuffer, offset: i32, length: i32, into: J
   jwt.payloadStart = base + <usize>headerSize;
   jwt.payloadLength = payloadSize;
   if (validateDocument(jwt.headerStart, jwt.headerStart + <usize>headerSize, JWT_MAX_DEPTH) != JsonKind.Object) return fail(jwt, JwtError.HeaderNotObject);
-  const payloadKind = validateDocument(jwt.payloadStart, jwt.payloadStart + <usize>payloadSize, JWT_MAX_DEPTH);
+  const payloadKind = jwt.claims.validate(jwt.payloadStart, jwt.payloadStart + <usize>payloadSize, JWT_MAX_DEPTH);
   if (payloadKind != JsonKind.Object) {
     return fail(jwt, payloadKind == JsonKind.Missing && isTooDeep() ? JwtError.TooDeep : JwtError.PayloadNotObject);
   }

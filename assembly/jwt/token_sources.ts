@@ -6,6 +6,7 @@ import { stream_context } from "../proxy/context";
 import { startsWithIgnoreCase, utf8 } from "../http/bytes";
 import { cookieValueLength, cookieValueStart, findCookie } from "../http/cookies";
 import { findQueryParameter } from "../http/query";
+import { HostBlock } from "../proxy/memory";
 
 export enum TokenSourceKind {
   Header = 0,
@@ -60,28 +61,33 @@ function nonEmpty(reader: ConfigReader, object: JsonObject, key: string, path: s
   return value;
 }
 
-// The token found in a request: bytes [offset, offset + length) of `buffer`.
+// The token found in a request: bytes [start, start + length), kept alive until the next search.
 export class FoundToken {
-  buffer: ArrayBuffer = new ArrayBuffer(0);
-  offset: i32 = 0;
+  start: usize = 0;
   length: i32 = 0;
   sourceIndex: i32 = -1;
+  // Header values stay in the block the host wrote: no managed copy of a 1 KiB token per request.
+  readonly block: HostBlock = new HostBlock();
+  // Cookie headers and decoded query values.
+  owner: ArrayBuffer | null = null;
 }
 
 // Looks through the sources in order. Each header is read once even if several sources use it.
 export function findToken(sources: Array<TokenSource>, out: FoundToken): bool {
   const request = stream_context.headers.request;
+  out.owner = null;
   let cookieHeader: ArrayBuffer | null = null;
   let cookieRead = false;
   for (let i = 0; i < sources.length; i++) {
     const source = sources[i];
     if (source.kind == TokenSourceKind.Header) {
-      const value = request.getBytes(source.name);
-      if (value === null) continue;
+      if (!request.getInto(source.name, out.block)) continue;
+      const value = out.block.pointer;
+      const valueLength = <i32>out.block.size;
       const prefixLength = source.prefix.byteLength;
-      if (!startsWithIgnoreCase(changetype<usize>(value), value.byteLength, source.prefix)) continue;
-      if (value.byteLength - prefixLength == 0) continue;
-      return found(out, value, prefixLength, value.byteLength - prefixLength, i);
+      if (!startsWithIgnoreCase(value, valueLength, source.prefix)) continue;
+      if (valueLength - prefixLength == 0) continue;
+      return found(out, null, value + <usize>prefixLength, valueLength - prefixLength, i);
     }
     if (source.kind == TokenSourceKind.Cookie) {
       if (!cookieRead) {
@@ -89,20 +95,20 @@ export function findToken(sources: Array<TokenSource>, out: FoundToken): bool {
         cookieRead = true;
       }
       if (cookieHeader === null || !findCookie(cookieHeader, source.name) || cookieValueLength == 0) continue;
-      return found(out, cookieHeader, <i32>(cookieValueStart - changetype<usize>(cookieHeader)), cookieValueLength, i);
+      return found(out, cookieHeader, cookieValueStart, cookieValueLength, i);
     }
     const path = request.getBytes(PATH);
     if (path === null) continue;
     const value = findQueryParameter(path, source.name);
     if (value === null || value.byteLength == 0) continue;
-    return found(out, value, 0, value.byteLength, i);
+    return found(out, value, changetype<usize>(value), value.byteLength, i);
   }
   return false;
 }
 
-function found(out: FoundToken, buffer: ArrayBuffer, offset: i32, length: i32, sourceIndex: i32): bool {
-  out.buffer = buffer;
-  out.offset = offset;
+function found(out: FoundToken, owner: ArrayBuffer | null, start: usize, length: i32, sourceIndex: i32): bool {
+  out.owner = owner;
+  out.start = start;
   out.length = length;
   out.sourceIndex = sourceIndex;
   return true;

@@ -25,6 +25,17 @@ export class HeaderMap {
     return takeHostBlock();
   }
 
+  // The first value of `name` into a reused block, without a managed copy; false when absent.
+  getInto(name: ArrayBuffer, block: HostBlock): bool {
+    clearOutWords();
+    if (proxy_get_header_map_value(this.mapType, changetype<usize>(name), name.byteLength, outPointer, outSize) != WasmResult.Ok) {
+      block.release();
+      return false;
+    }
+    block.take();
+    return true;
+  }
+
   get(name: string): string | null {
     const value = this.getBytes(String.UTF8.encode(name));
     return value === null ? null : String.UTF8.decode(value);

@@ -7,7 +7,7 @@ import { stream_context } from "../../assembly/proxy/context";
 import { HeaderIndex } from "../../assembly/http/header_index";
 import { cookieValueLength, cookieValueStart, findCookieIn } from "../../assembly/http/cookies";
 import { findFormField } from "../../assembly/http/query";
-import { decodeJwt, Jwt, JwtError } from "../../assembly/jwt/decoder";
+import { decodeJwtAt, Jwt, JwtError } from "../../assembly/jwt/decoder";
 import { FoundToken, findToken, TokenSource } from "../../assembly/jwt/token_sources";
 import { JsonKind, JsonSpan, unescapeToUtf8 } from "../../assembly/json/scan";
 
@@ -166,7 +166,7 @@ export class RequestFacts {
   private claim(path: Array<ArrayBuffer>, value: Value): void {
     if (!this.jwtDecoded) {
       this.jwtDecoded = true;
-      if (findToken(this.tokenSources, this.token)) decodeJwt(this.token.buffer, this.token.offset, this.token.length, this.jwt);
+      if (findToken(this.tokenSources, this.token)) decodeJwtAt(this.token.start, this.token.length, this.jwt);
       else this.jwt.error = JwtError.Empty;
     }
     const jwt = this.jwt;

@@ -7,7 +7,7 @@ import { log, logEnabled } from "../../assembly/proxy/log";
 import { HeaderPair } from "../../assembly/proxy/pairs";
 import { sendLocalResponse } from "../../assembly/proxy/stream_control";
 import { currentTimeNanoseconds } from "../../assembly/proxy/clock";
-import { decodeJwt, Jwt, jwtErrorText } from "../../assembly/jwt/decoder";
+import { decodeJwtAt, Jwt, jwtErrorText } from "../../assembly/jwt/decoder";
 import { FoundToken, findToken } from "../../assembly/jwt/token_sources";
 import { bytesEqual } from "../../assembly/http/bytes";
 import { ClaimStatus, ClaimText, metadataClaim, tokenClaim, tokenSeconds } from "./claims";
@@ -41,7 +41,7 @@ export class TenantStream extends Context {
     if (config.metadataPayloadPath !== null) return this.fromMetadata(config, metrics);
 
     if (!findToken(config.tokenSources, token)) return this.missing(config, metrics, "no token");
-    decodeJwt(token.buffer, token.offset, token.length, jwt);
+    decodeJwtAt(token.start, token.length, jwt);
     if (!jwt.ok) return this.invalid(config, metrics, jwtErrorText(jwt.error));
     const failedCheck = checkToken(config, jwt);
     if (failedCheck !== null) return this.invalid(config, metrics, failedCheck);
