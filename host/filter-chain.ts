@@ -330,7 +330,7 @@ class ActiveStream {
     let hostCallRecords: Outcome['hostCalls'] | undefined;
     Object.defineProperty(outcome, 'hostCalls', {
       enumerable: true,
-      get: () => (hostCallRecords ??= Object.fromEntries(plugins.map((plugin, index) => [plugin.name, countsByName(hostCalls[index])]))),
+      get: () => (hostCallRecords ??= Object.fromEntries(plugins.map((plugin, index) => [plugin.name, plugin.vm.hostCallsByName(hostCalls[index])]))),
     });
     // Metrics are read only when asked for: a snapshot per request would dominate the host's cost.
     Object.defineProperty(outcome, 'metrics', {
@@ -338,12 +338,6 @@ class ActiveStream {
       get: () => Object.fromEntries(plugins.map((plugin) => [plugin.name, plugin.metrics.snapshot()])),
     });
   }
-}
-
-function countsByName(counts: [string, number][]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [name, count] of counts) out[name] = (out[name] ?? 0) + count;
-  return out;
 }
 
 // `headers` as readable pairs, converted only when someone reads them (benchmarks never do).

@@ -21,11 +21,6 @@ export interface VmEnvironment {
   environment: Record<string, string>;
 }
 
-export interface HostCallCounter {
-  readonly name: string;
-  count: number;
-}
-
 // One instance of a module: Envoy's per-worker VM with its own memory, globals and context ids.
 export class WasmVm {
   readonly instance: WebAssembly.Instance;
@@ -33,26 +28,40 @@ export class WasmVm {
   readonly contexts = new Map<number, ContextBase>();
   failure: string | null = null;
   restriction: Restriction = null;
-  // Host calls made, by name, since resetHostCalls (the chain resets it per stream). Only the
-  // counters that moved are visited when a stream ends: a VM has some 40 imports, a request uses few.
-  private readonly touchedCounters: HostCallCounter[] = [];
+  // Host calls made since resetHostCalls (the chain resets it per stream), one slot per import
+  // name: a typed-array increment per call, and one small copy per stream for the report.
+  private readonly hostCallNames: string[] = [];
+  private hostCallCounts = new Int32Array(0);
 
-  hostCallCounter(name: string): HostCallCounter {
-    return { name, count: 0 };
+  // The slot that counts calls to `name` (called while the imports are built).
+  hostCallSlot(name: string): number {
+    let slot = this.hostCallNames.indexOf(name);
+    if (slot < 0) {
+      slot = this.hostCallNames.push(name) - 1;
+      this.hostCallCounts = new Int32Array(this.hostCallNames.length);
+    }
+    return slot;
   }
 
-  countHostCall(counter: HostCallCounter): void {
-    if (counter.count++ === 0) this.touchedCounters.push(counter);
+  countHostCall(slot: number): void {
+    this.hostCallCounts[slot]++;
   }
 
   resetHostCalls(): void {
-    for (const counter of this.touchedCounters) counter.count = 0;
-    this.touchedCounters.length = 0;
+    this.hostCallCounts.fill(0);
   }
 
-  // The counts so far, as [name, count] pairs (names may repeat: wasi calls have two modules).
-  hostCallSnapshot(): [string, number][] {
-    return this.touchedCounters.map((counter) => [counter.name, counter.count]);
+  // The counts so far; hostCallsByName turns them into a record when someone reads it.
+  hostCallSnapshot(): Int32Array {
+    return this.hostCallCounts.slice();
+  }
+
+  hostCallsByName(counts: Int32Array): Record<string, number> {
+    const out: Record<string, number> = {};
+    counts.forEach((count, slot) => {
+      if (count > 0) out[this.hostCallNames[slot]] = count;
+    });
+    return out;
   }
 
   private current: ContextBase | null = null;

@@ -52,9 +52,9 @@ export function buildImports(vm: WasmVm, abiVersion: AbiVersion): Record<string,
   const guard = (table: HostFunctionTable, isWasi: boolean) => {
     const out: Record<string, WebAssembly.ImportValue> = {};
     for (const [name, { signature, impl }] of Object.entries(table)) {
-      const counter = vm.hostCallCounter(name);
+      const slot = vm.hostCallSlot(name);
       const check = () => {
-        vm.countHostCall(counter);
+        vm.countHostCall(slot);
         const restriction = vm.restriction;
         if (restriction === 'start' && !isWasi && !ALLOWED_AT_START.has(name)) throw new HostTrap(`restricted_callback: ${name} called during VM start`);
         if (restriction === 'allocator' && !ALLOWED_IN_ALLOCATOR.has(name)) throw new HostTrap(`restricted_callback: ${name} called from the allocator`);
