@@ -57,10 +57,24 @@ export function decodeBase64UrlInto(start: usize, length: i32, o: usize): i32 {
   const whole = dataLength - tail;
   // 16 characters (12 bytes) at a time with SIMD; a block holding a byte outside the alphabet is
   // left to the scalar loop, which finds it and answers -1.
+  // The constant vectors are loaded from memory once, before the loop: V8 rebuilds a v128.const
+  // at every use, and Binaryen would fold constant globals back into the loop.
+  const lowNibble = v128.load(SIMD_CONSTANTS);
+  const rowOfHigh = v128.load(SIMD_CONSTANTS + 16);
+  const rowsOfLow = v128.load(SIMD_CONSTANTS + 32);
+  const shiftOfHigh = v128.load(SIMD_CONSTANTS + 48);
+  const underscore = v128.load(SIMD_CONSTANTS + 64);
+  const underscoreShift = v128.load(SIMD_CONSTANTS + 80);
+  const one = v128.load(SIMD_CONSTANTS + 96);
+
   while (i + 16 <= whole) {
-    const values = sextets(v128.load(start + <usize>i));
-    if (!i8x16.all_true(values)) break;
-    packSextets(i8x16.sub(values, i8x16.splat(1)), o + w);
+    const chars = v128.load(start + <usize>i);
+    const high = i8x16.shr_u(chars, 4);
+    // Each byte's row bit (by high nibble) against the rows its low nibble is valid in.
+    const valid = v128.and(i8x16.swizzle(rowOfHigh, high), i8x16.swizzle(rowsOfLow, v128.and(chars, lowNibble)));
+    if (!i8x16.all_true(valid)) break;
+    const shift = v128.bitselect(underscoreShift, i8x16.swizzle(shiftOfHigh, high), i8x16.eq(chars, underscore));
+    packSextets(i8x16.sub(i8x16.add(chars, shift), one), o + w);
     w += 12;
     i += 16;
   }
@@ -93,22 +107,20 @@ export function decodeBase64UrlInto(start: usize, length: i32, o: usize): i32 {
   return <i32>w;
 }
 
-// Each byte of the block mapped to its base64url value plus one (1..64), or 0 where the byte is
-// outside the alphabet. Two 16-entry lookups by nibble (i8x16.swizzle) classify the bytes: the
-// alphabet is, by high nibble, 2:{D} 3:{0-9} 4,6:{1-F} 5:{0-A,F} 7:{0-A}, one bit per row.
-// @inline: inlined by the compiler, so the hot loop makes no call per block.
-@inline function sextets(chars: v128): v128 {
-  const high = i8x16.shr_u(chars, 4);
-  const low = v128.and(chars, i8x16.splat(0x0f));
-  const rowOfHigh = i8x16.swizzle(v128(0, 0, 0x01, 0x02, 0x04, 0x08, 0x04, 0x10, 0, 0, 0, 0, 0, 0, 0, 0), high);
-  const rowsOfLow = i8x16.swizzle(v128(0x1a, 0x1e, 0x1e, 0x1e, 0x1e, 0x1e, 0x1e, 0x1e, 0x1e, 0x1e, 0x1c, 0x04, 0x04, 0x05, 0x04, 0x0c), low);
-  const valid = i8x16.ne(v128.and(rowOfHigh, rowsOfLow), i8x16.splat(0));
-  // Value + 1 = byte + shift, the shift set by the high nibble ('-' +18, '0' +5, 'A' -64, 'a' -70),
-  // except '_', the one byte of its row with another shift (-31).
-  const byHigh = i8x16.swizzle(v128(0, 0, 18, 5, -64, -64, -70, -70, 0, 0, 0, 0, 0, 0, 0, 0), high);
-  const shift = v128.bitselect(i8x16.splat(-31), byHigh, i8x16.eq(chars, i8x16.splat(0x5f)));
-  return v128.and(i8x16.add(chars, shift), valid);
-}
+// The SIMD loop's constant vectors. Validity: the alphabet is, by high nibble, 2:{D} 3:{0-9}
+// 4,6:{1-F} 5:{0-A,F} 7:{0-A}; each high nibble has a row bit, each low nibble the bits of the
+// rows it is valid in, and a byte is in the alphabet when the two share a bit. Value + 1 = byte +
+// shift, the shift set by the high nibble ('-' +18, '0' +5, 'A' -64, 'a' -70) except for '_'
+// (-31), the one byte of its row with another.
+const SIMD_CONSTANTS = memory.data<u8>([
+  0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f,
+  0, 0, 0x01, 0x02, 0x04, 0x08, 0x04, 0x10, 0, 0, 0, 0, 0, 0, 0, 0,
+  0x1a, 0x1e, 0x1e, 0x1e, 0x1e, 0x1e, 0x1e, 0x1e, 0x1e, 0x1e, 0x1c, 0x04, 0x04, 0x05, 0x04, 0x0c,
+  0, 0, 18, 5, 192, 192, 186, 186, 0, 0, 0, 0, 0, 0, 0, 0,
+  0x5f, 0x5f, 0x5f, 0x5f, 0x5f, 0x5f, 0x5f, 0x5f, 0x5f, 0x5f, 0x5f, 0x5f, 0x5f, 0x5f, 0x5f, 0x5f,
+  225, 225, 225, 225, 225, 225, 225, 225, 225, 225, 225, 225, 225, 225, 225, 225,
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+], 16);
 
 // Sixteen 6-bit values (four per 32-bit lane, first in the low byte) to their 12 bytes at `out`.
 @inline function packSextets(values: v128, out: usize): void {
