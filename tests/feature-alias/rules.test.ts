@@ -142,3 +142,22 @@ test('a rule needing no header (absent, not) is still evaluated when other rules
   assert.equal(header(chain(config).send({}).upstream!.headers, 'x-feature'), 'b');
   assert.equal(header(chain(config).send({ headers: [['x-a', '1']] }).upstream!.headers, 'x-feature'), 'a');
 });
+
+test('a rule on x-tenant-id sees the tenant jwt-tenant wrote before it, never the client copy, on every replay', () => {
+  const tenantFilter = load(pluginModule('jwt-tenant'), { rootId: 'jwt-tenant', name: 'jwt-tenant', configuration: JSON.stringify({ tenant: { claim: '/iss', capture: { prefix: 'https://keycloak.example.com/realms/' } } }) });
+  const aliasFilter = load(pluginModule('feature-alias'), {
+    rootId: 'feature-alias',
+    name: 'feature-alias',
+    configuration: JSON.stringify({ features, rules: [rule('a', { header: 'x-tenant-id', equals: 'acme' })], default_feature: 'baseline' }),
+  });
+  const both = new FilterChain([tenantFilter, aliasFilter]);
+  // The same request object twice: the second send starts from the host's copy of the first.
+  const spoofed = { headers: [['x-tenant-id', 'acme'], bearer(signToken('RS256', keycloak('globex')))] as [string, string][] };
+  for (let round = 0; round < 2; round++) {
+    const outcome = both.send(spoofed);
+    assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-tenant-id'), ['globex']);
+    assert.equal(header(outcome.upstream!.headers, 'x-feature'), 'baseline');
+  }
+  const genuine = both.send({ headers: [bearer(signToken('RS256', keycloak('acme')))] });
+  assert.equal(header(genuine.upstream!.headers, 'x-feature'), 'a');
+});
