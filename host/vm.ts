@@ -29,16 +29,17 @@ export class WasmVm {
   failure: string | null = null;
   restriction: Restriction = null;
   // Host calls made since resetHostCalls (the chain resets it per stream), one slot per import
-  // name: a typed-array increment per call, and one small copy per stream for the report.
+  // name: an increment per call, and one small copy per stream for the report. A plain array of
+  // small integers: allocating a typed array per stream costs V8 a backing store each time.
   private readonly hostCallNames: string[] = [];
-  private hostCallCounts = new Int32Array(0);
+  private readonly hostCallCounts: number[] = [];
 
   // The slot that counts calls to `name` (called while the imports are built).
   hostCallSlot(name: string): number {
     let slot = this.hostCallNames.indexOf(name);
     if (slot < 0) {
       slot = this.hostCallNames.push(name) - 1;
-      this.hostCallCounts = new Int32Array(this.hostCallNames.length);
+      this.hostCallCounts.push(0);
     }
     return slot;
   }
@@ -52,11 +53,11 @@ export class WasmVm {
   }
 
   // The counts so far; hostCallsByName turns them into a record when someone reads it.
-  hostCallSnapshot(): Int32Array {
+  hostCallSnapshot(): number[] {
     return this.hostCallCounts.slice();
   }
 
-  hostCallsByName(counts: Int32Array): Record<string, number> {
+  hostCallsByName(counts: number[]): Record<string, number> {
     const out: Record<string, number> = {};
     counts.forEach((count, slot) => {
       if (count > 0) out[this.hostCallNames[slot]] = count;
