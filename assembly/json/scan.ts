@@ -271,6 +271,31 @@ export function keyEqualsAt(keyStart: usize, keyEnd: usize, escaped: bool, expec
   return <usize>decoded.byteLength == length && memory.compare(changetype<usize>(decoded), expected, length) == 0;
 }
 
+// The elements of an array one at a time, without a path per element. Start with p at the
+// array's '[' and pass back what each call returns; 0 when no element is left. For a document
+// already known to be valid (its elements are not validated again).
+export function nextElement(p: usize, end: usize, out: JsonSpan, maxDepth: i32): usize {
+  out.reset();
+  if (p >= end) return 0;
+  const c = load<u8>(p);
+  if (c != 0x5b && c != 0x2c) return 0;
+  p = skipSpace(p + 1, end);
+  if (p >= end || load<u8>(p) == 0x5d) return 0;
+  const kind = kindAt(<u32>load<u8>(p));
+  const after = skipValue(p, end, 1, maxDepth);
+  if (after == FAILED || kind == JsonKind.Missing) return 0;
+  out.kind = kind;
+  if (kind == JsonKind.String) {
+    out.escaped = sawEscape;
+    out.start = p + 1;
+    out.end = after - 1;
+  } else {
+    out.start = p;
+    out.end = after;
+  }
+  return skipSpace(after, end);
+}
+
 // Finds the value at `path` (object keys as UTF-8 bytes, or array indices written in decimal)
 // inside a document already known to be valid, writing it to `out`. Returns false when absent.
 export function findPath(start: usize, end: usize, path: Array<ArrayBuffer>, out: JsonSpan, maxDepth: i32): bool {

@@ -10,6 +10,11 @@ import { JsonObject, JsonValue } from "../../assembly/json/value";
 import { CharsetPattern, parseCharsetPattern, patternError } from "../../assembly/match/charset";
 import { parseClaimPath } from "../../assembly/jwt/claim_path";
 import { Attribute, AttributeKind, RequestFacts } from "./facts";
+import { JsonKind, JsonSpan, nextElement, unescapeToUtf8 } from "../../assembly/json/scan";
+import { JWT_MAX_DEPTH } from "../../assembly/jwt/decoder";
+
+const MAX_LIST_ELEMENTS = 64;
+const element = new JsonSpan();
 import { bucketFor, saltedHash } from "./bucket";
 import { parseSemVer, SemVer, semverHolds, semverOperator } from "./semver";
 
@@ -83,8 +88,20 @@ class AttributeTest extends Condition {
     if (this.operator == Operator.Present) return value.present;
     if (this.operator == Operator.Absent) return !value.present;
     if (value.hasText) return this.test(value.start, value.length, false);
-    const items = value.items;
-    for (let i = 0; i < items.length; i++) if (this.test(changetype<usize>(items[i]), items[i].byteLength, true)) return true;
+    if (!value.isList) return false;
+    // The string, number and boolean elements of an array claim, read in place (the first 64).
+    let p = value.listStart;
+    for (let i = 0; i < MAX_LIST_ELEMENTS; i++) {
+      p = nextElement(p, value.listEnd, element, JWT_MAX_DEPTH);
+      if (p == 0) break;
+      const kind = element.kind;
+      if (kind == JsonKind.String && element.escaped) {
+        const text = unescapeToUtf8(element.start, element.end);
+        if (this.test(changetype<usize>(text), text.byteLength, true)) return true;
+      } else if (kind == JsonKind.String || kind == JsonKind.Number || kind == JsonKind.True || kind == JsonKind.False) {
+        if (this.test(element.start, <i32>(element.end - element.start), true)) return true;
+      }
+    }
     return false;
   }
 

@@ -37,8 +37,10 @@ export class Value {
   length: i32 = 0;
   // Keeps decoded bytes alive when the text is not inside a request buffer.
   owner: ArrayBuffer | null = null;
+  // An array claim: its JSON [listStart, listEnd), walked element by element by the conditions.
   isList: bool = false;
-  items: Array<ArrayBuffer> = [];
+  listStart: usize = 0;
+  listEnd: usize = 0;
   generation: u32 = 0;
 
   clear(): void {
@@ -46,7 +48,6 @@ export class Value {
     this.hasText = false;
     this.isList = false;
     this.owner = null;
-    if (this.items.length > 0) this.items = [];
   }
 
   setText(start: usize, length: i32): void {
@@ -177,14 +178,8 @@ export class RequestFacts {
       return;
     }
     value.isList = true;
-    const element = path.slice(0);
-    element.push(new ArrayBuffer(0));
-    for (let i = 0; i < 64; i++) {
-      element[element.length - 1] = String.UTF8.encode(i.toString());
-      if (!jwt.claim(element, span)) break;
-      if (span.kind == JsonKind.String && span.escaped) value.items.push(unescapeToUtf8(span.start, span.end));
-      else if (span.kind == JsonKind.String || span.kind == JsonKind.Number || span.kind == JsonKind.True || span.kind == JsonKind.False) value.items.push(copySpan());
-    }
+    value.listStart = span.start;
+    value.listEnd = span.end;
   }
 }
 
@@ -205,8 +200,3 @@ function setSpanText(value: Value): void {
   }
 }
 
-function copySpan(): ArrayBuffer {
-  const out = new ArrayBuffer(<i32>(span.end - span.start));
-  memory.copy(changetype<usize>(out), span.start, span.end - span.start);
-  return out;
-}

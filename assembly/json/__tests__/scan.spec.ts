@@ -1,4 +1,4 @@
-import { findPath, JsonError, JsonKind, JsonSpan, scanError, spanText, validateDocument } from "../scan";
+import { findPath, JsonError, JsonKind, JsonSpan, nextElement, scanError, spanText, validateDocument } from "../scan";
 import { parseJson } from "../value";
 
 function kindOf(text: string, depth: i32 = 16): JsonKind {
@@ -95,5 +95,36 @@ describe("strings across the 16-byte fast path", () => {
       expect(kindOf('{"k":"' + plain)).toBe(JsonKind.Missing);
       expect(scanError).toBe(JsonError.Truncated);
     }
+  });
+});
+
+// Every element of the array `text` as "kind:text", in order.
+function elements(text: string): string[] {
+  const bytes = String.UTF8.encode(text);
+  const start = changetype<usize>(bytes);
+  const end = start + <usize>bytes.byteLength;
+  const out = new Array<string>();
+  const span = new JsonSpan();
+  let p = start;
+  while ((p = nextElement(p, end, span, 16)) != 0) out.push(span.kind.toString() + ":" + spanText(span));
+  return out;
+}
+
+describe("nextElement", () => {
+  it("walks each element of an array in order, of every kind", () => {
+    const found = elements('[ "a" , 2 ,true,false,null, "x\\"y", [1,[2]], {"k":[3]} ]');
+    expect(found.length).toBe(8);
+    expect(found[0]).toBe(JsonKind.String.toString() + ":a");
+    expect(found[1]).toBe(JsonKind.Number.toString() + ":2");
+    expect(found[2]).toBe(JsonKind.True.toString() + ":true");
+    expect(found[4]).toBe(JsonKind.Null.toString() + ":null");
+    expect(found[6]).toBe(JsonKind.Array.toString() + ":[1,[2]]");
+    expect(found[7]).toBe(JsonKind.Object.toString() + ':{"k":[3]}');
+  });
+
+  it("gives nothing for an empty array or a value that is not one", () => {
+    expect(elements("[]").length).toBe(0);
+    expect(elements("[ ] ").length).toBe(0);
+    expect(elements('"a"').length).toBe(0);
   });
 });
