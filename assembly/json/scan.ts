@@ -281,11 +281,18 @@ export function nextElement(p: usize, end: usize, out: JsonSpan, maxDepth: i32):
   if (c != 0x5b && c != 0x2c) return 0;
   p = skipSpace(p + 1, end);
   if (p >= end || load<u8>(p) == 0x5d) return 0;
+  const after = spanAt(p, end, 1, maxDepth, out);
+  return after == FAILED ? 0 : skipSpace(after, end);
+}
+
+// The value at p (no leading space) into `out`: the position after it, or FAILED.
+function spanAt(p: usize, end: usize, depth: i32, maxDepth: i32, out: JsonSpan): usize {
   const kind = kindAt(<u32>load<u8>(p));
-  const after = skipValue(p, end, 1, maxDepth);
-  if (after == FAILED || kind == JsonKind.Missing) return 0;
+  const after = skipValue(p, end, depth, maxDepth);
+  if (after == FAILED || kind == JsonKind.Missing) return FAILED;
   out.kind = kind;
   if (kind == JsonKind.String) {
+    // skipValue went through skipStringBody for this string: sawEscape is about it.
     out.escaped = sawEscape;
     out.start = p + 1;
     out.end = after - 1;
@@ -293,7 +300,7 @@ export function nextElement(p: usize, end: usize, out: JsonSpan, maxDepth: i32):
     out.start = p;
     out.end = after;
   }
-  return skipSpace(after, end);
+  return after;
 }
 
 // Finds the value at `path` (object keys as UTF-8 bytes, or array indices written in decimal)
@@ -347,20 +354,9 @@ export function findPathFrom(p: usize, end: usize, path: Array<ArrayBuffer>, lev
     }
   }
   if (p >= end) return false;
-  const kind = kindAt(<u32>load<u8>(p));
-  const after = skipValue(p, end, path.length, maxDepth);
-  if (after == FAILED || kind == JsonKind.Missing) return false;
-  out.kind = kind;
-  if (kind == JsonKind.String) {
-    skipStringBody(p + 1, end);
-    out.escaped = sawEscape;
-    out.start = p + 1;
-    out.end = after - 1;
-  } else {
-    out.start = p;
-    out.end = after;
-  }
-  return true;
+  if (spanAt(p, end, path.length, maxDepth, out) != FAILED) return true;
+  out.reset();
+  return false;
 }
 
 function decimalIndex(segment: ArrayBuffer): i32 {
