@@ -4,7 +4,8 @@
 // the request's headers instead of 50 scans. Values stay inside the host's block: no copies.
 import { HeaderMap } from "../proxy/headers";
 import { HostBlock } from "../proxy/memory";
-import { i32At, refAt, u32At, usizeAt } from "../util/unchecked";
+import { i32At, u32At, usizeAt } from "../util/unchecked";
+import { bytesEqual } from "./bytes";
 
 const FNV_OFFSET: u32 = 2166136261;
 const FNV_PRIME: u32 = 16777619;
@@ -32,15 +33,11 @@ export class HeaderIndex {
   private generation: u32 = 1;
   private readonly block: HostBlock = new HostBlock();
 
-  get slotCount(): i32 {
-    return this.names.length;
-  }
-
   // The slot for a lower-case header name, the same slot for the same name. Configure time only.
   slotOf(name: ArrayBuffer): i32 {
     const hash = hashBytes(changetype<usize>(name), name.byteLength);
     for (let i = 0; i < this.names.length; i++) {
-      if (this.hashes[i] == hash && equalBuffers(this.names[i], name)) return i;
+      if (this.hashes[i] == hash && bytesEqual(changetype<usize>(name), name.byteLength, this.names[i])) return i;
     }
     this.names.push(name);
     this.rebuild();
@@ -108,8 +105,7 @@ export class HeaderIndex {
       if (entry == 0) return;
       const slot = entry - 1;
       if (u32At(this.hashes, slot) == hash) {
-        const known = unchecked(this.names[slot]);
-        if (<usize>known.byteLength == nameLength && memory.compare(changetype<usize>(known), name, nameLength) == 0) {
+        if (bytesEqual(name, <i32>nameLength, unchecked(this.names[slot]))) {
           // Repeated names: the first value counts, as proxy_get_header_map_value answers.
           if (unchecked(this.marks[slot]) == this.generation) return;
           unchecked((this.marks[slot] = this.generation));
@@ -138,8 +134,4 @@ export class HeaderIndex {
 
 function lengthBit(length: usize): u64 {
   return (<u64>1) << <u64>(length < 63 ? length : 63);
-}
-
-function equalBuffers(a: ArrayBuffer, b: ArrayBuffer): bool {
-  return a.byteLength == b.byteLength && memory.compare(changetype<usize>(a), changetype<usize>(b), <usize>a.byteLength) == 0;
 }

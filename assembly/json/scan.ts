@@ -256,7 +256,7 @@ export function validateDocument(start: usize, end: usize, maxDepth: i32): JsonK
 }
 
 // Compares a raw key (without quotes, possibly escaped) with an expected UTF-8 key.
-export function keyEquals(keyStart: usize, keyEnd: usize, escaped: bool, expected: ArrayBuffer): bool {
+function keyEquals(keyStart: usize, keyEnd: usize, escaped: bool, expected: ArrayBuffer): bool {
   return keyEqualsAt(keyStart, keyEnd, escaped, changetype<usize>(expected), <usize>expected.byteLength);
 }
 

@@ -12,11 +12,12 @@ import { parseClaimPath } from "../../assembly/jwt/claim_path";
 import { Attribute, AttributeKind, RequestFacts } from "./facts";
 import { JsonKind, JsonSpan, nextElement, unescapeToUtf8 } from "../../assembly/json/scan";
 import { JWT_MAX_DEPTH } from "../../assembly/jwt/decoder";
-
-const MAX_LIST_ELEMENTS = 64;
-const element = new JsonSpan();
 import { bucketFor, saltedHash } from "./bucket";
 import { parseSemVer, SemVer, semverHolds, semverOperator } from "./semver";
+
+// Array claims: the elements compared, and the span each is read into.
+const MAX_LIST_ELEMENTS = 64;
+const element = new JsonSpan();
 
 export abstract class Condition {
   abstract matches(facts: RequestFacts): bool;
