@@ -14,6 +14,7 @@ import {
   JsonKind,
   JsonSpan,
   keyEqualsAt,
+  kindAt,
   lastStringEscaped,
   resetScanError,
   skipSpace,
@@ -21,15 +22,21 @@ import {
   skipValue,
   validateDocument,
 } from "./scan";
+import { DEFERRED, hasEscapeOrControl, indexPlainObject } from "./plain";
+import {
+  recordMember,
+  recordValueEnd,
+  ROW_BYTES,
+  rowKeyEnd,
+  rowKeyEscaped,
+  rowKeyStart,
+  rowValueEnd,
+  rowValueEscaped,
+  rowValueStart,
+} from "./member_rows";
 
 // Members past this many are not recorded; lookups that miss the index then scan the document.
 export const MAX_INDEXED_MEMBERS: i32 = 64;
-
-// One table row per member: key start, key end, value start, key escaped (0 or 1).
-const ROW_BYTES: usize = 4 * sizeof<usize>();
-const KEY_END: usize = sizeof<usize>();
-const VALUE_START: usize = 2 * sizeof<usize>();
-const KEY_ESCAPED: usize = 3 * sizeof<usize>();
 
 export class MemberIndex {
   count: i32 = 0;
@@ -37,6 +44,9 @@ export class MemberIndex {
   // The document: [start, end).
   start: usize = 0;
   end: usize = 0;
+  // The depth bound the document was validated with: a lookup under the same bound can take a
+  // recorded value's span as it is.
+  maxDepth: i32 = 0;
   private readonly table: ArrayBuffer = new ArrayBuffer(<i32>(ROW_BYTES * <usize>MAX_INDEXED_MEMBERS));
 
   // validateDocument for [start, end), recording the members when the value is an object (the
@@ -46,12 +56,20 @@ export class MemberIndex {
     this.end = end;
     this.count = 0;
     this.overflowed = false;
+    this.maxDepth = maxDepth;
     const p = skipSpace(start, end);
     if (p >= end || load<u8>(p) != 0x7b || maxDepth < 1) {
       this.overflowed = true;
       return validateDocument(start, end, maxDepth);
     }
-    const members = indexMembers(p, end, maxDepth, changetype<usize>(this.table));
+    const table = changetype<usize>(this.table);
+    let members = DEFERRED;
+    if (!hasEscapeOrControl(p, end)) {
+      members = indexPlainObject(p, end, maxDepth, table, MAX_INDEXED_MEMBERS);
+      // The fast path only answers for valid documents; scanError stays clear for them.
+      if (members != DEFERRED) resetScanError();
+    }
+    if (members == DEFERRED) members = indexMembers(p, end, maxDepth, table);
     if (members < 0) return JsonKind.Missing;
     this.count = min(members, MAX_INDEXED_MEMBERS);
     this.overflowed = members > MAX_INDEXED_MEMBERS;
@@ -61,10 +79,16 @@ export class MemberIndex {
   // The value at `path`, as findPath finds it (the first of repeated names), but the first step
   // looked up in the index.
   find(path: Array<ArrayBuffer>, out: JsonSpan, maxDepth: i32): bool {
-    if (path.length == 0) return findPath(this.start, this.end, path, out, maxDepth);
-    const name = unchecked(path[0]);
-    const row = findRow(changetype<usize>(this.table), this.count, changetype<usize>(name), <usize>name.byteLength);
-    if (row != 0) return findPathFrom(load<usize>(row + VALUE_START), this.end, path, 1, out, maxDepth);
+    // Raw reads of the path's length and first name: Array#length is a call under this runtime.
+    const segments = load<i32>(changetype<usize>(path), offsetof<Array<ArrayBuffer>>("length_"));
+    if (segments == 0) return findPath(this.start, this.end, path, out, maxDepth);
+    const name = load<usize>(load<usize>(changetype<usize>(path), offsetof<Array<ArrayBuffer>>("dataStart")));
+    const row = findRow(changetype<usize>(this.table), this.count, name, <usize>changetype<ArrayBuffer>(name).byteLength);
+    if (row != 0) {
+      // A one-name path under the validation's own bound: the recorded span is the answer.
+      if (segments == 1 && maxDepth >= this.maxDepth) return spanOfRow(row, out);
+      return findPathFrom(rowValueStart(row), this.end, path, 1, out, maxDepth);
+    }
     if (this.overflowed) return findPath(this.start, this.end, path, out, maxDepth);
     out.reset();
     return false;
@@ -95,11 +119,9 @@ function indexMembers(p: usize, end: usize, maxDepth: i32, table: usize): i32 {
     p = skipValue(p, end, 1, maxDepth);
     if (p == FAILED) return -1;
     if (count < MAX_INDEXED_MEMBERS) {
-      const row = table + <usize>count * ROW_BYTES;
-      store<usize>(row, keyStart);
-      store<usize>(row + KEY_END, keyEnd);
-      store<usize>(row + VALUE_START, valueStart);
-      store<usize>(row + KEY_ESCAPED, escaped ? 1 : 0);
+      recordMember(table, count, keyStart, keyEnd, escaped, valueStart);
+      // skipValue went through skipStringBody last when the value is a string.
+      recordValueEnd(table, count, p, load<u8>(valueStart) == 0x22 && lastStringEscaped());
     }
     count++;
     p = skipSpace(p, end);
@@ -115,14 +137,31 @@ function indexMembers(p: usize, end: usize, maxDepth: i32, table: usize): i32 {
 function findRow(table: usize, count: i32, name: usize, nameLength: usize): usize {
   const stop = table + <usize>count * ROW_BYTES;
   for (let row = table; row < stop; row += ROW_BYTES) {
-    const keyStart = load<usize>(row);
-    const keyEnd = load<usize>(row + KEY_END);
-    const escaped = load<usize>(row + KEY_ESCAPED) != 0;
+    const keyStart = rowKeyStart(row);
+    const keyEnd = rowKeyEnd(row);
+    const escaped = rowKeyEscaped(row);
     // Most keys differ in length from the name: no call for them.
     if (!escaped && keyEnd - keyStart != nameLength) continue;
     if (keyEqualsAt(keyStart, keyEnd, escaped, name, nameLength)) return row;
   }
   return 0;
+}
+
+// The span spanAt would give for the row's value, without scanning it again.
+function spanOfRow(row: usize, out: JsonSpan): bool {
+  const start = rowValueStart(row);
+  const kind = kindAt(<u32>load<u8>(start));
+  out.kind = kind;
+  if (kind == JsonKind.String) {
+    out.escaped = rowValueEscaped(row);
+    out.start = start + 1;
+    out.end = rowValueEnd(row) - 1;
+  } else {
+    out.escaped = false;
+    out.start = start;
+    out.end = rowValueEnd(row);
+  }
+  return true;
 }
 
 function invalid(error: JsonError, at: usize): i32 {

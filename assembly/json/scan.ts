@@ -137,7 +137,7 @@ export function skipStringBody(p: usize, end: usize): usize {
   return fail(JsonError.Truncated, p);
 }
 
-function skipNumber(p: usize, end: usize): usize {
+export function skipNumber(p: usize, end: usize): usize {
   const start = p;
   if (p < end && load<u8>(p) == 0x2d) p++;
   if (p >= end) return fail(JsonError.Truncated, p);
@@ -172,7 +172,7 @@ function skipLiteral(p: usize, end: usize, word: string): usize {
   return p + length;
 }
 
-function kindAt(c: u32): JsonKind {
+export function kindAt(c: u32): JsonKind {
   if (c == 0x7b) return JsonKind.Object;
   if (c == 0x5b) return JsonKind.Array;
   if (c == 0x22) return JsonKind.String;

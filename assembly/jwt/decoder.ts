@@ -4,8 +4,9 @@
 // It does NOT verify signatures. A claim read here is only as trustworthy as the component that
 // verified the token before this filter ran (Envoy jwt_authn, Istio RequestAuthentication).
 import { decodedSize, decodeBase64UrlInto } from "./base64url";
-import { findPath, JsonError, JsonKind, JsonSpan, scanError, validateDocument } from "../json/scan";
+import { findPath, JsonError, JsonKind, JsonSpan, scanError } from "../json/scan";
 import { MemberIndex } from "../json/members";
+import { isObjectDocument } from "../json/plain";
 
 // Bounds that keep the work per token small whatever a client sends.
 export const JWT_MAX_TOKEN_BYTES: i32 = 16384;
@@ -122,7 +123,7 @@ export function decodeJwtAt(start: usize, length: i32, jwt: Jwt): Jwt {
   jwt.headerLength = headerSize;
   jwt.payloadStart = base + <usize>headerSize;
   jwt.payloadLength = payloadSize;
-  if (validateDocument(jwt.headerStart, jwt.headerStart + <usize>headerSize, JWT_MAX_DEPTH) != JsonKind.Object) return fail(jwt, JwtError.HeaderNotObject);
+  if (!isObjectDocument(jwt.headerStart, jwt.headerStart + <usize>headerSize, JWT_MAX_DEPTH)) return fail(jwt, JwtError.HeaderNotObject);
   const payloadKind = jwt.claims.validate(jwt.payloadStart, jwt.payloadStart + <usize>payloadSize, JWT_MAX_DEPTH);
   if (payloadKind != JsonKind.Object) {
     return fail(jwt, payloadKind == JsonKind.Missing && isTooDeep() ? JwtError.TooDeep : JwtError.PayloadNotObject);

@@ -86,3 +86,83 @@ describe("MemberIndex.find", () => {
     expect(agreeOnLookup('"s"', ["a"])).toBeNull();
   });
 });
+
+// Generated documents, most of them without escapes or control bytes (the fast path's domain),
+// then damaged at one byte or cut short: both validators must agree on every one, and lookups of
+// every top-level name must agree with findPath.
+let seed: u32 = 12345;
+function next(bound: i32): i32 {
+  seed = seed * 1103515245 + 12345;
+  return <i32>((seed >>> 8) % <u32>bound);
+}
+
+// The first entries of each list hold no escape or control byte; `plain` picks only from those.
+const NAMES = ["a", "b", "tenant", "iss", "groups", "https://example.com/tenant", "a b", "t\\u0065nant", "x\\ny"];
+const PLAIN_NAMES = 7;
+const STRINGS = ["", "acme", "https://kc/realms/acme", "a b c", "caf\u00e9", "x\\\"y", "\\u00e9t\\u00e9", "tab\\there"];
+const PLAIN_STRINGS = 5;
+const NUMBERS = ["0", "-1", "42", "1900000000", "3.25", "-0.5e-3", "1E9", "01", "1.", "-", "2e", "-x"];
+const LITERALS = ["true", "false", "null", "tru", "nul", "fals", "nulls"];
+const SPACES = ["", "", "", " ", "  ", "\n", "\t"];
+const PLAIN_SPACES = 5;
+
+function pick(list: string[], plain: bool, plainCount: i32): string {
+  return list[next(plain ? plainCount : list.length)];
+}
+
+function generate(depth: i32, plain: bool): string {
+  const choice = next(depth >= 4 ? 3 : 5);
+  if (choice == 0) return '"' + pick(STRINGS, plain, PLAIN_STRINGS) + '"';
+  if (choice == 1) return next(3) == 0 ? LITERALS[next(LITERALS.length)] : NUMBERS[next(NUMBERS.length)];
+  if (choice == 2) return '"' + STRINGS[next(3)] + '"';
+  const members = next(5);
+  const isObject = choice == 3;
+  let out = isObject ? "{" : "[";
+  for (let i = 0; i < members; i++) {
+    if (i > 0) out += pick(SPACES, plain, PLAIN_SPACES) + ",";
+    out += pick(SPACES, plain, PLAIN_SPACES);
+    if (isObject) out += '"' + pick(NAMES, plain, PLAIN_NAMES) + '"' + pick(SPACES, plain, PLAIN_SPACES) + ":" + pick(SPACES, plain, PLAIN_SPACES);
+    out += generate(depth + 1, plain);
+  }
+  return out + pick(SPACES, plain, PLAIN_SPACES) + (isObject ? "}" : "]");
+}
+
+function topObject(plain: bool): string {
+  let out = "{";
+  const members = next(8);
+  for (let i = 0; i < members; i++) out += (i > 0 ? "," : "") + '"' + pick(NAMES, plain, PLAIN_NAMES) + '":' + generate(1, plain);
+  return out + "}";
+}
+
+const DAMAGE = ['"', ",", ":", "}", "]", "{", "[", "\\", " ", "\n", "x", "0", "-", "e", "\u0001"];
+
+// One byte replaced, a closing bracket swapped for the other kind, or the text cut short.
+function damaged(text: string): string {
+  const at = next(text.length);
+  const how = next(3);
+  if (how == 0) return text.substring(0, at);
+  if (how == 1) {
+    for (let i = at; i < text.length; i++) {
+      const c = text.charAt(i);
+      if (c == "]" || c == "}") return text.substring(0, i) + (c == "]" ? "}" : "]") + text.substring(i + 1);
+    }
+  }
+  return text.substring(0, at) + DAMAGE[next(DAMAGE.length)] + text.substring(at + 1);
+}
+
+describe("MemberIndex on generated documents", () => {
+  it("agrees with validateDocument and findPath, intact and damaged", () => {
+    let valid = 0;
+    for (let i = 0; i < 4000; i++) {
+      const intact = topObject(next(4) != 0);
+      const text = next(2) == 0 ? intact : damaged(intact);
+      const depth = next(4) == 0 ? 2 : 16;
+      if (agreeOnValidation(text, depth) != JsonKind.Object || depth != 16) continue;
+      valid++;
+      for (let n = 0; n < NAMES.length; n++) agreeOnLookup(text, [NAMES[n]]);
+      agreeOnLookup(text, ["groups", "0"]);
+    }
+    // The generator must reach valid documents, not only failures.
+    expect(valid).toBeGreaterThan(500);
+  });
+});
