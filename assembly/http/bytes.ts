@@ -29,3 +29,14 @@ export function copyBytes(start: usize, length: i32): ArrayBuffer {
 export function utf8(text: string): ArrayBuffer {
   return String.UTF8.encode(text);
 }
+
+// Whether bytes [a, a + length) and [b, b + length) are the same, 16 at a time.
+export function sameBytes(a: usize, b: usize, length: i32): bool {
+  let i = 0;
+  while (i + 16 <= length) {
+    if (v128.any_true(v128.xor(v128.load(a + <usize>i), v128.load(b + <usize>i)))) return false;
+    i += 16;
+  }
+  for (; i < length; i++) if (load<u8>(a + <usize>i) != load<u8>(b + <usize>i)) return false;
+  return true;
+}

@@ -52,6 +52,8 @@ export class JwtTenantConfig {
   checkExpiry: bool = false;
   leewaySeconds: i64 = 60;
   issuers: Array<ArrayBuffer> = [];
+  // Slots of the token cache (token_cache.entries); 0 turns it off.
+  tokenCacheEntries: i32 = 128;
   onMissing: OnFailure = new OnFailure(FailureAction.Forward, new ArrayBuffer(0), 401);
   onInvalid: OnFailure = new OnFailure(FailureAction.Reject, new ArrayBuffer(0), 401);
 }
@@ -65,7 +67,7 @@ export function issuerPath(): Array<ArrayBuffer> {
 export function parseConfig(text: ArrayBuffer, reader: ConfigReader): JwtTenantConfig {
   const config = new JwtTenantConfig();
   const root = reader.root(text);
-  reader.allowOnly(root, "", ["token_sources", "payload_in_metadata", "tenant", "claims_to_headers", "checks", "on_missing", "on_invalid"]);
+  reader.allowOnly(root, "", ["token_sources", "payload_in_metadata", "tenant", "claims_to_headers", "checks", "token_cache", "on_missing", "on_invalid"]);
 
   config.tokenSources = readTokenSources(reader, root, "token_sources", "");
   const metadata = reader.object(root, "payload_in_metadata", "");
@@ -123,6 +125,13 @@ export function parseConfig(text: ArrayBuffer, reader: ConfigReader): JwtTenantC
     if (config.checkExpiry && config.metadataPayloadPath !== null) {
       reader.fail("/checks/expiry", "expected false with payload_in_metadata: jwt_authn already checked exp and nbf");
     }
+  }
+
+  const cache = reader.object(root, "token_cache", "");
+  if (cache !== null) {
+    reader.allowOnly(cache, "/token_cache", ["entries"]);
+    config.tokenCacheEntries = <i32>reader.integer(cache, "entries", "/token_cache", 128, 0, 4096);
+    if (config.metadataPayloadPath !== null) reader.fail("/token_cache", "expected no token_cache with payload_in_metadata: there is no token to cache");
   }
 
   config.onMissing = readFailure(reader, root, "on_missing", FailureAction.Forward, config.tenantPattern);

@@ -9,11 +9,12 @@ import { sendLocalResponse } from "../../assembly/proxy/stream_control";
 import { currentTimeNanoseconds } from "../../assembly/proxy/clock";
 import { decodeJwtAt, Jwt, jwtErrorText } from "../../assembly/jwt/decoder";
 import { FoundToken, findToken } from "../../assembly/jwt/token_sources";
-import { bytesEqual } from "../../assembly/http/bytes";
+import { bytesEqual, copyBytes } from "../../assembly/http/bytes";
 import { ClaimStatus, ClaimText, metadataClaim, tokenClaim, tokenSeconds } from "./claims";
 import { FailureAction, issuerPath, JwtTenantConfig, OnFailure } from "./config";
 import { TenantMetrics } from "./metrics";
 import { TenantRoot } from "./root";
+import { CachedTenant } from "./token_cache";
 
 const EXP = [String.UTF8.encode("exp")];
 const NBF = [String.UTF8.encode("nbf")];
@@ -41,9 +42,16 @@ export class TenantStream extends Context {
     if (config.metadataPayloadPath !== null) return this.fromMetadata(config, metrics);
 
     if (!findToken(config.tokenSources, token)) return this.missing(config, metrics, "no token");
+    const cache = this.tenantRoot.tokenCache;
+    if (cache !== null) {
+      const seen = cache.find(token.start, token.length);
+      if (seen !== null) return this.fromCache(config, metrics, seen);
+    }
     decodeJwtAt(token.start, token.length, jwt);
     if (!jwt.ok) return this.invalid(config, metrics, jwtErrorText(jwt.error));
-    const failedCheck = checkToken(config, jwt);
+    const exp = config.checkExpiry ? tokenSeconds(jwt, EXP) : i64.MIN_VALUE;
+    const nbf = config.checkExpiry ? tokenSeconds(jwt, NBF) : i64.MIN_VALUE;
+    const failedCheck = checkToken(config, jwt, exp, nbf);
     if (failedCheck !== null) return this.invalid(config, metrics, failedCheck);
 
     const status = tokenClaim(jwt, config.tenantClaim.segments, config.arraysTakeFirst, tenantText);
@@ -52,11 +60,30 @@ export class TenantStream extends Context {
     if (!tenantValue(config, tenantText, tenant)) return this.invalid(config, metrics, "the tenant claim's value is not allowed");
     request.replaceRaw(config.tenantHeader, tenant.start, tenant.length);
     metrics.tenantSet.increment();
+    const stored = cache !== null ? cache.store(token.start, token.length, exp, nbf, tenant.start, tenant.length) : null;
 
     for (let i = 0; i < config.claimHeaders.length; i++) {
       const claimHeader = config.claimHeaders[i];
       if (tokenClaim(jwt, claimHeader.claim.segments, config.arraysTakeFirst, claimText) != ClaimStatus.Found) continue;
-      if (claimHeader.pattern.matches(claimText.start, claimText.length)) request.replaceRaw(claimHeader.header, claimText.start, claimText.length);
+      if (!claimHeader.pattern.matches(claimText.start, claimText.length)) continue;
+      request.replaceRaw(claimHeader.header, claimText.start, claimText.length);
+      if (stored !== null) stored.claimValues[i] = copyBytes(claimText.start, claimText.length);
+    }
+    return FilterHeadersStatus.Continue;
+  }
+
+  // A token seen before: the same headers as the first time, once the clock still allows it.
+  private fromCache(config: JwtTenantConfig, metrics: TenantMetrics, seen: CachedTenant): FilterHeadersStatus {
+    if (config.checkExpiry) {
+      const failedTime = timeCheck(config, seen.exp, seen.nbf);
+      if (failedTime !== null) return this.invalid(config, metrics, failedTime);
+    }
+    const request = stream_context.headers.request;
+    request.replaceBytes(config.tenantHeader, seen.tenant);
+    metrics.tenantSet.increment();
+    for (let i = 0; i < config.claimHeaders.length; i++) {
+      const value = seen.claimValues[i];
+      if (value !== null) request.replaceBytes(config.claimHeaders[i].header, value);
     }
     return FilterHeadersStatus.Continue;
   }
@@ -108,17 +135,22 @@ export class TenantStream extends Context {
 }
 
 // exp / nbf against the host clock, and the issuer allow-list; null when the token passes.
-function checkToken(config: JwtTenantConfig, jwt: Jwt): string | null {
+function checkToken(config: JwtTenantConfig, jwt: Jwt, exp: i64, nbf: i64): string | null {
   if (config.checkExpiry) {
-    const now = <i64>(currentTimeNanoseconds() / 1_000_000_000);
-    const exp = tokenSeconds(jwt, EXP);
-    if (exp != i64.MIN_VALUE && now > exp + config.leewaySeconds) return "the token has expired";
-    const nbf = tokenSeconds(jwt, NBF);
-    if (nbf != i64.MIN_VALUE && now + config.leewaySeconds < nbf) return "the token is not valid yet";
+    const failedTime = timeCheck(config, exp, nbf);
+    if (failedTime !== null) return failedTime;
   }
   if (config.issuers.length > 0) {
     if (tokenClaim(jwt, issuerPath(), false, claimText) != ClaimStatus.Found || !issuerAllowed(config, claimText)) return "the issuer is not allowed";
   }
+  return null;
+}
+
+// exp and nbf (i64.MIN_VALUE when absent) against the host clock, with the configured leeway.
+function timeCheck(config: JwtTenantConfig, exp: i64, nbf: i64): string | null {
+  const now = <i64>(currentTimeNanoseconds() / 1_000_000_000);
+  if (exp != i64.MIN_VALUE && now > exp + config.leewaySeconds) return "the token has expired";
+  if (nbf != i64.MIN_VALUE && now + config.leewaySeconds < nbf) return "the token is not valid yet";
   return null;
 }
 

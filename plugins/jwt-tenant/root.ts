@@ -6,10 +6,13 @@ import { log, logInfo } from "../../assembly/proxy/log";
 import { JwtTenantConfig, parseConfig } from "./config";
 import { TenantMetrics } from "./metrics";
 import { TenantStream } from "./filter";
+import { TokenCache } from "./token_cache";
 
 export class TenantRoot extends RootContext {
   config: JwtTenantConfig = new JwtTenantConfig();
   metrics: TenantMetrics | null = null;
+  // Results for tokens seen before; null when token_cache.entries is 0 or claims come from metadata.
+  tokenCache: TokenCache | null = null;
 
   onConfigure(configurationSize: u32): bool {
     const reader = new ConfigReader();
@@ -19,6 +22,8 @@ export class TenantRoot extends RootContext {
       return false;
     }
     this.config = config;
+    // A new configuration may map the same token differently: its cache starts empty.
+    this.tokenCache = config.tokenCacheEntries > 0 && config.metadataPayloadPath === null ? new TokenCache(config.tokenCacheEntries, config.claimHeaders.length) : null;
     if (this.metrics === null) this.metrics = new TenantMetrics();
     logInfo("jwt-tenant: configured, tenant claim " + config.tenantClaim.display + " to header " + String.UTF8.decode(config.tenantHeader));
     return true;

@@ -19,6 +19,8 @@ const cases: [string, string, RegExp][] = [
   ['two kinds in one token source', '{"token_sources":[{"header":"authorization","cookie":"t"}]}', /^\/token_sources\/0: expected exactly one of header, cookie or query$/],
   ['no token sources', '{"token_sources":[]}', /^\/token_sources: expected at least one token source$/],
   ['expiry checks with metadata', '{"payload_in_metadata":{"key":"p"},"checks":{"expiry":true}}', /^\/checks\/expiry: expected false with payload_in_metadata/],
+  ['a token cache of more than 4096 entries', '{"token_cache":{"entries":5000}}', /^\/token_cache\/entries: expected an integer from 0 to 4096$/],
+  ['a token cache with metadata', '{"payload_in_metadata":{"key":"p"},"token_cache":{"entries":8}}', /^\/token_cache: expected no token_cache with payload_in_metadata/],
   ['a duplicate key', '{"tenant":{},"tenant":{}}', /duplicate key "tenant"/],
 ];
 
