@@ -6,15 +6,48 @@
 // The memory handshake: the host calls proxy_on_memory_allocate whenever it hands data in, and
 // writes the block's pointer and size to two out-words. Blocks come from the unmanaged heap, so an
 // allocation in the middle of a host call (the host re-enters the module) cannot disturb the GC;
-// the runtime copies each block into a managed ArrayBuffer and frees it at once.
+// the runtime copies each block into a managed ArrayBuffer and hands it back at once.
 
 // Two out-words (pointer, size) reused by every host call that returns data. Single-threaded:
 // no host call that uses them nests inside another.
 export const outPointer: usize = memory.data(8);
 export const outSize: usize = outPointer + 4;
 
+// Blocks handed back are kept for the next allocation instead of going back to the heap: the
+// same few values (a token, the header pairs) come in on every request, and a kept block saves
+// the allocator's search, split and merge on both sides of each host call. Each block carries its
+// capacity in a word before the bytes the host sees.
+const KEPT_BLOCKS: i32 = 4;
+// Larger blocks go back to the heap at once, so that one huge value is not held for good.
+const MAX_KEPT_CAPACITY: usize = 65536;
+const CAPACITY_WORD: usize = sizeof<usize>();
+const keptBlocks = memory.data(KEPT_BLOCKS * <i32>sizeof<usize>());
+let keptCount: i32 = 0;
+
 export function allocateForHost(size: usize): usize {
-  return heap.alloc(size);
+  for (let i = 0; i < keptCount; i++) {
+    const slot = keptBlocks + (<usize>i << alignof<usize>());
+    const block = load<usize>(slot);
+    if (load<usize>(block - CAPACITY_WORD) < size) continue;
+    keptCount--;
+    store<usize>(slot, load<usize>(keptBlocks + (<usize>keptCount << alignof<usize>())));
+    return block;
+  }
+  // Rounded up so that a value a few bytes longer than last time still fits.
+  const capacity = (size + 63) & ~<usize>63;
+  const base = heap.alloc(capacity + CAPACITY_WORD);
+  store<usize>(base, capacity);
+  return base + CAPACITY_WORD;
+}
+
+// Returns a block from allocateForHost: kept when there is room, else freed.
+export function releaseHostBlock(block: usize): void {
+  if (keptCount < KEPT_BLOCKS && load<usize>(block - CAPACITY_WORD) <= MAX_KEPT_CAPACITY) {
+    store<usize>(keptBlocks + (<usize>keptCount << alignof<usize>()), block);
+    keptCount++;
+    return;
+  }
+  heap.free(block - CAPACITY_WORD);
 }
 
 // Takes the block the host wrote to the out-words: a managed copy, the block freed.
@@ -23,12 +56,12 @@ export function takeHostBlock(): ArrayBuffer {
   const pointer = load<usize>(outPointer);
   const size = load<u32>(outSize);
   if (pointer == 0 || size == 0) {
-    if (pointer != 0) heap.free(pointer);
+    if (pointer != 0) releaseHostBlock(pointer);
     return new ArrayBuffer(0);
   }
   const buffer = new ArrayBuffer(<i32>size);
   memory.copy(changetype<usize>(buffer), pointer, size);
-  heap.free(pointer);
+  releaseHostBlock(pointer);
   return buffer;
 }
 
@@ -53,7 +86,7 @@ export class HostBlock {
   }
 
   release(): void {
-    if (this.pointer != 0) heap.free(this.pointer);
+    if (this.pointer != 0) releaseHostBlock(this.pointer);
     this.pointer = 0;
     this.size = 0;
   }
