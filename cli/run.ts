@@ -104,7 +104,7 @@ export function toReport(outcome: Outcome): RunReport {
       body: decoder.decode(outcome.upstream.body),
       trailers: outcome.upstream.trailers,
     },
-    response: outcome.response && { ...outcome.response, body: decoder.decode(outcome.response.body) },
+    response: outcome.response && { status: outcome.response.status, headers: outcome.response.headers, body: decoder.decode(outcome.response.body), details: outcome.response.details },
     stall: outcome.stall,
     route_cache_clears: outcome.routeCacheClears,
     host_calls: outcome.hostCalls,

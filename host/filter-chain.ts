@@ -24,6 +24,7 @@ interface DecoderState {
 }
 
 const encoder = new TextEncoder();
+const NO_BYTES = new Uint8Array(0);
 const toBytes = (body: BodyInput) => (typeof body === 'string' ? encoder.encode(body) : body);
 
 // Envoy's HTTP filter chain for one listener: the plugins run in order on each request, as the
@@ -88,7 +89,7 @@ class ActiveStream {
     });
     if (this.request.trailers !== undefined && this.terminal === null) this.decodeTrailers(0, HeaderMap.fromPairs(this.request.trailers));
 
-    let outcome: Outcome;
+    let outcome: ChainOutcome;
     if (this.terminal !== null) {
       outcome = this.finish('local_reply', this.encodeLocalReply(this.terminal), null);
     } else if (this.upstreamComplete) {
@@ -287,7 +288,7 @@ class ActiveStream {
     const headers = new HeaderMap();
     headers.add(':status', String(answer.status ?? 200));
     for (const [name, value] of answer.headers ?? []) headers.add(utf8ToBytes(name), utf8ToBytes(value));
-    return this.encode(headers, toBytes(answer.body ?? ''), 'via_upstream');
+    return this.encode(headers, answer.body === undefined ? NO_BYTES : toBytes(answer.body), 'via_upstream');
   }
 
   private encode(headers: HeaderMap, bodyBytes: Uint8Array, details: string) {
@@ -303,47 +304,102 @@ class ActiveStream {
       }
     }
     this.responseHeaders = headers;
-    return withLazyHeaders({ status: Number(headers.first(':status')), body: body.bytes, details }, headers) as DownstreamResponse;
+    return new ResponseView(Number(headers.first(':status')), body.bytes, details, headers);
   }
 
-  private finish(decision: Outcome['decision'], response: Outcome['response'], stall: StallReport | null): Outcome {
-    const upstream =
-      decision === 'continue' && this.upstreamHeaders !== null
-        ? (withLazyHeaders(withLazyBody({ trailers: this.upstreamTrailers?.toUtf8Pairs() ?? null }, this.upstreamFrames), this.upstreamHeaders) as UpstreamRequest)
-        : null;
-    return { decision, upstream, response, stall, routeCacheClears: {}, hostCalls: {}, logs: [], metrics: {} };
+  private finish(decision: Outcome['decision'], response: Outcome['response'], stall: StallReport | null): ChainOutcome {
+    const upstream = decision === 'continue' && this.upstreamHeaders !== null ? new UpstreamView(this.upstreamHeaders, this.upstreamFrames, this.upstreamTrailers?.toUtf8Pairs() ?? null) : null;
+    return new ChainOutcome(decision, upstream, response, stall, this.chain.plugins);
   }
 
   // Access log (proxy_on_log) for every filter, then filter destruction (on_done, on_delete).
-  private destroy(outcome: Outcome): void {
+  private destroy(outcome: ChainOutcome): void {
     for (const state of this.filters) {
       state.context?.log({ requestHeaders: this.headers, responseHeaders: this.responseHeaders, responseTrailers: null });
     }
     for (const state of this.filters) state.context?.destroy();
     const plugins = this.chain.plugins;
-    const hostCalls = plugins.map((plugin) => plugin.vm.hostCallSnapshot());
-    plugins.forEach((plugin, index) => {
+    for (let index = 0; index < plugins.length; index++) {
+      const plugin = plugins[index];
       outcome.routeCacheClears[plugin.name] = this.filters[index].context?.routeCacheClears ?? 0;
+      outcome.hostCallCounts.push(plugin.vm.hostCallSnapshot());
       for (const record of plugin.logs.since(this.logMarks[index])) outcome.logs.push({ ...record, plugin: plugin.name });
-    });
-    // Host calls by name, counted as they happen and turned into records only when read.
-    let hostCallRecords: Outcome['hostCalls'] | undefined;
-    Object.defineProperty(outcome, 'hostCalls', {
-      enumerable: true,
-      get: () => (hostCallRecords ??= Object.fromEntries(plugins.map((plugin, index) => [plugin.name, plugin.vm.hostCallsByName(hostCalls[index])]))),
-    });
-    // Metrics are read only when asked for: a snapshot per request would dominate the host's cost.
-    Object.defineProperty(outcome, 'metrics', {
-      enumerable: true,
-      get: () => Object.fromEntries(plugins.map((plugin) => [plugin.name, plugin.metrics.snapshot()])),
-    });
+    }
   }
 }
 
-// `headers` as readable pairs, converted only when someone reads them (benchmarks never do).
-function withLazyBody(target: object, frames: Uint8Array[]): object {
-  let body: Uint8Array | undefined;
-  return Object.defineProperty(target, 'body', { enumerable: true, get: () => (body ??= joinFrames(frames)) });
+// What a stream produced. Readable forms (header pairs as UTF-8, the joined body, host calls by
+// name, metrics) are made only when read: benchmarks never read them, and classes with getters
+// cost nothing per stream where a closure per lazy field did.
+class ChainOutcome implements Outcome {
+  readonly routeCacheClears: Record<string, number> = {};
+  readonly logs: Outcome['logs'] = [];
+  // Per plugin, its host-call counts for this stream (slots of its VM).
+  readonly hostCallCounts: number[][] = [];
+  #plugins: Plugin[];
+  #hostCalls: Outcome['hostCalls'] | undefined;
+
+  constructor(
+    readonly decision: Outcome['decision'],
+    readonly upstream: UpstreamRequest | null,
+    readonly response: DownstreamResponse | null,
+    readonly stall: StallReport | null,
+    plugins: Plugin[],
+  ) {
+    this.#plugins = plugins;
+  }
+
+  get hostCalls(): Outcome['hostCalls'] {
+    this.#hostCalls ??= Object.fromEntries(this.#plugins.map((plugin, index) => [plugin.name, plugin.vm.hostCallsByName(this.hostCallCounts[index])]));
+    return this.#hostCalls;
+  }
+
+  // Read when asked for: a snapshot per request would dominate the host's cost.
+  get metrics(): Outcome['metrics'] {
+    return Object.fromEntries(this.#plugins.map((plugin) => [plugin.name, plugin.metrics.snapshot()]));
+  }
+}
+
+class UpstreamView implements UpstreamRequest {
+  #map: HeaderMap;
+  #frames: Uint8Array[];
+  #pairs: [string, string][] | undefined;
+  #body: Uint8Array | undefined;
+
+  constructor(map: HeaderMap, frames: Uint8Array[], readonly trailers: [string, string][] | null) {
+    this.#map = map;
+    this.#frames = frames;
+  }
+
+  get headers(): [string, string][] {
+    this.#pairs ??= this.#map.toUtf8Pairs();
+    return this.#pairs;
+  }
+
+  // Frames as they reached the router, joined on first read.
+  get body(): Uint8Array {
+    this.#body ??= joinFrames(this.#frames);
+    return this.#body;
+  }
+}
+
+class ResponseView implements DownstreamResponse {
+  #map: HeaderMap;
+  #pairs: [string, string][] | undefined;
+
+  constructor(
+    readonly status: number,
+    readonly body: Uint8Array,
+    readonly details: string,
+    map: HeaderMap,
+  ) {
+    this.#map = map;
+  }
+
+  get headers(): [string, string][] {
+    this.#pairs ??= this.#map.toUtf8Pairs();
+    return this.#pairs;
+  }
 }
 
 function joinFrames(frames: Uint8Array[]): Uint8Array {
@@ -355,11 +411,6 @@ function joinFrames(frames: Uint8Array[]): Uint8Array {
     offset += frame.length;
   }
   return out;
-}
-
-function withLazyHeaders(target: object, headers: HeaderMap): object {
-  let pairs: [string, string][] | undefined;
-  return Object.defineProperty(target, 'headers', { enumerable: true, get: () => (pairs ??= headers.toUtf8Pairs()) });
 }
 
 // The request's header map, converted once per request object and copied for each send.

@@ -140,7 +140,7 @@ export class WasmVm {
     this.restriction = restriction;
     try {
       const result = fn(...args);
-      if (this.memory.buffer.byteLength > MAX_MEMORY_BYTES) this.fail(`Function: ${exportName} failed: linear memory grew past 1 GiB`);
+      if (this.memoryGrew() && this.bytesView.length > MAX_MEMORY_BYTES) this.fail(`Function: ${exportName} failed: linear memory grew past 1 GiB`);
       return result === undefined ? 0 : result;
     } catch (error) {
       this.fail(`Function: ${exportName} failed: ${describeTrap(error)}`);
@@ -192,6 +192,15 @@ export class WasmVm {
       this.bufferView = Buffer.from(buffer);
       this.dataView = new DataView(buffer);
     }
+  }
+
+  // memory.grow detaches the buffer the views were made over (its length reads 0 then), so a
+  // detached or missing view is how growth shows; the views are refreshed at the same time. Reading
+  // memory.buffer after every call would cost more than most calls.
+  private memoryGrew(): boolean {
+    if (this.cachedBuffer !== null && this.cachedBuffer.byteLength !== 0) return false;
+    this.refresh();
+    return true;
   }
 
   // Whether [pointer, end) lies in memory. The views are refreshed only when the range falls
