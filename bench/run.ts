@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import { pluginNames, ROOT } from '../cli/build.ts';
 import { baselineScenarios } from './baseline.ts';
-import { BATCH, baselineName, measureLatency, measureMemory, measureOverBaseline, type ScenarioResult } from './measure.ts';
+import { BATCH, BLOCK_ROUNDS, baselineName, measureLatency, measureMemory, measureOverBaseline, type ScenarioResult } from './measure.ts';
 import type { Scenario } from './scenario.ts';
 
 const options = new Command('bench')
@@ -47,6 +47,8 @@ for (const scenario of scenarios) {
     p99Micros: round(time.p99),
     overBaselineMicros: overBaseline === null ? null : round(overBaseline),
     overBaselineP99Micros: paired === null ? null : round(paired.p99),
+    overBaselineAllRoundsMicros: paired === null ? null : round(paired.allRoundsMedian),
+    pairedBaselineMicros: paired === null ? null : round(paired.baselineMicros),
     samples: time.samples,
     bodyBytes: scenario.bodyBytes ?? null,
     nanosPerBodyByte: scenario.bodyBytes && overBaseline !== null ? round((overBaseline * 1000) / scenario.bodyBytes) : null,
@@ -55,7 +57,7 @@ for (const scenario of scenarios) {
   const row = results[results.length - 1];
   process.stdout.write(
     `${row.name.padEnd(44)} median ${row.medianMicros.toFixed(3).padStart(9)} µs  p99 ${row.p99Micros.toFixed(3).padStart(9)} µs` +
-      `${row.overBaselineMicros === null ? ''.padEnd(26) : `  +${row.overBaselineMicros.toFixed(3)} µs over ${row.baseline}`.padEnd(22)}` +
+      `${row.overBaselineMicros === null ? ''.padEnd(26) : `  +${row.overBaselineMicros.toFixed(3)} µs over ${row.baseline} (${row.baseline} ${row.pairedBaselineMicros!.toFixed(2)} µs; all rounds +${row.overBaselineAllRoundsMicros!.toFixed(3)})`.padEnd(22)}` +
       `  memory ${kib(memory.warmBytes)} → ${kib(memory.afterBytes)} KiB after ${memory.streams} streams` +
       `${row.nanosPerBodyByte === null ? '' : `  (${row.nanosPerBodyByte.toFixed(2)} ns per body byte)`}\n`,
   );
@@ -66,7 +68,7 @@ const report = {
   node: process.version,
   method:
     `Per request. median/p99: tinybench, ${options.time} ms per scenario, timed in batches of ${BATCH} requests. ` +
-    `overBaseline: the median (and p99) of ${options.rounds} paired differences, each a batch of ${BATCH} through the baseline with the same request followed by a batch through the scenario. ` +
+    `overBaseline: paired differences, each a batch of ${BATCH} through the baseline with the same request followed by a batch through the scenario, ${options.rounds} rounds in blocks of ${BLOCK_ROUNDS}; the median of the block whose baseline ran fastest (pairedBaselineMicros is that baseline's time), the median over all rounds beside it (overBaselineAllRounds), and the p99 over all rounds. ` +
     `Memory: the plugins' linear memory after up to 20,000 warm-up requests and after the number of streams given per scenario (--streams, fewer for large bodies). Node ${process.version} with --no-liftoff (Envoy's V8 flag).`,
   scenarios: results,
 };
