@@ -68,7 +68,7 @@ const report = {
   node: process.version,
   method:
     `Per request. median/p99: tinybench, ${options.time} ms per scenario, timed in batches of ${BATCH} requests. ` +
-    `overBaseline: paired differences, each a batch of ${BATCH} through the baseline with the same request followed by a batch through the scenario, ${options.rounds} rounds in blocks of ${BLOCK_ROUNDS}; the median of the block whose baseline ran fastest (pairedBaselineMicros is that baseline's time), the median over all rounds beside it (overBaselineAllRounds), and the p99 over all rounds. ` +
+    `overBaseline: paired differences, each a batch of ${BATCH} through the baseline with the same request followed by a batch through the scenario, at least ${options.rounds} rounds in blocks of ${BLOCK_ROUNDS}, more (up to five times) while no block's baseline has run within 15% of the fastest that baseline ran in this run; the median of the block whose baseline ran fastest (pairedBaselineMicros is that baseline's time), the median over all rounds beside it (overBaselineAllRounds), and the p99 over all rounds. ` +
     `Memory: the plugins' linear memory after up to 20,000 warm-up requests and after the number of streams given per scenario (--streams, fewer for large bodies). Node ${process.version} with --no-liftoff (Envoy's V8 flag).`,
   scenarios: results,
 };
