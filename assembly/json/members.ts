@@ -22,7 +22,7 @@ import {
   skipValue,
   validateDocument,
 } from "./scan";
-import { DEFERRED, hasEscapeOrControl, indexPlainObject } from "./plain";
+import { DEFERRED, indexPlainDocument } from "./plain";
 import {
   recordMember,
   recordValueEnd,
@@ -63,12 +63,7 @@ export class MemberIndex {
       return validateDocument(start, end, maxDepth);
     }
     const table = changetype<usize>(this.table);
-    let members = DEFERRED;
-    if (!hasEscapeOrControl(p, end)) {
-      members = indexPlainObject(p, end, maxDepth, table, MAX_INDEXED_MEMBERS);
-      // The fast path only answers for valid documents; scanError stays clear for them.
-      if (members != DEFERRED) resetScanError();
-    }
+    let members = indexPlainDocument(p, end, maxDepth, table, MAX_INDEXED_MEMBERS);
     if (members == DEFERRED) members = indexMembers(p, end, maxDepth, table);
     if (members < 0) return JsonKind.Missing;
     this.count = min(members, MAX_INDEXED_MEMBERS);

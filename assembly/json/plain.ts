@@ -6,7 +6,7 @@
 // It answers only for documents the full validator (scan.ts) accepts, and records the same
 // members. Everything else, every invalid document included, is DEFERRED to the full validator,
 // which then says what is wrong: the fast path never has to explain an error.
-import { FAILED, JsonKind, skipNumber, skipSpace, validateDocument } from "./scan";
+import { FAILED, JsonKind, resetScanError, skipNumber, skipSpace, validateDocument } from "./scan";
 import { recordMember, recordValueEnd } from "./member_rows";
 
 export const DEFERRED: i32 = -2;
@@ -15,7 +15,7 @@ export const DEFERRED: i32 = -2;
 const MAX_PLAIN_DEPTH: i32 = 63;
 
 // Whether [start, end) holds a backslash or a byte below 0x20 (which includes \t \n \r).
-export function hasEscapeOrControl(start: usize, end: usize): bool {
+function hasEscapeOrControl(start: usize, end: usize): bool {
   const backslash = i8x16.splat(0x5c);
   const space = i8x16.splat(0x20);
   let seen = i8x16.splat(0);
@@ -56,10 +56,19 @@ const VALUE_OR_CLOSE: i32 = 2;
 const VALUE: i32 = 3;
 const AFTER_VALUE: i32 = 4;
 
-// Validates the object at `start` (its '{') to `end`, which must hold no escape or control byte
-// (hasEscapeOrControl), recording the top-level members in `table` as indexMembers does. The
-// member count, or DEFERRED.
-export function indexPlainObject(start: usize, end: usize, maxDepth: i32, table: usize, maxRows: i32): i32 {
+// The fast path for the object at p (its '{') to `end`: its top-level members recorded in `table`
+// (at most maxRows) as the full validator records them, and their count; or DEFERRED when the
+// document holds an escape or a control byte, or is not valid. scanError is clear when it answers.
+export function indexPlainDocument(p: usize, end: usize, maxDepth: i32, table: usize, maxRows: i32): i32 {
+  if (hasEscapeOrControl(p, end)) return DEFERRED;
+  const members = indexPlainObject(p, end, maxDepth, table, maxRows);
+  if (members != DEFERRED) resetScanError();
+  return members;
+}
+
+// Validates the object at `start` (its '{') to `end`, which holds no escape or control byte,
+// recording the top-level members in `table`. The member count, or DEFERRED.
+function indexPlainObject(start: usize, end: usize, maxDepth: i32, table: usize, maxRows: i32): i32 {
   if (maxDepth > MAX_PLAIN_DEPTH) return DEFERRED;
   const quote = i8x16.splat(0x22);
   let p = start + 1;
@@ -151,6 +160,6 @@ export function indexPlainObject(start: usize, end: usize, maxDepth: i32, table:
 // fast path when it applies, else validateDocument (which sets scanError).
 export function isObjectDocument(start: usize, end: usize, maxDepth: i32): bool {
   const p = skipSpace(start, end);
-  if (p < end && load<u8>(p) == 0x7b && !hasEscapeOrControl(p, end) && indexPlainObject(p, end, maxDepth, 0, 0) != DEFERRED) return true;
+  if (p < end && load<u8>(p) == 0x7b && indexPlainDocument(p, end, maxDepth, 0, 0) != DEFERRED) return true;
   return validateDocument(start, end, maxDepth) == JsonKind.Object;
 }
