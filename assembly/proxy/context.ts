@@ -5,6 +5,11 @@ import { getBufferBytes } from "./buffers";
 import { HeaderMaps } from "./headers";
 
 export class RootContext {
+  // Every request header this plugin may write, lower-case, set in onConfigure. The runtime
+  // removes each client copy before onRequestHeaders runs, whatever the plugin decides later or
+  // waits for (body, trailers), so a client value can never reach upstream under an owned name.
+  ownedRequestHeaders: Array<ArrayBuffer> = [];
+
   constructor(public readonly contextId: u32) {}
 
   onVmStart(vmConfigurationSize: u32): bool {
@@ -39,6 +44,10 @@ export class RootContext {
 
 export class Context {
   constructor(public readonly contextId: u32, public readonly root: RootContext) {}
+
+  // Called before the owned request headers are removed: the one place to read a header that is
+  // both a configured source and an owned output (body-keys reading x-cart-id from the portal).
+  readOwnedSources(headerCount: u32): void {}
 
   onRequestHeaders(headerCount: u32, endOfStream: bool): FilterHeadersStatus {
     return FilterHeadersStatus.Continue;

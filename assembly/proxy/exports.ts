@@ -2,6 +2,7 @@
 //   export * from "../../assembly/proxy/exports";
 import "./abort";
 import { Context, RootContext } from "./context";
+import { removeRequestHeaders } from "./headers";
 import { newLogGeneration, refreshLogLevel } from "./log";
 import { allocateForHost } from "./memory";
 import { createRootContext, rootContexts, streamContexts } from "./registry";
@@ -43,9 +44,16 @@ export function proxy_on_tick(rootContextId: u32): void {
   root(rootContextId).onTick();
 }
 
+// Owned headers go first: client copies are gone before the plugin decides or waits for anything.
 export function proxy_on_request_headers(contextId: u32, headerCount: u32, endOfStream: bool): u32 {
   const context = stream(contextId);
-  return context === null ? 0 : <u32>context.onRequestHeaders(headerCount, endOfStream);
+  if (context === null) return 0;
+  const owned = context.root.ownedRequestHeaders;
+  if (owned.length > 0) {
+    context.readOwnedSources(headerCount);
+    removeRequestHeaders(owned);
+  }
+  return <u32>context.onRequestHeaders(headerCount, endOfStream);
 }
 
 export function proxy_on_request_body(contextId: u32, bodyBufferLength: u32, endOfStream: bool): u32 {

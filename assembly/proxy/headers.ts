@@ -1,7 +1,8 @@
 // Header maps of the current stream. Absent headers and maps the host cannot give in this phase
 // are ordinary answers (null / false), never exceptions. The *Bytes variants take names encoded
 // once at configure time, so the request path does no string conversion for them.
-import { HeaderMapType, WasmResult } from "./enums";
+import { HeaderMapType, LogLevel, WasmResult } from "./enums";
+import { log } from "./log";
 import {
   proxy_add_header_map_value,
   proxy_get_header_map_pairs,
@@ -13,6 +14,30 @@ import {
 } from "./imports";
 import { clearOutWords, HostBlock, outPointer, outSize, takeHostBlock } from "./memory";
 import { deserializePairs, HeaderPair, serializePairs } from "./pairs";
+
+// A value the runtime will write: visible ASCII and space only. CR, LF and NUL would split or end
+// the header in Envoy's codecs (RFC 9110 §5.5); other control and non-ASCII bytes are refused too,
+// so no caller can write a value a route table cannot match byte for byte.
+export function headerValueAllowed(start: usize, length: usize): bool {
+  for (let i: usize = 0; i < length; i++) {
+    const c = load<u8>(start + i);
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
+}
+
+function refuseValue(name: ArrayBuffer): bool {
+  log(LogLevel.Warn, "refused to write header " + String.UTF8.decode(name) + ": its value has a byte outside visible ASCII and space");
+  return false;
+}
+
+// Removes every value of each name from the request headers (the runtime's owned-header strip).
+export function removeRequestHeaders(names: Array<ArrayBuffer>): void {
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i];
+    proxy_remove_header_map_value(HeaderMapType.RequestHeaders, changetype<usize>(name), name.byteLength);
+  }
+}
 
 export class HeaderMap {
   constructor(public readonly mapType: HeaderMapType) {}
@@ -42,6 +67,7 @@ export class HeaderMap {
   }
 
   addBytes(name: ArrayBuffer, value: ArrayBuffer): bool {
+    if (!headerValueAllowed(changetype<usize>(value), value.byteLength)) return refuseValue(name);
     return proxy_add_header_map_value(this.mapType, changetype<usize>(name), name.byteLength, changetype<usize>(value), value.byteLength) == WasmResult.Ok;
   }
 
@@ -51,11 +77,13 @@ export class HeaderMap {
 
   // Sets the name to exactly this one value.
   replaceBytes(name: ArrayBuffer, value: ArrayBuffer): bool {
+    if (!headerValueAllowed(changetype<usize>(value), value.byteLength)) return refuseValue(name);
     return proxy_replace_header_map_value(this.mapType, changetype<usize>(name), name.byteLength, changetype<usize>(value), value.byteLength) == WasmResult.Ok;
   }
 
   // The value given as raw bytes [start, start + length), for callers that hold it inside a larger buffer.
   replaceRaw(name: ArrayBuffer, start: usize, length: i32): bool {
+    if (!headerValueAllowed(start, <usize>length)) return refuseValue(name);
     return proxy_replace_header_map_value(this.mapType, changetype<usize>(name), name.byteLength, start, <usize>length) == WasmResult.Ok;
   }
 
@@ -91,6 +119,10 @@ export class HeaderMap {
   }
 
   setPairs(pairs: Array<HeaderPair>): bool {
+    for (let i = 0; i < pairs.length; i++) {
+      const value = String.UTF8.encode(pairs[i].value);
+      if (!headerValueAllowed(changetype<usize>(value), value.byteLength)) return refuseValue(String.UTF8.encode(pairs[i].name));
+    }
     const bytes = serializePairs(pairs);
     return proxy_set_header_map_pairs(this.mapType, changetype<usize>(bytes), bytes.byteLength) == WasmResult.Ok;
   }
