@@ -1,11 +1,12 @@
 import { FilterDataStatus, FilterHeadersStatus, FilterTrailersStatus } from './abi.ts';
 import { BodyBuffer } from './body-buffer.ts';
 import type { LocalReply } from './context.ts';
-import { HeaderMap, utf8ToBytes } from './header-map.ts';
+import { HostHeaderMap, utf8ToBytes } from './header-map.ts';
 import type { Plugin } from './plugin.ts';
-import type { BodyInput, DownstreamResponse, HttpRequest, Outcome, StallReport, UpstreamRequest } from './request.ts';
+import { ChainOutcome, ResponseView, UpstreamView } from './outcome.ts';
+import type { BodyInput, Decision, HttpRequest, Outcome, StallReport } from './request.ts';
 import { makeStreamInfo } from './stream-info.ts';
-import type { StreamContext } from './stream-context.ts';
+import type { HostStreamContext } from './stream-context.ts';
 
 export interface ChainOptions {
   // The stream's buffer limit (per_connection_buffer_limit_bytes); Envoy's default is 1 MiB.
@@ -15,12 +16,12 @@ export interface ChainOptions {
 // Where the decode iteration stands at one filter (Envoy ActiveStreamDecoderFilter state).
 interface DecoderState {
   plugin: Plugin;
-  context: StreamContext | null;
+  context: HostStreamContext | null;
   headerStop: 'none' | 'single' | 'all-buffer' | 'all-watermark';
   dataStop: 'none' | 'buffer' | 'watermark';
   held: BodyBuffer | null;
   heldEnd: boolean;
-  heldTrailers: HeaderMap | null;
+  heldTrailers: HostHeaderMap | null;
 }
 
 const encoder = new TextEncoder();
@@ -47,15 +48,15 @@ export class FilterChain {
 
 class ActiveStream {
   private readonly filters: DecoderState[];
-  private readonly headers: HeaderMap;
+  private readonly headers: HostHeaderMap;
   private readonly headersEnd: boolean;
   private terminal: LocalReply | null = null;
-  private upstreamHeaders: HeaderMap | null = null;
+  private upstreamHeaders: HostHeaderMap | null = null;
   // Frames as they reach the router, joined only if the caller reads the upstream body.
   private readonly upstreamFrames: Uint8Array[] = [];
-  private upstreamTrailers: HeaderMap | null = null;
+  private upstreamTrailers: HostHeaderMap | null = null;
   private upstreamComplete = false;
-  private responseHeaders: HeaderMap | null = null;
+  private responseHeaders: HostHeaderMap | null = null;
   private readonly logMarks: number[];
 
   constructor(
@@ -84,10 +85,12 @@ class ActiveStream {
     this.decodeHeaders(0);
     const chunks = bodyChunks(this.request);
     // No copy of the frames: a BodyBuffer never writes into the array it was made from.
+    const trailers = this.request.trailers;
     chunks.forEach((chunk, index) => {
-      if (this.terminal === null) this.decodeData(0, new BodyBuffer(chunk), index === chunks.length - 1 && this.request.trailers === undefined);
+      const end = index === chunks.length - 1 && trailers === undefined;
+      if (this.terminal === null) this.decodeData(0, new BodyBuffer(chunk), end);
     });
-    if (this.request.trailers !== undefined && this.terminal === null) this.decodeTrailers(0, HeaderMap.fromPairs(this.request.trailers));
+    if (trailers !== undefined && this.terminal === null) this.decodeTrailers(0, HostHeaderMap.fromPairs(trailers));
 
     let outcome: ChainOutcome;
     if (this.terminal !== null) {
@@ -111,7 +114,11 @@ class ActiveStream {
       if (this.afterCallback(state)) return;
       if (status === FilterHeadersStatus.Continue) continue;
       state.headerStop =
-        status === FilterHeadersStatus.StopIteration ? 'single' : status === FilterHeadersStatus.StopAllIterationAndBuffer ? 'all-buffer' : 'all-watermark';
+        status === FilterHeadersStatus.StopIteration
+          ? 'single'
+          : status === FilterHeadersStatus.StopAllIterationAndBuffer
+            ? 'all-buffer'
+            : 'all-watermark';
       this.resumeIfAsked(state, i);
       return;
     }
@@ -166,7 +173,7 @@ class ActiveStream {
     if (end) this.upstreamComplete = true;
   }
 
-  private decodeTrailers(from: number, trailers: HeaderMap): void {
+  private decodeTrailers(from: number, trailers: HostHeaderMap): void {
     for (let i = from; i < this.filters.length; i++) {
       const state = this.filters[i];
       if (state.context === null) continue;
@@ -250,7 +257,8 @@ class ActiveStream {
   // in watermark mode it stops reading instead, which leaves the request waiting.
   private checkLimit(buffer: BodyBuffer, buffering: boolean): boolean {
     if (!buffering || buffer.length <= this.chain.bufferLimitBytes) return true;
-    this.terminal = { status: 413, details: 'request_payload_too_large', body: encoder.encode('Payload Too Large'), headers: [], grpcStatus: null };
+    const body = encoder.encode('Payload Too Large');
+    this.terminal = { status: 413, details: 'request_payload_too_large', body, headers: [], grpcStatus: null };
     return false;
   }
 
@@ -260,11 +268,16 @@ class ActiveStream {
         const reason =
           state.headerStop === 'single'
             ? 'headers held (StopIteration) and the body did not let them go'
-            : 'StopIteration on request headers runs as StopAllIterationAndWatermark without allow_on_headers_stop_iteration: the body is held for the filter and never delivered until it calls proxy_continue_stream';
+            : 'StopIteration on request headers runs as StopAllIterationAndWatermark without ' +
+              'allow_on_headers_stop_iteration: the body is held for the filter and never delivered until it ' +
+              'calls proxy_continue_stream';
         return { filter: state.plugin.name, phase: 'request_headers', reason };
       }
-      if (state.dataStop !== 'none') return { filter: state.plugin.name, phase: 'request_body', reason: `body held (${state.dataStop}) at end of stream` };
-      if (state.heldTrailers !== null) return { filter: state.plugin.name, phase: 'request_trailers', reason: 'trailers held' };
+      const filter = state.plugin.name;
+      if (state.dataStop !== 'none') {
+        return { filter, phase: 'request_body', reason: `body held (${state.dataStop}) at end of stream` };
+      }
+      if (state.heldTrailers !== null) return { filter, phase: 'request_trailers', reason: 'trailers held' };
     }
     return { filter: '', phase: 'request_headers', reason: 'the request did not complete' };
   }
@@ -272,7 +285,7 @@ class ActiveStream {
   // ---- encoding: the local reply or the upstream's answer runs through the filters in reverse.
 
   private encodeLocalReply(reply: LocalReply) {
-    const headers = new HeaderMap();
+    const headers = new HostHeaderMap();
     headers.add(':status', String(reply.status));
     for (const [name, value] of reply.headers) headers.add(name, value);
     // Envoy's local reply: content-length for a body, text/plain unless the sender set a type.
@@ -285,13 +298,13 @@ class ActiveStream {
 
   private encodeUpstreamResponse() {
     const answer = this.request.upstreamResponse ?? {};
-    const headers = new HeaderMap();
+    const headers = new HostHeaderMap();
     headers.add(':status', String(answer.status ?? 200));
     for (const [name, value] of answer.headers ?? []) headers.add(utf8ToBytes(name), utf8ToBytes(value));
     return this.encode(headers, answer.body === undefined ? NO_BYTES : toBytes(answer.body), 'via_upstream');
   }
 
-  private encode(headers: HeaderMap, bodyBytes: Uint8Array, details: string) {
+  private encode(headers: HostHeaderMap, bodyBytes: Uint8Array, details: string) {
     const body = new BodyBuffer(bodyBytes.slice());
     for (let i = this.filters.length - 1; i >= 0; i--) {
       const context = this.filters[i].context;
@@ -307,15 +320,20 @@ class ActiveStream {
     return new ResponseView(Number(headers.first(':status')), body.bytes, details, headers);
   }
 
-  private finish(decision: Outcome['decision'], response: Outcome['response'], stall: StallReport | null): ChainOutcome {
-    const upstream = decision === 'continue' && this.upstreamHeaders !== null ? new UpstreamView(this.upstreamHeaders, this.upstreamFrames, this.upstreamTrailers?.toUtf8Pairs() ?? null) : null;
+  private finish(decision: Decision, response: Outcome['response'], stall: StallReport | null): ChainOutcome {
+    const trailers = this.upstreamTrailers?.toUtf8Pairs() ?? null;
+    const upstream =
+      decision === 'continue' && this.upstreamHeaders !== null
+        ? new UpstreamView(this.upstreamHeaders, this.upstreamFrames, trailers)
+        : null;
     return new ChainOutcome(decision, upstream, response, stall, this.chain.plugins);
   }
 
   // Access log (proxy_on_log) for every filter, then filter destruction (on_done, on_delete).
   private destroy(outcome: ChainOutcome): void {
     for (const state of this.filters) {
-      state.context?.log({ requestHeaders: this.headers, responseHeaders: this.responseHeaders, responseTrailers: null });
+      const view = { requestHeaders: this.headers, responseHeaders: this.responseHeaders, responseTrailers: null };
+      state.context?.log(view);
     }
     for (const state of this.filters) state.context?.destroy();
     const plugins = this.chain.plugins;
@@ -323,100 +341,17 @@ class ActiveStream {
       const plugin = plugins[index];
       outcome.routeCacheClears[plugin.name] = this.filters[index].context?.routeCacheClears ?? 0;
       outcome.hostCallCounts.push(plugin.vm.hostCallSnapshot());
-      for (const record of plugin.logs.since(this.logMarks[index])) outcome.logs.push({ ...record, plugin: plugin.name });
+      for (const record of plugin.logs.since(this.logMarks[index])) {
+        outcome.logs.push({ ...record, plugin: plugin.name });
+      }
     }
   }
 }
 
-// What a stream produced. Readable forms (header pairs as UTF-8, the joined body, host calls by
-// name, metrics) are made only when read: benchmarks never read them, and classes with getters
-// cost nothing per stream where a closure per lazy field did.
-class ChainOutcome implements Outcome {
-  readonly routeCacheClears: Record<string, number> = {};
-  readonly logs: Outcome['logs'] = [];
-  // Per plugin, its host-call counts for this stream (slots of its VM).
-  readonly hostCallCounts: number[][] = [];
-  #plugins: Plugin[];
-  #hostCalls: Outcome['hostCalls'] | undefined;
-
-  constructor(
-    readonly decision: Outcome['decision'],
-    readonly upstream: UpstreamRequest | null,
-    readonly response: DownstreamResponse | null,
-    readonly stall: StallReport | null,
-    plugins: Plugin[],
-  ) {
-    this.#plugins = plugins;
-  }
-
-  get hostCalls(): Outcome['hostCalls'] {
-    this.#hostCalls ??= Object.fromEntries(this.#plugins.map((plugin, index) => [plugin.name, plugin.vm.hostCallsByName(this.hostCallCounts[index])]));
-    return this.#hostCalls;
-  }
-
-  // Read when asked for: a snapshot per request would dominate the host's cost.
-  get metrics(): Outcome['metrics'] {
-    return Object.fromEntries(this.#plugins.map((plugin) => [plugin.name, plugin.metrics.snapshot()]));
-  }
-}
-
-class UpstreamView implements UpstreamRequest {
-  #map: HeaderMap;
-  #frames: Uint8Array[];
-  #pairs: [string, string][] | undefined;
-  #body: Uint8Array | undefined;
-
-  constructor(map: HeaderMap, frames: Uint8Array[], readonly trailers: [string, string][] | null) {
-    this.#map = map;
-    this.#frames = frames;
-  }
-
-  get headers(): [string, string][] {
-    this.#pairs ??= this.#map.toUtf8Pairs();
-    return this.#pairs;
-  }
-
-  // Frames as they reached the router, joined on first read.
-  get body(): Uint8Array {
-    this.#body ??= joinFrames(this.#frames);
-    return this.#body;
-  }
-}
-
-class ResponseView implements DownstreamResponse {
-  #map: HeaderMap;
-  #pairs: [string, string][] | undefined;
-
-  constructor(
-    readonly status: number,
-    readonly body: Uint8Array,
-    readonly details: string,
-    map: HeaderMap,
-  ) {
-    this.#map = map;
-  }
-
-  get headers(): [string, string][] {
-    this.#pairs ??= this.#map.toUtf8Pairs();
-    return this.#pairs;
-  }
-}
-
-function joinFrames(frames: Uint8Array[]): Uint8Array {
-  if (frames.length === 1) return frames[0]!;
-  const out = new Uint8Array(frames.reduce((n, f) => n + f.length, 0));
-  let offset = 0;
-  for (const frame of frames) {
-    out.set(frame, offset);
-    offset += frame.length;
-  }
-  return out;
-}
-
 // The request's header map, converted once per request object and copied for each send.
-const headerTemplates = new WeakMap<HttpRequest, HeaderMap>();
+const headerTemplates = new WeakMap<HttpRequest, HostHeaderMap>();
 
-function requestHeaders(request: HttpRequest): HeaderMap {
+function requestHeaders(request: HttpRequest): HostHeaderMap {
   let template = headerTemplates.get(request);
   if (template === undefined) {
     template = buildRequestHeaders(request);
@@ -428,8 +363,8 @@ function requestHeaders(request: HttpRequest): HeaderMap {
   return template.clone();
 }
 
-function buildRequestHeaders(request: HttpRequest): HeaderMap {
-  const map = new HeaderMap();
+function buildRequestHeaders(request: HttpRequest): HostHeaderMap {
+  const map = new HostHeaderMap();
   map.add(':method', request.method ?? 'GET');
   map.add(':scheme', request.scheme ?? 'http');
   map.add(':authority', utf8ToBytes(request.authority ?? 'example.com'));

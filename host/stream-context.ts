@@ -1,7 +1,15 @@
-import { BufferType, FilterDataStatus, FilterHeadersStatus, FilterTrailersStatus, MapType, StreamType, WasmResult } from './abi.ts';
+import {
+  BufferType,
+  FilterDataStatus,
+  FilterHeadersStatus,
+  FilterTrailersStatus,
+  MapType,
+  StreamType,
+  WasmResult,
+} from './abi.ts';
 import { BodyBuffer } from './body-buffer.ts';
-import { ContextBase, type LocalReply, type MapLookup, type PluginIdentity } from './context.ts';
-import { bytesOf, type HeaderMap } from './header-map.ts';
+import { HostContext, type LocalReply, type MapLookup, type PluginIdentity } from './context.ts';
+import { bytesOf, type HostHeaderMap } from './header-map.ts';
 import { bool, fromJson, int, map, str, uint, walk, type PropertyValue } from './properties.ts';
 import { portOf, type StreamInfo } from './stream-info.ts';
 import type { WasmVm } from './vm.ts';
@@ -20,21 +28,27 @@ export interface DeferredEffects {
 }
 
 export interface AccessLogView {
-  requestHeaders: HeaderMap | null;
-  responseHeaders: HeaderMap | null;
-  responseTrailers: HeaderMap | null;
+  requestHeaders: HostHeaderMap | null;
+  responseHeaders: HostHeaderMap | null;
+  responseTrailers: HostHeaderMap | null;
 }
 
-const FAIL_STREAM_REPLY: LocalReply = { status: 503, details: 'wasm_fail_stream', body: new Uint8Array(0), headers: [], grpcStatus: 14 };
+const FAIL_STREAM_REPLY: LocalReply = {
+  status: 503,
+  details: 'wasm_fail_stream',
+  body: new Uint8Array(0),
+  headers: [],
+  grpcStatus: 14,
+};
 
 // Envoy's Wasm Context for one HTTP stream (source/extensions/common/wasm/context.cc): it owns the
 // in-VM stream context, decides which maps and buffers the plugin can reach in each phase, maps
 // the plugin's return codes to filter statuses, and defers what Envoy defers.
-export class StreamContext extends ContextBase {
-  private requestHeaders: HeaderMap | null = null;
-  private requestTrailers: HeaderMap | null = null;
-  private responseHeaders: HeaderMap | null = null;
-  private responseTrailers: HeaderMap | null = null;
+export class HostStreamContext extends HostContext {
+  private requestHeaders: HostHeaderMap | null = null;
+  private requestTrailers: HostHeaderMap | null = null;
+  private responseHeaders: HostHeaderMap | null = null;
+  private responseTrailers: HostHeaderMap | null = null;
   private requestBody: BodyBuffer | null = null;
   private responseBody: BodyBuffer | null = null;
   private accessLog: AccessLogView | null = null;
@@ -65,14 +79,15 @@ export class StreamContext extends ContextBase {
 
   // ---- filter callbacks, as Envoy's decode*/encode*/log/onDestroy call them.
 
-  decodeHeaders(headers: HeaderMap, endOfStream: boolean): number {
+  decodeHeaders(headers: HostHeaderMap, endOfStream: boolean): number {
     this.requestHeaders = headers;
     if (!this.created && !this.vm.failed) {
       this.created = true;
       this.vm.contexts.set(this.id, this);
       this.vm.call(this, 'proxy_on_context_create', [this.id, this.rootId]);
     }
-    const status = this.headersStatus(this.invoke('proxy_on_request_headers', [this.id, headers.size, endOfStream ? 1 : 0]));
+    const result = this.invoke('proxy_on_request_headers', [this.id, headers.size, endOfStream ? 1 : 0]);
+    const status = this.headersStatus(result);
     if (status === FilterHeadersStatus.Continue) this.requestHeaders = null;
     return status;
   }
@@ -84,19 +99,20 @@ export class StreamContext extends ContextBase {
     return status;
   }
 
-  decodeTrailers(trailers: HeaderMap): number {
+  decodeTrailers(trailers: HostHeaderMap): number {
     this.requestTrailers = trailers;
     const status = this.trailersStatus(this.invoke('proxy_on_request_trailers', [this.id, trailers.size]));
     if (status === FilterTrailersStatus.Continue) this.releaseRequest();
     return status;
   }
 
-  encodeHeaders(headers: HeaderMap, endOfStream: boolean): number {
+  encodeHeaders(headers: HostHeaderMap, endOfStream: boolean): number {
     this.responseHeaders = headers;
     this.responseCode = Number(headers.first(':status') ?? 0);
     // cpp-host skips response callbacks for a stream whose context never reached the VM.
     if (!this.created) return FilterHeadersStatus.Continue;
-    const status = this.headersStatus(this.invoke('proxy_on_response_headers', [this.id, headers.size, endOfStream ? 1 : 0]));
+    const result = this.invoke('proxy_on_response_headers', [this.id, headers.size, endOfStream ? 1 : 0]);
+    const status = this.headersStatus(result);
     if (status === FilterHeadersStatus.Continue) this.responseHeaders = null;
     return status;
   }
@@ -109,7 +125,7 @@ export class StreamContext extends ContextBase {
     return status;
   }
 
-  encodeTrailers(trailers: HeaderMap): number {
+  encodeTrailers(trailers: HostHeaderMap): number {
     if (!this.created) return FilterTrailersStatus.Continue;
     this.responseTrailers = trailers;
     const status = this.trailersStatus(this.invoke('proxy_on_response_trailers', [this.id, trailers.size]));
@@ -162,7 +178,9 @@ export class StreamContext extends ContextBase {
       case 2:
         return FilterHeadersStatus.Continue;
       case 1:
-        return this.policy.allowOnHeadersStopIteration ? FilterHeadersStatus.StopIteration : FilterHeadersStatus.StopAllIterationAndWatermark;
+        return this.policy.allowOnHeadersStopIteration
+          ? FilterHeadersStatus.StopIteration
+          : FilterHeadersStatus.StopAllIterationAndWatermark;
       case 3:
         return FilterHeadersStatus.StopAllIterationAndBuffer;
       default:
@@ -171,7 +189,9 @@ export class StreamContext extends ContextBase {
   }
 
   private dataStatus(result: number | null): number {
-    if (result === null || this.effects.localReply !== null || result > 3) return FilterDataStatus.StopIterationNoBuffer;
+    if (result === null || this.effects.localReply !== null || result > 3) {
+      return FilterDataStatus.StopIterationNoBuffer;
+    }
     return result;
   }
 
@@ -192,7 +212,13 @@ export class StreamContext extends ContextBase {
     if (this.accessLog !== null) {
       const view = this.accessLog;
       const found =
-        type === MapType.HttpRequestHeaders ? view.requestHeaders : type === MapType.HttpResponseHeaders ? view.responseHeaders : type === MapType.HttpResponseTrailers ? view.responseTrailers : null;
+        type === MapType.HttpRequestHeaders
+          ? view.requestHeaders
+          : type === MapType.HttpResponseHeaders
+            ? view.responseHeaders
+            : type === MapType.HttpResponseTrailers
+              ? view.responseTrailers
+              : null;
       return found ?? WasmResult.NotFound;
     }
     return this.liveMap(type) ?? WasmResult.BadArgument;
@@ -203,7 +229,7 @@ export class StreamContext extends ContextBase {
     return this.liveMap(type) ?? WasmResult.BadArgument;
   }
 
-  private liveMap(type: number): HeaderMap | null {
+  private liveMap(type: number): HostHeaderMap | null {
     switch (type) {
       case MapType.HttpRequestHeaders:
         return this.requestHeaders;
@@ -294,7 +320,9 @@ export class StreamContext extends ContextBase {
       case 'connection_id':
         return uint(info.connectionId);
       case 'metadata':
-        return { type: 'message', entries: [['filter_metadata', map(Object.entries(info.filterMetadata).map(([ns, struct]) => [ns, fromJson(struct)]))]] };
+        const namespaces = Object.entries(info.filterMetadata);
+        const structs = namespaces.map(([ns, struct]): [string, PropertyValue] => [ns, fromJson(struct)]);
+        return { type: 'message', entries: [['filter_metadata', map(structs)]] };
       case 'filter_state':
         return map([...info.filterState].map(([k, v]) => [k, { type: 'bytes', value: v }]));
       case 'xds':
@@ -317,10 +345,12 @@ export class StreamContext extends ContextBase {
     ];
     const headers = this.requestHeaders ?? this.accessLog?.requestHeaders ?? null;
     if (headers === null) return entries;
-    const raw = (value: string | undefined): PropertyValue | undefined => (value === undefined ? undefined : { type: 'bytes', value: bytesOf(value) });
+    const raw = (value: string | undefined): PropertyValue | undefined =>
+      value === undefined ? undefined : { type: 'bytes', value: bytesOf(value) };
     const path = headers.first(':path');
     const query = path?.includes('?') ? path.slice(path.indexOf('?') + 1) : path === undefined ? undefined : '';
-    const add = (key: string, value: PropertyValue | undefined) => value !== undefined && (only === undefined || only === key) && entries.push([key, value]);
+    const add = (key: string, value: PropertyValue | undefined) =>
+      value !== undefined && (only === undefined || only === key) && entries.push([key, value]);
     add('path', raw(path));
     add('url_path', raw(path?.split('?')[0]));
     add('host', raw(headers.first(':authority')));

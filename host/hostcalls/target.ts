@@ -1,0 +1,48 @@
+import type { BodyBuffer } from '../body-buffer.ts';
+import type { Clock } from '../clock.ts';
+import type { GuestMemory } from '../guest-memory.ts';
+import type { HostHeaderMap } from '../header-map.ts';
+import type { LogSink } from '../logs.ts';
+import type { MetricStore } from '../metrics.ts';
+import type { PropertyValue } from '../properties.ts';
+
+export interface LocalReply {
+  status: number;
+  details: string;
+  body: Uint8Array;
+  headers: [string, string][];
+  grpcStatus: number | null;
+}
+
+// What a host call may find for a header map: the map, or the status that says why not.
+export type MapLookup = HostHeaderMap | number;
+
+// A Wasm context (root or stream) as host calls act on it.
+export interface HostCallContext {
+  readonly logPrefix: string;
+  getMap(type: number): MapLookup;
+  getMutableMap(type: number): MapLookup;
+  headersModified(type: number): void;
+  getBuffer(type: number): BodyBuffer | Uint8Array | number;
+  property(segments: string[]): PropertyValue | undefined;
+  setProperty(path: string, value: Uint8Array): number;
+  sendLocalResponse(reply: LocalReply): number;
+  continueStream(type: number): number;
+  closeStream(type: number): number;
+}
+
+// What a VM shares with every context: where logs and metrics go, the clock, WASI's environment.
+export interface VmEnvironment {
+  logs: LogSink;
+  metrics: MetricStore;
+  clock: Clock;
+  environment: Record<string, string>;
+}
+
+// Everything a host call reaches: the module's memory, the current context, the VM's environment.
+export interface HostCallTarget {
+  readonly memory: GuestMemory;
+  readonly env: VmEnvironment;
+  context(): HostCallContext | null;
+  setEffectiveContext(id: number): number;
+}
