@@ -74,6 +74,9 @@ export class HostContext implements HostCallContext {
   closeStream(_type: number): number {
     return WasmResult.BadArgument;
   }
+
+  // A root context has no route to clear.
+  clearRouteCache(): void {}
 }
 
 export function makeLogPrefix(parts: string[]): string {

@@ -1,10 +1,10 @@
-import { FilterDataStatus, FilterHeadersStatus, FilterTrailersStatus } from './abi.ts';
 import { BodyBuffer } from './body-buffer.ts';
-import type { LocalReply } from './context.ts';
+import { FilterIteration, newSlot, type Direction, type FilterSlot, type IterationOwner } from './filter-iteration.ts';
 import { HostHeaderMap, utf8ToBytes } from './header-map.ts';
+import { isGrpcRequest, prepareLocalReply, type LocalReply, type PreparedReply } from './local-reply.ts';
+import { ChainOutcome, joinFrames, ResponseView, UpstreamView } from './outcome.ts';
 import type { Plugin } from './plugin.ts';
-import { ChainOutcome, ResponseView, UpstreamView } from './outcome.ts';
-import type { BodyInput, Decision, HttpRequest, Outcome, StallReport } from './request.ts';
+import type { BodyInput, Decision, DownstreamResponse, HttpRequest, StallReport, Outcome } from './request.ts';
 import { makeStreamInfo } from './stream-info.ts';
 import type { HostStreamContext } from './stream-context.ts';
 
@@ -13,19 +13,7 @@ export interface ChainOptions {
   bufferLimitBytes?: number;
 }
 
-// Where the decode iteration stands at one filter (Envoy ActiveStreamDecoderFilter state).
-interface DecoderState {
-  plugin: Plugin;
-  context: HostStreamContext | null;
-  headerStop: 'none' | 'single' | 'all-buffer' | 'all-watermark';
-  dataStop: 'none' | 'buffer' | 'watermark';
-  held: BodyBuffer | null;
-  heldEnd: boolean;
-  heldTrailers: HostHeaderMap | null;
-}
-
 const encoder = new TextEncoder();
-const NO_BYTES = new Uint8Array(0);
 const toBytes = (body: BodyInput) => (typeof body === 'string' ? encoder.encode(body) : body);
 
 // Envoy's HTTP filter chain for one listener: the plugins run in order on each request, as the
@@ -46,17 +34,40 @@ export class FilterChain {
   }
 }
 
-class ActiveStream {
-  private readonly filters: DecoderState[];
+// Envoy's decode direction: the plugins in order, the router after the last.
+const DECODE: Direction = {
+  side: 'request',
+  headers: (context, headers, end) => context.decodeHeaders(headers, end),
+  data: (context, body, end) => context.decodeData(body, end),
+  trailers: (context, trailers) => context.decodeTrailers(trailers),
+  continueAsked: (effects) => effects.continueRequest,
+};
+
+// The encode direction: the plugins in reverse order, downstream after the first.
+const ENCODE: Direction = {
+  side: 'response',
+  headers: (context, headers, end) => context.encodeHeaders(headers, end),
+  data: (context, body, end) => context.encodeData(body, end),
+  trailers: (context, trailers) => context.encodeTrailers(trailers),
+  continueAsked: (effects) => effects.continueResponse,
+};
+
+class ActiveStream implements IterationOwner {
+  readonly bufferLimitBytes: number;
+  private readonly contexts: (HostStreamContext | null)[];
   private readonly headers: HostHeaderMap;
-  private readonly headersEnd: boolean;
+  private readonly grpc: boolean;
+  private readonly decoder: FilterIteration;
+  private encoder: FilterIteration | null = null;
+  // The local reply that ended decoding.
   private terminal: LocalReply | null = null;
+  // While encoding: a reply sent before the headers went downstream replaces the response
+  // (FilterManager sendDirectLocalReply); after that, the stream is reset.
+  private directReply: PreparedReply | null = null;
+  private resetDetails: string | null = null;
   private upstreamHeaders: HostHeaderMap | null = null;
-  // Frames as they reach the router, joined only if the caller reads the upstream body.
-  private readonly upstreamFrames: Uint8Array[] = [];
-  private upstreamTrailers: HostHeaderMap | null = null;
-  private upstreamComplete = false;
   private responseHeaders: HostHeaderMap | null = null;
+  private responseTrailers: HostHeaderMap | null = null;
   private readonly logMarks: number[];
 
   constructor(
@@ -64,288 +75,171 @@ class ActiveStream {
     private readonly request: HttpRequest,
     connectionId: number,
   ) {
+    this.bufferLimitBytes = chain.bufferLimitBytes;
     const clock = chain.plugins[0]?.clock;
     const info = makeStreamInfo(request.stream ?? {}, clock ? clock.now() : 0n, connectionId);
     this.logMarks = chain.plugins.map((p) => p.logs.records.length);
     for (const plugin of chain.plugins) plugin.vm.resetHostCalls();
-    this.filters = chain.plugins.map((plugin) => ({
-      plugin,
-      context: plugin.newStream(info),
-      headerStop: 'none',
-      dataStop: 'none',
-      held: null,
-      heldEnd: false,
-      heldTrailers: null,
-    }));
+    this.contexts = chain.plugins.map((plugin) => plugin.newStream(info));
     this.headers = requestHeaders(request);
-    this.headersEnd = bodyChunks(request).length === 0 && request.trailers === undefined;
+    this.grpc = isGrpcRequest(this.headers);
+    const slots = chain.plugins.map((plugin, index) => newSlot(plugin.name, this.contexts[index]));
+    const headersEnd = bodyChunks(request.body).length === 0 && request.trailers === undefined;
+    // The router takes the headers once every filter let them go; later changes cannot reach upstream.
+    this.decoder = new FilterIteration(slots, DECODE, this, this.headers, headersEnd, (headers) => {
+      this.upstreamHeaders = headers.clone();
+      return this.upstreamHeaders;
+    });
   }
 
-  run(): Outcome {
-    this.decodeHeaders(0);
-    const chunks = bodyChunks(this.request);
-    // No copy of the frames: a BodyBuffer never writes into the array it was made from.
+  run(): ChainOutcome {
+    const chunks = bodyChunks(this.request.body);
     const trailers = this.request.trailers;
+    this.decoder.sendHeaders();
+    // No copy of the frames: a BodyBuffer never writes into the array it was made from.
     chunks.forEach((chunk, index) => {
       const end = index === chunks.length - 1 && trailers === undefined;
-      if (this.terminal === null) this.decodeData(0, new BodyBuffer(chunk), end);
+      if (this.terminal !== null) return;
+      // Envoy's bytes received, read by request.size and request.total_size.
+      for (const context of this.contexts) if (context !== null) context.requestBodyBytes += chunk.length;
+      this.decoder.sendData(0, new BodyBuffer(chunk), end);
     });
-    if (trailers !== undefined && this.terminal === null) this.decodeTrailers(0, HostHeaderMap.fromPairs(trailers));
+    if (trailers !== undefined && this.terminal === null) {
+      this.decoder.sendTrailers(0, HostHeaderMap.fromPairs(trailers));
+    }
 
     let outcome: ChainOutcome;
     if (this.terminal !== null) {
-      outcome = this.finish('local_reply', this.encodeLocalReply(this.terminal), null);
-    } else if (this.upstreamComplete) {
-      outcome = this.finish('continue', this.encodeUpstreamResponse(), null);
+      // A local reply runs through the encoder filters like a response (sendLocalReplyViaFilterChain).
+      const reply = prepareLocalReply(this.terminal, this.grpc);
+      const frames = reply.body.length > 0 ? [reply.body] : [];
+      outcome = this.encode(reply.headers, frames, null, reply.details, 'local_reply');
+    } else if (this.decoder.complete) {
+      const answer = this.request.upstreamResponse ?? {};
+      const headers = new HostHeaderMap();
+      headers.add(':status', String(answer.status ?? 200));
+      for (const [name, value] of answer.headers ?? []) headers.add(utf8ToBytes(name), utf8ToBytes(value));
+      const trailers = answer.trailers === undefined ? null : HostHeaderMap.fromPairs(answer.trailers);
+      const frames = bodyChunks(answer.body).filter((frame) => frame.length > 0);
+      outcome = this.encode(headers, frames, trailers, 'via_upstream', 'continue');
     } else {
-      outcome = this.finish('stalled', null, this.stallReport());
+      const unfinished: StallReport = { filter: '', phase: 'request_headers', reason: 'the request did not complete' };
+      const stall = this.decoder.stallReport() ?? unfinished;
+      outcome = this.finish('stalled', null, stall);
     }
     this.destroy(outcome);
     return outcome;
   }
 
-  // ---- decoding, filter by filter (Envoy FilterManager::decodeHeaders/decodeData/decodeTrailers).
+  ended(): boolean {
+    return this.encoder === null ? this.terminal !== null : this.directReply !== null || this.resetDetails !== null;
+  }
 
-  private decodeHeaders(from: number): void {
-    for (let i = from; i < this.filters.length; i++) {
-      const state = this.filters[i];
-      if (state.context === null) continue;
-      const status = state.context.decodeHeaders(this.headers, this.headersEnd);
-      if (this.afterCallback(state)) return;
-      if (status === FilterHeadersStatus.Continue) continue;
-      state.headerStop =
-        status === FilterHeadersStatus.StopIteration
-          ? 'single'
-          : status === FilterHeadersStatus.StopAllIterationAndBuffer
-            ? 'all-buffer'
-            : 'all-watermark';
-      this.resumeIfAsked(state, i);
-      return;
+  localReply(reply: LocalReply): void {
+    if (this.encoder === null) {
+      this.terminal ??= reply;
+    } else if (this.directReply === null && this.resetDetails === null) {
+      if (this.encoder.headersOut === null) this.directReply = prepareLocalReply(reply, this.grpc);
+      else this.resetDetails = reply.details;
     }
-    // The router takes the headers now; later changes by filters cannot reach upstream.
-    this.upstreamHeaders = this.headers.clone();
-    if (this.headersEnd) this.upstreamComplete = true;
   }
 
-  private decodeData(from: number, chunk: BodyBuffer, end: boolean): void {
-    let data = chunk;
-    for (let i = from; i < this.filters.length; i++) {
-      const state = this.filters[i];
-      if (state.context === null) continue;
-      // StopAll on headers: the body is held for the filter and not handed to it.
-      if (state.headerStop === 'all-buffer' || state.headerStop === 'all-watermark') {
-        this.hold(state, data, end, state.headerStop === 'all-buffer');
-        return;
-      }
-      let seen = data;
-      if (state.dataStop === 'buffer') {
-        state.held!.append(data.bytes);
-        seen = state.held!;
-      }
-      const status = state.context.decodeData(seen, end);
-      if (this.afterCallback(state)) return;
-      if (status === FilterDataStatus.Continue) {
-        data = this.release(state, seen);
-        if (state.headerStop === 'single') {
-          state.headerStop = 'none';
-          this.decodeHeaders(i + 1);
-          if (this.terminal !== null) return;
-        }
-        continue;
-      }
-      if (status === FilterDataStatus.StopIterationAndBuffer) {
-        if (state.dataStop !== 'buffer') {
-          state.held = new BodyBuffer(concat(state.held?.bytes, seen.bytes));
-          state.dataStop = 'buffer';
-        }
-        state.heldEnd = end;
-        if (!this.checkLimit(state.held!, true)) return;
-      } else if (status === FilterDataStatus.StopIterationAndWatermark) {
-        state.held = new BodyBuffer(concat(state.held?.bytes, seen.bytes));
-        state.dataStop = 'watermark';
-        state.heldEnd = end;
-      }
-      // StopIterationNoBuffer: the chunk is dropped.
-      this.resumeIfAsked(state, i);
-      return;
+  // Envoy's requestDataTooLarge answers 413; responseDataTooLarge a 500 (or a reset once headers went).
+  bufferOverflow(): void {
+    if (this.encoder === null) {
+      this.localReply(textReply(413, 'request_payload_too_large', 'Payload Too Large'));
+    } else {
+      this.localReply(textReply(500, 'response_payload_too_large', 'Internal Server Error'));
     }
-    if (data.length > 0) this.upstreamFrames.push(data.bytes);
-    if (end) this.upstreamComplete = true;
-  }
-
-  private decodeTrailers(from: number, trailers: HostHeaderMap): void {
-    for (let i = from; i < this.filters.length; i++) {
-      const state = this.filters[i];
-      if (state.context === null) continue;
-      if (state.headerStop === 'all-buffer' || state.headerStop === 'all-watermark') {
-        state.heldTrailers = trailers;
-        return;
-      }
-      const status = state.context.decodeTrailers(trailers);
-      if (this.afterCallback(state)) return;
-      if (status !== FilterTrailersStatus.Continue) {
-        state.heldTrailers = trailers;
-        this.resumeIfAsked(state, i);
-        return;
-      }
-      if (!this.flushHeld(state, i, false)) return;
-    }
-    this.upstreamTrailers = trailers;
-    this.upstreamComplete = true;
-  }
-
-  // A local reply or a fail-closed 503 ends decoding; returns true when it did.
-  private afterCallback(state: DecoderState): boolean {
-    if (this.terminal !== null) return true;
-    const reply = state.context!.effects.localReply;
-    if (reply !== null) {
-      state.context!.takeEffects();
-      this.terminal = reply;
-      return true;
-    }
-    return false;
-  }
-
-  // proxy_continue_stream(HttpRequest), carried out after the callback that asked for it.
-  private resumeIfAsked(state: DecoderState, index: number): void {
-    const effects = state.context!.takeEffects();
-    if (effects.localReply !== null) {
-      this.terminal = effects.localReply;
-      return;
-    }
-    if (effects.continueRequest) this.flushHeld(state, index, true);
-  }
-
-  // Lets what a stopped filter holds go on: headers to the next filter, then the held body, then
-  // trailers. After StopAll the held body goes to this filter first (Envoy iterate_from_current_filter_).
-  private flushHeld(state: DecoderState, index: number, resumed: boolean): boolean {
-    const wasStoppedAll = state.headerStop === 'all-buffer' || state.headerStop === 'all-watermark';
-    if (state.headerStop !== 'none') {
-      state.headerStop = 'none';
-      this.decodeHeaders(index + 1);
-      if (this.terminal !== null) return false;
-    }
-    const held = state.held;
-    const heldEnd = state.heldEnd;
-    const trailers = state.heldTrailers;
-    state.held = null;
-    state.dataStop = 'none';
-    state.heldTrailers = null;
-    if (held !== null) {
-      this.decodeData(wasStoppedAll && resumed ? index : index + 1, held, heldEnd);
-      if (this.terminal !== null) return false;
-    }
-    if (trailers !== null && resumed) this.decodeTrailers(wasStoppedAll ? index : index + 1, trailers);
-    return this.terminal === null;
-  }
-
-  private release(state: DecoderState, seen: BodyBuffer): BodyBuffer {
-    const out = state.dataStop === 'watermark' ? new BodyBuffer(concat(state.held!.bytes, seen.bytes)) : seen;
-    state.dataStop = 'none';
-    state.held = null;
-    return out;
-  }
-
-  private hold(state: DecoderState, data: BodyBuffer, end: boolean, buffering: boolean): void {
-    state.held ??= new BodyBuffer();
-    state.held.append(data.bytes);
-    state.heldEnd = end;
-    this.checkLimit(state.held, buffering);
-  }
-
-  // Past the buffer limit in buffering mode Envoy answers 413 (filter_manager requestDataTooLarge);
-  // in watermark mode it stops reading instead, which leaves the request waiting.
-  private checkLimit(buffer: BodyBuffer, buffering: boolean): boolean {
-    if (!buffering || buffer.length <= this.chain.bufferLimitBytes) return true;
-    const body = encoder.encode('Payload Too Large');
-    this.terminal = { status: 413, details: 'request_payload_too_large', body, headers: [], grpcStatus: null };
-    return false;
-  }
-
-  private stallReport(): StallReport {
-    for (const state of this.filters) {
-      if (state.headerStop !== 'none') {
-        const reason =
-          state.headerStop === 'single'
-            ? 'headers held (StopIteration) and the body did not let them go'
-            : 'StopIteration on request headers runs as StopAllIterationAndWatermark without ' +
-              'allow_on_headers_stop_iteration: the body is held for the filter and never delivered until it ' +
-              'calls proxy_continue_stream';
-        return { filter: state.plugin.name, phase: 'request_headers', reason };
-      }
-      const filter = state.plugin.name;
-      if (state.dataStop !== 'none') {
-        return { filter, phase: 'request_body', reason: `body held (${state.dataStop}) at end of stream` };
-      }
-      if (state.heldTrailers !== null) return { filter, phase: 'request_trailers', reason: 'trailers held' };
-    }
-    return { filter: '', phase: 'request_headers', reason: 'the request did not complete' };
   }
 
   // ---- encoding: the local reply or the upstream's answer runs through the filters in reverse.
 
-  private encodeLocalReply(reply: LocalReply) {
-    const headers = new HostHeaderMap();
-    headers.add(':status', String(reply.status));
-    for (const [name, value] of reply.headers) headers.add(name, value);
-    // Envoy's local reply: content-length for a body, text/plain unless the sender set a type.
-    if (reply.body.length > 0) {
-      headers.replace('content-length', String(reply.body.length));
-      if (headers.first('content-type') === undefined) headers.add('content-type', 'text/plain');
+  private encode(
+    headers: HostHeaderMap,
+    frames: Uint8Array[],
+    trailers: HostHeaderMap | null,
+    details: string,
+    decision: Decision,
+  ): ChainOutcome {
+    for (const context of this.contexts) if (context !== null) context.responseCodeDetails = details;
+    const slots: FilterSlot[] = [];
+    for (let i = this.contexts.length - 1; i >= 0; i--) {
+      slots.push(newSlot(this.chain.plugins[i].name, this.contexts[i]));
     }
-    return this.encode(headers, reply.body, reply.details);
-  }
+    const headersEnd = frames.length === 0 && trailers === null;
+    const encoder = new FilterIteration(slots, ENCODE, this, headers, headersEnd, (sent) => sent);
+    this.encoder = encoder;
+    encoder.sendHeaders();
+    frames.forEach((frame, index) => {
+      const end = index === frames.length - 1 && trailers === null;
+      if (!this.ended()) encoder.sendData(0, new BodyBuffer(frame.slice()), end);
+    });
+    if (trailers !== null && !this.ended()) encoder.sendTrailers(0, trailers);
 
-  private encodeUpstreamResponse() {
-    const answer = this.request.upstreamResponse ?? {};
-    const headers = new HostHeaderMap();
-    headers.add(':status', String(answer.status ?? 200));
-    for (const [name, value] of answer.headers ?? []) headers.add(utf8ToBytes(name), utf8ToBytes(value));
-    return this.encode(headers, answer.body === undefined ? NO_BYTES : toBytes(answer.body), 'via_upstream');
-  }
-
-  private encode(headers: HostHeaderMap, bodyBytes: Uint8Array, details: string) {
-    const body = new BodyBuffer(bodyBytes.slice());
-    for (let i = this.filters.length - 1; i >= 0; i--) {
-      const context = this.filters[i].context;
-      if (context === null) continue;
-      context.encodeHeaders(headers, body.length === 0);
-      context.takeEffects();
-      if (body.length > 0) {
-        context.encodeData(body, true);
-        context.takeEffects();
-      }
+    if (this.directReply !== null) {
+      const reply = this.directReply;
+      for (const context of this.contexts) if (context !== null) context.responseCodeDetails = reply.details;
+      this.responseHeaders = reply.headers;
+      const status = Number(reply.headers.first(':status'));
+      return this.finish('local_reply', new ResponseView(status, reply.body, reply.details, reply.headers), null);
     }
-    this.responseHeaders = headers;
-    return new ResponseView(Number(headers.first(':status')), body.bytes, details, headers);
+    if (this.resetDetails !== null) {
+      const resetDetails = this.resetDetails;
+      for (const context of this.contexts) if (context !== null) context.responseCodeDetails = resetDetails;
+      this.responseHeaders = encoder.headersOut;
+      return this.finish('reset', null, null);
+    }
+    if (!encoder.complete) {
+      const reason = 'the response did not complete';
+      const unfinished: StallReport = { filter: '', phase: 'response_headers', reason };
+      const stall = encoder.stallReport() ?? unfinished;
+      return this.finish('stalled', null, stall);
+    }
+    this.responseHeaders = encoder.headersOut;
+    this.responseTrailers = encoder.trailersOut;
+    const status = Number(encoder.headersOut!.first(':status'));
+    const body = joinFrames(encoder.framesOut);
+    return this.finish(decision, new ResponseView(status, body, details, encoder.headersOut!), null);
   }
 
-  private finish(decision: Decision, response: Outcome['response'], stall: StallReport | null): ChainOutcome {
-    const trailers = this.upstreamTrailers?.toUtf8Pairs() ?? null;
+  private finish(decision: Decision, response: DownstreamResponse | null, stall: StallReport | null): ChainOutcome {
+    const trailers = this.decoder.trailersOut?.toUtf8Pairs() ?? null;
     const upstream =
-      decision === 'continue' && this.upstreamHeaders !== null
-        ? new UpstreamView(this.upstreamHeaders, this.upstreamFrames, trailers)
+      this.decoder.complete && this.upstreamHeaders !== null
+        ? new UpstreamView(this.upstreamHeaders, this.decoder.framesOut, trailers)
         : null;
     return new ChainOutcome(decision, upstream, response, stall, this.chain.plugins);
   }
 
   // Access log (proxy_on_log) for every filter, then filter destruction (on_done, on_delete).
   private destroy(outcome: ChainOutcome): void {
-    for (const state of this.filters) {
-      const view = { requestHeaders: this.headers, responseHeaders: this.responseHeaders, responseTrailers: null };
-      state.context?.log(view);
+    const now = this.chain.plugins[0]?.clock.now() ?? 0n;
+    const view = {
+      requestHeaders: this.headers,
+      responseHeaders: this.responseHeaders,
+      responseTrailers: this.responseTrailers,
+    };
+    for (const context of this.contexts) {
+      if (context === null) continue;
+      context.endTimeNanos = now;
+      context.log(view);
     }
-    for (const state of this.filters) state.context?.destroy();
+    for (const context of this.contexts) context?.destroy();
     const plugins = this.chain.plugins;
     for (let index = 0; index < plugins.length; index++) {
       const plugin = plugins[index];
-      outcome.routeCacheClears[plugin.name] = this.filters[index].context?.routeCacheClears ?? 0;
+      outcome.routeCacheClears[plugin.name] = this.contexts[index]?.routeCacheClears ?? 0;
       outcome.hostCallCounts.push(plugin.vm.hostCallSnapshot());
       for (const record of plugin.logs.since(this.logMarks[index])) {
         outcome.logs.push({ ...record, plugin: plugin.name });
       }
     }
   }
+}
+
+function textReply(status: number, details: string, body: string): LocalReply {
+  return { status, details, body: encoder.encode(body), headers: [], grpcStatus: null };
 }
 
 // The request's header map, converted once per request object and copied for each send.
@@ -373,17 +267,8 @@ function buildRequestHeaders(request: HttpRequest): HostHeaderMap {
   return map;
 }
 
-function bodyChunks(request: HttpRequest): Uint8Array[] {
-  if (request.body === undefined) return [];
-  const chunks = Array.isArray(request.body) ? request.body : [request.body];
+function bodyChunks(body: BodyInput | BodyInput[] | undefined): Uint8Array[] {
+  if (body === undefined) return [];
+  const chunks = Array.isArray(body) ? body : [body];
   return chunks.map(toBytes);
 }
-
-function concat(a: Uint8Array | undefined, b: Uint8Array): Uint8Array {
-  if (a === undefined || a.length === 0) return b.slice();
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-}
-

@@ -77,7 +77,7 @@ export class ResponseView implements DownstreamResponse {
   }
 }
 
-function joinFrames(frames: Uint8Array[]): Uint8Array {
+export function joinFrames(frames: Uint8Array[]): Uint8Array {
   if (frames.length === 1) return frames[0]!;
   const out = new Uint8Array(frames.reduce((n, f) => n + f.length, 0));
   let offset = 0;

@@ -16,8 +16,9 @@ export interface HttpRequest {
   body?: BodyInput | BodyInput[];
   trailers?: HeaderList;
   stream?: StreamInfoInput;
-  // What the upstream answers when the request reaches it (default 200, no body).
-  upstreamResponse?: { status?: number; headers?: HeaderList; body?: BodyInput };
+  // What the upstream answers when the request reaches it (default 200, no body): one body or its
+  // data frames in order, and trailers.
+  upstreamResponse?: { status?: number; headers?: HeaderList; body?: BodyInput | BodyInput[]; trailers?: HeaderList };
 }
 
 export interface UpstreamRequest {
@@ -37,11 +38,19 @@ export interface DownstreamResponse {
 export interface StallReport {
   filter: string;
   // Where the request waits: request headers held, or body held by the filter.
-  phase: 'request_headers' | 'request_body' | 'request_trailers' | 'response';
+  phase:
+    | 'request_headers'
+    | 'request_body'
+    | 'request_trailers'
+    | 'response_headers'
+    | 'response_body'
+    | 'response_trailers';
   reason: string;
 }
 
-export type Decision = 'continue' | 'local_reply' | 'stalled';
+// local_reply: downstream got a local reply (sent while the request or the response was filtered);
+// reset: a filter asked for a reply after the response headers had gone downstream, and Envoy resets.
+export type Decision = 'continue' | 'local_reply' | 'stalled' | 'reset';
 
 export interface Outcome {
   decision: Decision;

@@ -54,6 +54,14 @@ export class HostStreamContext extends HostContext {
   private accessLog: AccessLogView | null = null;
   private created = false;
   private failReplySent = false;
+  // The plugin's raw result from its last headers callback (before Envoy's status mapping).
+  lastHeadersResult = 0;
+  // Envoy's response code details once the response is decided, for response.code_details.
+  responseCodeDetails: string | null = null;
+  // Request bytes received (body frames), for request.size and request.total_size.
+  requestBodyBytes = 0;
+  // Set when the stream completes, for request.duration in on_log.
+  endTimeNanos: bigint | null = null;
   effects: DeferredEffects = emptyEffects();
   // Number of request-header mutations; Envoy clears the route cache on each one for ABI 0.2.x.
   routeCacheClears = 0;
@@ -79,13 +87,18 @@ export class HostStreamContext extends HostContext {
 
   // ---- filter callbacks, as Envoy's decode*/encode*/log/onDestroy call them.
 
+  // Envoy's onCreate: the in-VM context is made at request headers, or at the access log for a
+  // filter whose stream ended before its headers came (Context::log).
+  private create(): void {
+    if (this.created || this.vm.failed) return;
+    this.created = true;
+    this.vm.contexts.set(this.id, this);
+    this.vm.call(this, 'proxy_on_context_create', [this.id, this.rootId]);
+  }
+
   decodeHeaders(headers: HostHeaderMap, endOfStream: boolean): number {
     this.requestHeaders = headers;
-    if (!this.created && !this.vm.failed) {
-      this.created = true;
-      this.vm.contexts.set(this.id, this);
-      this.vm.call(this, 'proxy_on_context_create', [this.id, this.rootId]);
-    }
+    this.create();
     const result = this.invoke('proxy_on_request_headers', [this.id, headers.size, endOfStream ? 1 : 0]);
     const status = this.headersStatus(result);
     if (status === FilterHeadersStatus.Continue) this.requestHeaders = null;
@@ -95,22 +108,24 @@ export class HostStreamContext extends HostContext {
   decodeData(body: BodyBuffer, endOfStream: boolean): number {
     this.requestBody = body;
     const status = this.dataStatus(this.invoke('proxy_on_request_body', [this.id, body.length, endOfStream ? 1 : 0]));
-    if (status === FilterDataStatus.Continue) this.releaseRequest();
+    // Only the body pointer goes (Envoy decodeData): held headers stay readable.
+    if (status === FilterDataStatus.Continue) this.requestBody = null;
     return status;
   }
 
   decodeTrailers(trailers: HostHeaderMap): number {
     this.requestTrailers = trailers;
     const status = this.trailersStatus(this.invoke('proxy_on_request_trailers', [this.id, trailers.size]));
-    if (status === FilterTrailersStatus.Continue) this.releaseRequest();
+    if (status === FilterTrailersStatus.Continue) this.requestTrailers = null;
     return status;
   }
 
   encodeHeaders(headers: HostHeaderMap, endOfStream: boolean): number {
     this.responseHeaders = headers;
     this.responseCode = Number(headers.first(':status') ?? 0);
-    // cpp-host skips response callbacks for a stream whose context never reached the VM.
-    if (!this.created) return FilterHeadersStatus.Continue;
+    // No response callbacks for a context that never reached the VM, or after the fail-closed 503
+    // (Envoy Context::encodeHeaders, failure_local_reply_sent_).
+    if (!this.created || this.failReplySent) return FilterHeadersStatus.Continue;
     const result = this.invoke('proxy_on_response_headers', [this.id, headers.size, endOfStream ? 1 : 0]);
     const status = this.headersStatus(result);
     if (status === FilterHeadersStatus.Continue) this.responseHeaders = null;
@@ -118,7 +133,7 @@ export class HostStreamContext extends HostContext {
   }
 
   encodeData(body: BodyBuffer, endOfStream: boolean): number {
-    if (!this.created) return FilterDataStatus.Continue;
+    if (!this.created || this.failReplySent) return FilterDataStatus.Continue;
     this.responseBody = body;
     const status = this.dataStatus(this.invoke('proxy_on_response_body', [this.id, body.length, endOfStream ? 1 : 0]));
     if (status === FilterDataStatus.Continue) this.responseBody = null;
@@ -126,7 +141,7 @@ export class HostStreamContext extends HostContext {
   }
 
   encodeTrailers(trailers: HostHeaderMap): number {
-    if (!this.created) return FilterTrailersStatus.Continue;
+    if (!this.created || this.failReplySent) return FilterTrailersStatus.Continue;
     this.responseTrailers = trailers;
     const status = this.trailersStatus(this.invoke('proxy_on_response_trailers', [this.id, trailers.size]));
     if (status === FilterTrailersStatus.Continue) this.responseTrailers = null;
@@ -135,6 +150,7 @@ export class HostStreamContext extends HostContext {
 
   // Access log phase: read-only copies of what the access log has (proxy_on_log before on_done).
   log(view: AccessLogView): void {
+    this.create();
     if (!this.created || this.vm.failed) return;
     this.accessLog = view;
     this.vm.call(this, 'proxy_on_log', [this.id]);
@@ -172,6 +188,7 @@ export class HostStreamContext extends HostContext {
   // cpp-host: StopIteration becomes StopAllIterationAndWatermark unless allow_on_headers_stop_iteration;
   // ContinueAndEndStream (2) falls to Continue; anything above 4 is StopAllIterationAndWatermark.
   private headersStatus(result: number | null): number {
+    this.lastHeadersResult = result ?? FilterHeadersStatus.StopAllIterationAndWatermark;
     if (result === null || this.effects.localReply !== null) return FilterHeadersStatus.StopAllIterationAndWatermark;
     switch (result) {
       case 0:
@@ -254,9 +271,15 @@ export class HostStreamContext extends HostContext {
     return super.getBuffer(type);
   }
 
+  // Envoy queues each reply as an after-call action; the first one ends the stream, so it is kept.
   override sendLocalResponse(reply: LocalReply): number {
-    this.effects.localReply = reply;
+    this.effects.localReply ??= reply;
     return WasmResult.Ok;
+  }
+
+  // Foreign function clear_route_cache (Envoy 1.33+ foreign.cc): one more route cache clear.
+  override clearRouteCache(): void {
+    this.routeCacheClears++;
   }
 
   override continueStream(type: number): number {
@@ -329,12 +352,24 @@ export class HostStreamContext extends HostContext {
         return map([
           ['route_name', str(info.routeName)],
           ['cluster_name', str(info.clusterName)],
+          ['node', { type: 'message', entries: [['id', str(info.nodeId)]] }],
         ]);
       case 'response':
-        return this.responseCode === null ? undefined : map([['code', int(this.responseCode)]]);
+        return this.responseProperties();
       default:
         return undefined;
     }
+  }
+
+  // Envoy's response attributes: the code once response headers exist, the details once the
+  // response is decided, the headers while they are held or in on_log.
+  private responseProperties(): PropertyValue | undefined {
+    const entries: [string, PropertyValue][] = [];
+    if (this.responseCode !== null) entries.push(['code', int(this.responseCode)]);
+    if (this.responseCodeDetails !== null) entries.push(['code_details', str(this.responseCodeDetails)]);
+    const headers = this.responseHeaders ?? this.accessLog?.responseHeaders ?? null;
+    if (headers !== null) entries.push(['headers', joinedHeaders(headers)]);
+    return entries.length === 0 ? undefined : map(entries);
   }
 
   // Header-derived request fields exist only while request headers are held (or in on_log).
@@ -343,7 +378,17 @@ export class HostStreamContext extends HostContext {
       ['time', { type: 'timestamp', nanos: this.info.startTimeNanos }],
       ['protocol', str(this.info.protocol)],
     ];
+    if (this.endTimeNanos !== null) {
+      entries.push(['duration', { type: 'duration', nanos: this.endTimeNanos - this.info.startTimeNanos }]);
+    }
     const headers = this.requestHeaders ?? this.accessLog?.requestHeaders ?? null;
+    // request.size is content-length when given, else the body bytes received (Envoy attributes).
+    const contentLength = headers?.first('content-length');
+    const declared = contentLength !== undefined && /^[0-9]+$/.test(contentLength);
+    const size = declared ? Number(contentLength) : this.requestBodyBytes;
+    entries.push(['size', int(size)]);
+    const headerBytes = headers?.byteSize ?? 0;
+    entries.push(['headers_bytes', int(headerBytes)], ['total_size', int(headerBytes + this.requestBodyBytes)]);
     if (headers === null) return entries;
     const raw = (value: string | undefined): PropertyValue | undefined =>
       value === undefined ? undefined : { type: 'bytes', value: bytesOf(value) };
@@ -360,16 +405,18 @@ export class HostStreamContext extends HostContext {
     add('useragent', raw(headers.first('user-agent')));
     add('id', raw(headers.first('x-request-id')));
     add('query', raw(query));
-    if (only === undefined || only === 'headers') {
-      const byName = new Map<string, string[]>();
-      for (const [n, v] of headers.pairs()) byName.set(n, [...(byName.get(n) ?? []), v]);
-      // Envoy joins repeated values with a comma for the request.headers map.
-      add('headers', map([...byName].map(([n, values]) => [n, { type: 'bytes', value: bytesOf(values.join(',')) }])));
-    }
+    if (only === undefined || only === 'headers') add('headers', joinedHeaders(headers));
     return entries;
   }
 }
 
 function emptyEffects(): DeferredEffects {
   return { localReply: null, continueRequest: false, continueResponse: false, closeStream: false };
+}
+
+// A header map as Envoy's CEL layer shows it: repeated values joined with a comma.
+function joinedHeaders(headers: HostHeaderMap): PropertyValue {
+  const byName = new Map<string, string[]>();
+  for (const [n, v] of headers.pairs()) byName.set(n, [...(byName.get(n) ?? []), v]);
+  return map([...byName].map(([n, values]) => [n, { type: 'bytes', value: bytesOf(values.join(',')) }]));
 }

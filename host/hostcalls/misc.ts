@@ -1,9 +1,9 @@
 import { WasmResult } from '../abi.ts';
-import type { HostCallGroup } from './define.ts';
+import { readText, type HostCallGroup } from './define.ts';
 
-// Host calls a routing filter does not need. Calls and foreign functions answer as Envoy does when
-// nothing is configured for them (no clusters, no function of that name); shared data and queues
-// are not modelled and answer Unimplemented or NotFound, so a plugin relying on them fails visibly.
+// Host calls a routing filter does not need. Calls answer as Envoy does when nothing is configured
+// for them (no clusters); of the foreign functions only clear_route_cache exists (Envoy 1.33+
+// foreign.cc); shared data and queues are not modelled and answer Unimplemented or NotFound.
 export const miscCalls: HostCallGroup = (host) => {
   const memory = host.memory;
   return {
@@ -13,7 +13,13 @@ export const miscCalls: HostCallGroup = (host) => {
     proxy_set_effective_context: (id: number) => host.setEffectiveContext(id >>> 0),
     // Streams have no pending done; only a root context shutting down does (cpp-host context.cc).
     proxy_done: () => WasmResult.NotFound,
-    proxy_call_foreign_function: () => WasmResult.NotFound,
+    proxy_call_foreign_function: (namePointer: number, nameLength: number) => {
+      const name = readText(memory, namePointer, nameLength);
+      if (name === null) return WasmResult.InvalidMemoryAccess;
+      if (name !== 'clear_route_cache') return WasmResult.NotFound;
+      host.context()?.clearRouteCache();
+      return WasmResult.Ok;
+    },
     proxy_http_call: () => WasmResult.BadArgument,
     proxy_grpc_call: () => WasmResult.ParseFailure,
     proxy_grpc_stream: () => WasmResult.ParseFailure,

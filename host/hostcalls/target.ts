@@ -29,6 +29,7 @@ export interface HostCallContext {
   sendLocalResponse(reply: LocalReply): number;
   continueStream(type: number): number;
   closeStream(type: number): number;
+  clearRouteCache(): void;
 }
 
 // What a VM shares with every context: where logs and metrics go, the clock, WASI's environment.
