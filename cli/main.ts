@@ -29,7 +29,7 @@ function program(out: (text: string) => void): Command {
     .addOption(new Option('--log-level <LEVEL>', "the level of Envoy's wasm logger").choices(['trace', 'debug', 'info', 'warn', 'error', 'critical', 'off']).default('info'))
     .option('--buffer-limit <BYTES>', 'the stream buffer limit (per_connection_buffer_limit_bytes)', (v) => parseCount(v, '--buffer-limit'))
     .action((options) => {
-      out(`${formatJson(runCommand(options))}\n`);
+      out(`${formatJson(runCommand(options, (line) => process.stderr.write(`route-keys: ${line}\n`)))}\n`);
     });
 
   cli

@@ -25,13 +25,17 @@ export interface RunReport {
   host_calls: Outcome['hostCalls'];
   logs: { plugin: string; level: string; message: string }[];
   metrics: Outcome['metrics'];
+  unsupported: string[];
 }
 
-export function runCommand(options: RunOptions): RunReport {
+export function runCommand(options: RunOptions, warn: (line: string) => void = () => {}): RunReport {
   const groups = pluginGroups(options);
   const request = readRequestFile(stripAt(options.request));
   const plugins = groups.map((group) => loadPlugin(group, options));
   const outcome = new FilterChain(plugins, { bufferLimitBytes: options.bufferLimit }).send(request);
+  if (outcome.unsupported.length > 0) {
+    warn(`warning: the host does not model ${outcome.unsupported.join(', ')}: Envoy would behave differently`);
+  }
   return toReport(outcome);
 }
 
@@ -110,5 +114,6 @@ export function toReport(outcome: Outcome): RunReport {
     host_calls: outcome.hostCalls,
     logs: outcome.logs.map(({ plugin, level, message }) => ({ plugin, level, message })),
     metrics: outcome.metrics,
+    unsupported: outcome.unsupported,
   };
 }

@@ -29,6 +29,12 @@ export class ChainOutcome implements Outcome {
     return this.#hostCalls;
   }
 
+  get unsupported(): string[] {
+    const names = new Set<string>();
+    for (const plugin of this.#plugins) for (const name of plugin.vm.unsupportedCalls) names.add(name);
+    return [...names].sort();
+  }
+
   // Read when asked for: a snapshot per request would dominate the host's cost.
   get metrics(): Outcome['metrics'] {
     return Object.fromEntries(this.#plugins.map((plugin) => [plugin.name, plugin.metrics.snapshot()]));

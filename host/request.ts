@@ -65,4 +65,6 @@ export interface Outcome {
   hostCalls: Record<string, Record<string, number>>;
   logs: (LogRecord & { plugin: string })[];
   metrics: Record<string, Record<string, MetricSnapshot>>;
+  // Host calls the plugins made (at load or since) that this host does not model, by name.
+  unsupported: string[];
 }

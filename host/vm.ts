@@ -64,6 +64,8 @@ export class WasmVm implements HostCallTarget {
     return out;
   }
 
+  // Host calls made since load that this host does not model (see reportUnsupported).
+  readonly unsupportedCalls = new Set<string>();
   private current: HostCallContext | null = null;
   private effective: HostCallContext | null = null;
   private nextContextId = 1;
@@ -174,6 +176,10 @@ export class WasmVm implements HostCallTarget {
   // The context host calls act on: proxy_set_effective_context's choice, else the callee's.
   context(): HostCallContext | null {
     return this.effective ?? this.current;
+  }
+
+  reportUnsupported(name: string): void {
+    this.unsupportedCalls.add(name);
   }
 
   setEffectiveContext(id: number): number {

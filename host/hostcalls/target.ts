@@ -46,4 +46,6 @@ export interface HostCallTarget {
   readonly env: VmEnvironment;
   context(): HostCallContext | null;
   setEffectiveContext(id: number): number;
+  // A host call this host answers without modelling what Envoy would do: reported, not hidden.
+  reportUnsupported(name: string): void;
 }

@@ -28,7 +28,18 @@ test('a WAT module: the documented fields, upstream headers in order', () => {
   const result = cli('run', '--wasm', module('raw-abi'), '--root-id', 'raw', '--request', plain);
   assert.equal(result.status, 0, result.stderr);
   const report = result.json();
-  assert.deepEqual(Object.keys(report), ['decision', 'status', 'upstream', 'response', 'stall', 'route_cache_clears', 'host_calls', 'logs', 'metrics']);
+  assert.deepEqual(Object.keys(report), [
+    'decision',
+    'status',
+    'upstream',
+    'response',
+    'stall',
+    'route_cache_clears',
+    'host_calls',
+    'logs',
+    'metrics',
+    'unsupported',
+  ]);
   assert.equal(report.decision, 'continue');
   assert.equal(report.status, null);
   assert.deepEqual(report.upstream.headers.slice(0, 6), [[':method', 'GET'], [':scheme', 'http'], [':authority', 'example.com'], [':path', '/a'], ['x-a', '1'], ['x-a', '2']]);
@@ -96,4 +107,19 @@ test('a configuration the plugin rejects exits 2 and shows its log lines', () =>
   assert.equal(result.status, 2);
   assert.match(result.stderr, /configuration rejected/);
   assert.match(result.stderr, /empty configuration refused/);
+});
+
+test('host calls the host does not model are listed in the report and named in one stderr line', () => {
+  const result = cli('run', '--wasm', module('callout-probe'), '--config', 'shared tick', '--request', plain);
+  assert.equal(result.status, 0, result.stderr);
+  assert.deepEqual(result.json().unsupported, ['proxy_set_shared_data', 'proxy_set_tick_period_milliseconds']);
+  const warnings = result.stderr.split('\n').filter((line) => line.includes('does not model'));
+  assert.equal(warnings.length, 1, result.stderr);
+  assert.match(warnings[0], /proxy_set_shared_data, proxy_set_tick_period_milliseconds/);
+});
+
+test('a run that uses only modelled host calls prints no warning', () => {
+  const result = cli('run', '--wasm', module('raw-abi'), '--root-id', 'raw', '--request', plain);
+  assert.deepEqual(result.json().unsupported, []);
+  assert.equal(result.stderr, '');
 });

@@ -1,0 +1,17 @@
+// What the host does not model is reported in the outcome, never answered silently.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { FilterChain } from '../../host/index.ts';
+import { load, testModule } from '../support/modules.ts';
+
+test('shared data and a tick period are listed as unsupported, from configure time on', () => {
+  const plugin = load(testModule('callout-probe'), { rootId: 'callout', configuration: 'shared tick' });
+  const outcome = new FilterChain([plugin]).send({});
+  assert.deepEqual(outcome.unsupported, ['proxy_set_shared_data', 'proxy_set_tick_period_milliseconds']);
+  assert.equal(outcome.decision, 'continue');
+});
+
+test('a plugin that uses only modelled host calls has nothing unsupported', () => {
+  const plugin = load(testModule('edge-probe'), { rootId: 'edge', configuration: 'log:lifecycle' });
+  assert.deepEqual(new FilterChain([plugin]).send({}).unsupported, []);
+});
