@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020.js';
 import YAML from 'yaml';
-import type { HttpRequest } from '../host/index.ts';
+import type { CalloutAnswer, HttpRequest } from '../host/index.ts';
 import { CliError } from './errors.ts';
 import requestSchema from './request.schema.json' with { type: 'json' };
 
@@ -15,7 +15,13 @@ interface RequestFile {
   trailers?: [string, string][];
   source?: string;
   metadata?: Record<string, Record<string, unknown>>;
-  upstream_response?: { status?: number; headers?: [string, string][]; body?: string };
+  upstream_response?: {
+    status?: number;
+    headers?: [string, string][];
+    body?: string | string[];
+    trailers?: [string, string][];
+  };
+  callouts?: CalloutAnswer[];
 }
 
 const validate = new Ajv2020.default({ allErrors: true }).compile<RequestFile>(requestSchema);
@@ -37,6 +43,7 @@ export function readRequestFile(path: string): HttpRequest {
     trailers: parsed.trailers,
     stream: { sourceAddress: parsed.source, filterMetadata: parsed.metadata },
     upstreamResponse: parsed.upstream_response,
+    callouts: parsed.callouts,
   };
 }
 

@@ -1,5 +1,6 @@
 import { BufferType, WasmResult } from './abi.ts';
 import { BodyBuffer } from './body-buffer.ts';
+import type { HostHeaderMap } from './header-map.ts';
 import type { HostCallContext, LocalReply, MapLookup } from './hostcalls/index.ts';
 import { str, type PropertyValue } from './properties.ts';
 import type { WasmVm } from './vm.ts';
@@ -77,6 +78,16 @@ export class HostContext implements HostCallContext {
 
   // A root context has no route to clear.
   clearRouteCache(): void {}
+
+  // Callouts from a root context are not modelled: Envoy's answer for an unknown cluster.
+  httpCall(_cluster: string, _headers: HostHeaderMap, _body: Uint8Array): { result: number; token?: number } {
+    this.vm.reportUnsupported('proxy_http_call');
+    return { result: WasmResult.BadArgument };
+  }
+
+  callStatus(): { code: number; message: string } {
+    return { code: WasmResult.Ok, message: '' };
+  }
 }
 
 export function makeLogPrefix(parts: string[]): string {

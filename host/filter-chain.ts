@@ -1,6 +1,7 @@
 import { BodyBuffer } from './body-buffer.ts';
 import { FilterIteration, newSlot, type Direction, type FilterSlot, type IterationOwner } from './filter-iteration.ts';
 import { HostHeaderMap, utf8ToBytes } from './header-map.ts';
+import { HttpCallouts } from './http-callouts.ts';
 import { isGrpcRequest, prepareLocalReply, type LocalReply, type PreparedReply } from './local-reply.ts';
 import { ChainOutcome, joinFrames, ResponseView, UpstreamView } from './outcome.ts';
 import type { Plugin } from './plugin.ts';
@@ -56,7 +57,6 @@ class ActiveStream implements IterationOwner {
   readonly bufferLimitBytes: number;
   private readonly contexts: (HostStreamContext | null)[];
   private readonly headers: HostHeaderMap;
-  private readonly grpc: boolean;
   private readonly decoder: FilterIteration;
   private encoder: FilterIteration | null = null;
   // The local reply that ended decoding.
@@ -69,6 +69,7 @@ class ActiveStream implements IterationOwner {
   private responseHeaders: HostHeaderMap | null = null;
   private responseTrailers: HostHeaderMap | null = null;
   private readonly logMarks: number[];
+  private readonly chunks: Uint8Array[];
 
   constructor(
     private readonly chain: FilterChain,
@@ -81,29 +82,35 @@ class ActiveStream implements IterationOwner {
     this.logMarks = chain.plugins.map((p) => p.logs.records.length);
     for (const plugin of chain.plugins) plugin.vm.resetHostCalls();
     this.contexts = chain.plugins.map((plugin) => plugin.newStream(info));
+    if (request.callouts !== undefined) {
+      for (const context of this.contexts) if (context !== null) context.callouts = new HttpCallouts(request.callouts);
+    }
     this.headers = requestHeaders(request);
-    this.grpc = isGrpcRequest(this.headers);
     const slots = chain.plugins.map((plugin, index) => newSlot(plugin.name, this.contexts[index]));
-    const headersEnd = bodyChunks(request.body).length === 0 && request.trailers === undefined;
-    // The router takes the headers once every filter let them go; later changes cannot reach upstream.
-    this.decoder = new FilterIteration(slots, DECODE, this, this.headers, headersEnd, (headers) => {
-      this.upstreamHeaders = headers.clone();
-      return this.upstreamHeaders;
-    });
+    this.chunks = bodyChunks(request.body);
+    const headersEnd = this.chunks.length === 0 && request.trailers === undefined;
+    this.decoder = new FilterIteration(slots, DECODE, this, this.headers, headersEnd);
+  }
+
+  // The router takes a copy of the request headers: later changes by filters cannot reach upstream.
+  headersPassed(side: 'request' | 'response', headers: HostHeaderMap): HostHeaderMap {
+    if (side === 'response') return headers;
+    this.upstreamHeaders = headers.clone();
+    return this.upstreamHeaders;
   }
 
   run(): ChainOutcome {
-    const chunks = bodyChunks(this.request.body);
+    const chunks = this.chunks;
     const trailers = this.request.trailers;
     this.decoder.sendHeaders();
     // No copy of the frames: a BodyBuffer never writes into the array it was made from.
-    chunks.forEach((chunk, index) => {
+    for (let index = 0; index < chunks.length && this.terminal === null; index++) {
+      const chunk = chunks[index];
       const end = index === chunks.length - 1 && trailers === undefined;
-      if (this.terminal !== null) return;
       // Envoy's bytes received, read by request.size and request.total_size.
       for (const context of this.contexts) if (context !== null) context.requestBodyBytes += chunk.length;
       this.decoder.sendData(0, new BodyBuffer(chunk), end);
-    });
+    }
     if (trailers !== undefined && this.terminal === null) {
       this.decoder.sendTrailers(0, HostHeaderMap.fromPairs(trailers));
     }
@@ -111,7 +118,7 @@ class ActiveStream implements IterationOwner {
     let outcome: ChainOutcome;
     if (this.terminal !== null) {
       // A local reply runs through the encoder filters like a response (sendLocalReplyViaFilterChain).
-      const reply = prepareLocalReply(this.terminal, this.grpc);
+      const reply = prepareLocalReply(this.terminal, isGrpcRequest(this.headers));
       const frames = reply.body.length > 0 ? [reply.body] : [];
       outcome = this.encode(reply.headers, frames, null, reply.details, 'local_reply');
     } else if (this.decoder.complete) {
@@ -139,7 +146,7 @@ class ActiveStream implements IterationOwner {
     if (this.encoder === null) {
       this.terminal ??= reply;
     } else if (this.directReply === null && this.resetDetails === null) {
-      if (this.encoder.headersOut === null) this.directReply = prepareLocalReply(reply, this.grpc);
+      if (this.encoder.headersOut === null) this.directReply = prepareLocalReply(reply, isGrpcRequest(this.headers));
       else this.resetDetails = reply.details;
     }
   }
@@ -168,13 +175,12 @@ class ActiveStream implements IterationOwner {
       slots.push(newSlot(this.chain.plugins[i].name, this.contexts[i]));
     }
     const headersEnd = frames.length === 0 && trailers === null;
-    const encoder = new FilterIteration(slots, ENCODE, this, headers, headersEnd, (sent) => sent);
+    const encoder = new FilterIteration(slots, ENCODE, this, headers, headersEnd);
     this.encoder = encoder;
     encoder.sendHeaders();
-    frames.forEach((frame, index) => {
-      const end = index === frames.length - 1 && trailers === null;
-      if (!this.ended()) encoder.sendData(0, new BodyBuffer(frame.slice()), end);
-    });
+    for (let index = 0; index < frames.length && !this.ended(); index++) {
+      encoder.sendData(0, new BodyBuffer(frames[index].slice()), index === frames.length - 1 && trailers === null);
+    }
     if (trailers !== null && !this.ended()) encoder.sendTrailers(0, trailers);
 
     if (this.directReply !== null) {

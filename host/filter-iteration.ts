@@ -50,6 +50,8 @@ export interface IterationOwner {
   localReply(reply: LocalReply): void;
   // A buffering filter's body passed the buffer limit.
   bufferOverflow(): void;
+  // The headers passed every filter: the router takes them (a copy), or they go downstream.
+  headersPassed(side: 'request' | 'response', headers: HostHeaderMap): HostHeaderMap;
 }
 
 // Envoy's FilterManager iteration for one direction: each filter's status decides whether the
@@ -67,8 +69,6 @@ export class FilterIteration {
     private readonly owner: IterationOwner,
     private readonly headers: HostHeaderMap,
     private readonly headersEnd: boolean,
-    // Called when the headers have passed every filter.
-    private readonly onHeadersOut: (headers: HostHeaderMap) => HostHeaderMap,
   ) {}
 
   sendHeaders(from = 0): void {
@@ -88,7 +88,7 @@ export class FilterIteration {
       this.resumeIfAsked(slot, i);
       return;
     }
-    this.headersOut = this.onHeadersOut(this.headers);
+    this.headersOut = this.owner.headersPassed(this.direction.side, this.headers);
     if (this.headersEnd) this.complete = true;
   }
 
@@ -178,6 +178,8 @@ export class FilterIteration {
   // A local reply or a fail-closed 503 ends the direction; returns true when it did.
   private afterCallback(slot: FilterSlot): boolean {
     if (this.owner.ended()) return true;
+    // Callout answers arrive once the callback that made the calls has returned.
+    if (slot.context!.callsWaiting) slot.context!.deliverCallouts();
     const reply = slot.context!.effects.localReply;
     if (reply === null) return false;
     slot.context!.takeEffects();

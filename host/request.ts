@@ -16,9 +16,21 @@ export interface HttpRequest {
   body?: BodyInput | BodyInput[];
   trailers?: HeaderList;
   stream?: StreamInfoInput;
+  // How the clusters the plugins call out to answer (proxy_http_call).
+  callouts?: CalloutAnswer[];
   // What the upstream answers when the request reaches it (default 200, no body): one body or its
   // data frames in order, and trailers.
   upstreamResponse?: { status?: number; headers?: HeaderList; body?: BodyInput | BodyInput[]; trailers?: HeaderList };
+}
+
+// The answer of one cluster to a plugin's HTTP callout: a response, a timeout or a reset.
+export interface CalloutAnswer {
+  cluster: string;
+  // What the plugin should send; a call that differs is logged at error level.
+  expect?: { method?: string; path?: string; headers?: HeaderList };
+  response?: { status?: number; headers?: HeaderList; body?: BodyInput; trailers?: HeaderList };
+  timeout?: boolean;
+  reset?: boolean;
 }
 
 export interface UpstreamRequest {

@@ -10,6 +10,7 @@ import {
 import { BodyBuffer } from './body-buffer.ts';
 import { HostContext, type LocalReply, type MapLookup, type PluginIdentity } from './context.ts';
 import { bytesOf, type HostHeaderMap } from './header-map.ts';
+import { HttpCallouts } from './http-callouts.ts';
 import { bool, fromJson, int, map, str, uint, walk, type PropertyValue } from './properties.ts';
 import { portOf, type StreamInfo } from './stream-info.ts';
 import type { WasmVm } from './vm.ts';
@@ -32,6 +33,8 @@ export interface AccessLogView {
   responseHeaders: HostHeaderMap | null;
   responseTrailers: HostHeaderMap | null;
 }
+
+const NO_CALLOUTS = new HttpCallouts([]);
 
 const FAIL_STREAM_REPLY: LocalReply = {
   status: 503,
@@ -56,6 +59,8 @@ export class HostStreamContext extends HostContext {
   private failReplySent = false;
   // The plugin's raw result from its last headers callback (before Envoy's status mapping).
   lastHeadersResult = 0;
+  // The request's callout answers; set by the filter chain before the stream starts.
+  callouts = NO_CALLOUTS;
   // Envoy's response code details once the response is decided, for response.code_details.
   responseCodeDetails: string | null = null;
   // Request bytes received (body frames), for request.size and request.total_size.
@@ -248,6 +253,10 @@ export class HostStreamContext extends HostContext {
 
   private liveMap(type: number): HostHeaderMap | null {
     switch (type) {
+      case MapType.HttpCallResponseHeaders:
+        return this.callouts.current?.headers ?? null;
+      case MapType.HttpCallResponseTrailers:
+        return this.callouts.current?.trailers ?? null;
       case MapType.HttpRequestHeaders:
         return this.requestHeaders;
       case MapType.HttpRequestTrailers:
@@ -261,6 +270,34 @@ export class HostStreamContext extends HostContext {
     }
   }
 
+  // ---- HTTP callouts, answered from the request's callouts after the callback that made them.
+
+  override httpCall(cluster: string, headers: HostHeaderMap, _body: Uint8Array): { result: number; token?: number } {
+    const call = this.callouts.call(cluster, headers, () => this.vm.nextHttpCallToken());
+    // No answer for the cluster: Envoy's unknown cluster, and reported, since a request file can give one.
+    if (!this.callouts.knows(cluster)) this.vm.reportUnsupported('proxy_http_call');
+    return call;
+  }
+
+  get callsWaiting(): boolean {
+    return this.callouts.waiting;
+  }
+
+  // Envoy delivers a callout's answer to the context that made it, outside any other callback.
+  deliverCallouts(): void {
+    this.callouts.deliver(
+      (token, headers, bodySize, trailers) => {
+        this.invoke('proxy_on_http_call_response', [this.id, token, headers, bodySize, trailers]);
+      },
+      (message) => this.vm.env.logs.write(4, this.logPrefix, message),
+    );
+  }
+
+  override callStatus(): { code: number; message: string } {
+    const current = this.callouts.current;
+    return current === null ? super.callStatus() : { code: current.status, message: current.message };
+  }
+
   override headersModified(type: number): void {
     if (type === MapType.HttpRequestHeaders) this.routeCacheClears++;
   }
@@ -268,6 +305,7 @@ export class HostStreamContext extends HostContext {
   override getBuffer(type: number): BodyBuffer | Uint8Array | number {
     if (type === BufferType.HttpRequestBody) return this.requestBody ?? new BodyBuffer();
     if (type === BufferType.HttpResponseBody) return this.responseBody ?? new BodyBuffer();
+    if (type === BufferType.HttpCallResponseBody) return this.callouts.current?.body ?? WasmResult.NotFound;
     return super.getBuffer(type);
   }
 

@@ -178,6 +178,13 @@ export class WasmVm implements HostCallTarget {
     return this.effective ?? this.current;
   }
 
+  // Envoy's callout tokens: the type in the low 2 bits (HttpCall is 0), stepping by 4 per VM.
+  private lastHttpCallToken = 0;
+
+  nextHttpCallToken(): number {
+    return (this.lastHttpCallToken += 4);
+  }
+
   reportUnsupported(name: string): void {
     this.unsupportedCalls.add(name);
   }

@@ -14,9 +14,10 @@ export const loggingCalls: HostCallGroup = (host) => {
     proxy_get_log_level: (levelOut: number) =>
       memory.writeU32(levelOut, host.env.logs.levelNumber) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess,
     proxy_get_status: (codeOut: number, messageOut: number, messageSizeOut: number) => {
-      // Only meaningful after an http/grpc call, which this host does not make.
-      if (!memory.writeU32(codeOut, 0)) return WasmResult.InvalidMemoryAccess;
-      return memory.copyOut(new Uint8Array(0), messageOut, messageSizeOut);
+      // The status of the callout being answered (Envoy getStatus); Ok outside one.
+      const status = host.context()?.callStatus() ?? { code: WasmResult.Ok, message: '' };
+      if (!memory.writeU32(codeOut, status.code)) return WasmResult.InvalidMemoryAccess;
+      return memory.copyOut(Buffer.from(status.message), messageOut, messageSizeOut);
     },
   };
 };

@@ -1,5 +1,9 @@
 import { WasmResult } from '../abi.ts';
+import { HostHeaderMap } from '../header-map.ts';
+import { decodePairs } from '../pairs.ts';
 import { readText, type HostCallGroup } from './define.ts';
+
+const byteString = (bytes: Uint8Array) => Buffer.from(bytes).toString('latin1');
 
 // Host calls a routing filter does not need. Of the foreign functions only clear_route_cache exists
 // (Envoy 1.33+ foreign.cc). Callouts, shared data, queues and timers are not modelled: they answer as
@@ -26,7 +30,30 @@ export const miscCalls: HostCallGroup = (host) => {
       host.context()?.clearRouteCache();
       return WasmResult.Ok;
     },
-    proxy_http_call: unsupported('proxy_http_call', WasmResult.BadArgument),
+    proxy_http_call: (
+      upstreamPointer: number,
+      upstreamLength: number,
+      headersPointer: number,
+      headersLength: number,
+      bodyPointer: number,
+      bodyLength: number,
+      _trailersPointer: number,
+      _trailersLength: number,
+      _timeoutMilliseconds: number,
+      tokenOut: number,
+    ) => {
+      const cluster = readText(memory, upstreamPointer, upstreamLength);
+      const headerBytes = memory.read(headersPointer, headersLength);
+      const body = memory.read(bodyPointer, bodyLength);
+      if (cluster === null || headerBytes === null || body === null) return WasmResult.InvalidMemoryAccess;
+      const context = host.context();
+      if (context === null) return WasmResult.BadArgument;
+      const headers = new HostHeaderMap();
+      for (const [name, value] of decodePairs(headerBytes) ?? []) headers.add(byteString(name), byteString(value));
+      const call = context.httpCall(cluster, headers, body.slice());
+      if (call.result !== WasmResult.Ok) return call.result;
+      return memory.writeU32(tokenOut, call.token!) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
+    },
     proxy_grpc_call: unsupported('proxy_grpc_call', WasmResult.ParseFailure),
     proxy_grpc_stream: unsupported('proxy_grpc_stream', WasmResult.ParseFailure),
     proxy_grpc_send: unsupported('proxy_grpc_send', WasmResult.NotFound),

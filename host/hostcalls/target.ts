@@ -30,6 +30,10 @@ export interface HostCallContext {
   continueStream(type: number): number;
   closeStream(type: number): number;
   clearRouteCache(): void;
+  // proxy_http_call: Ok with the call's token, or the status that refuses it.
+  httpCall(cluster: string, headers: HostHeaderMap, body: Uint8Array): { result: number; token?: number };
+  // proxy_get_status: the last callout's status and message.
+  callStatus(): { code: number; message: string };
 }
 
 // What a VM shares with every context: where logs and metrics go, the clock, WASI's environment.

@@ -123,3 +123,34 @@ test('a run that uses only modelled host calls prints no warning', () => {
   assert.deepEqual(result.json().unsupported, []);
   assert.equal(result.stderr, '');
 });
+
+test('a module that calls out: the request file answers the call, and run gives the continue or the reply Envoy would', () => {
+  const asking = { method: 'GET', path: '/orders', headers: [['x-user', 'alice']] };
+  const allowed = requestFile('allowed.json', {
+    ...asking,
+    callouts: [{ cluster: 'auth', expect: { path: '/check' }, response: { status: 200, body: 'alice-ok' } }],
+  });
+  const continued = cli('run', '--wasm', module('callout-probe'), '--config', 'http', '--request', allowed);
+  assert.equal(continued.status, 0, continued.stderr);
+  assert.equal(continued.json().decision, 'continue');
+  assert.deepEqual(continued.json().upstream.headers.find(([n]: string[]) => n === 'x-auth'), ['x-auth', 'alice-ok']);
+  assert.equal(continued.stderr, '');
+
+  const denied = requestFile('denied.json', { ...asking, callouts: [{ cluster: 'auth', response: { status: 401 } }] });
+  const replied = cli('run', '--wasm', module('callout-probe'), '--config', 'http', '--request', denied);
+  assert.equal(replied.json().decision, 'local_reply');
+  assert.equal(replied.json().status, 403);
+});
+
+test('upstream_response with body frames and trailers reaches the plugins frame by frame', () => {
+  const framed = requestFile('framed.json', {
+    upstream_response: { status: 200, body: ['ab', 'cd'], trailers: [['grpc-status', '0']] },
+  });
+  const result = cli('run', '--wasm', module('edge-probe'), '--config', 'response_body:release', '--request', framed);
+  assert.equal(result.status, 0, result.stderr);
+  const report = result.json();
+  assert.equal(report.response.body, 'abcd');
+  const bodyLogs = report.logs.map((l: { message: string }) => l.message).filter((m: string) => m.startsWith('on_response_body'));
+  // With trailers to come, no data frame ends the stream (Envoy end_stream), and the buffer grows.
+  assert.deepEqual(bodyLogs, ['on_response_body 2', 'on_response_body 4']);
+});
