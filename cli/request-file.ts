@@ -22,6 +22,7 @@ interface RequestFile {
     trailers?: [string, string][];
   };
   callouts?: CalloutAnswer[];
+  advance_ms?: number;
 }
 
 const validate = new Ajv2020.default({ allErrors: true }).compile<RequestFile>(requestSchema);
@@ -44,6 +45,7 @@ export function readRequestFile(path: string): HttpRequest {
     stream: { sourceAddress: parsed.source, filterMetadata: parsed.metadata },
     upstreamResponse: parsed.upstream_response,
     callouts: parsed.callouts,
+    advanceMilliseconds: parsed.advance_ms,
   };
 }
 

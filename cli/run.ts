@@ -1,4 +1,13 @@
-import { FilterChain, ModuleLoadError, Plugin, ConfigurationRejectedError, formatLogRecord, type Outcome } from '../host/index.ts';
+import {
+  ConfigurationRejectedError,
+  FilterChain,
+  fixedClock,
+  formatLogRecord,
+  ModuleLoadError,
+  Plugin,
+  type Clock,
+  type Outcome,
+} from '../host/index.ts';
 import type { LogLevelName } from '../host/abi.ts';
 import { CliError } from './errors.ts';
 import { readBytes, readRequestFile, readText } from './request-file.ts';
@@ -31,7 +40,9 @@ export interface RunReport {
 export function runCommand(options: RunOptions, warn: (line: string) => void = () => {}): RunReport {
   const groups = pluginGroups(options);
   const request = readRequestFile(stripAt(options.request));
-  const plugins = groups.map((group) => loadPlugin(group, options));
+  // A clock the request file can move (advance_ms) starts at the machine's time.
+  const clock = request.advanceMilliseconds === undefined ? undefined : fixedClock(Date.now() / 1000);
+  const plugins = groups.map((group) => loadPlugin(group, options, clock));
   const outcome = new FilterChain(plugins, { bufferLimitBytes: options.bufferLimit }).send(request);
   if (outcome.unsupported.length > 0) {
     warn(`warning: the host does not model ${outcome.unsupported.join(', ')}: Envoy would behave differently`);
@@ -71,7 +82,7 @@ function stripAt(path: string): string {
   return path.startsWith('@') ? path.slice(1) : path;
 }
 
-function loadPlugin(group: PluginGroup, options: RunOptions): Plugin {
+function loadPlugin(group: PluginGroup, options: RunOptions, clock: Clock | undefined): Plugin {
   const bytes = readBytes(group.wasm);
   try {
     return Plugin.load({
@@ -83,6 +94,7 @@ function loadPlugin(group: PluginGroup, options: RunOptions): Plugin {
       failurePolicy: options.failOpen ? 'FAIL_OPEN' : 'FAIL_CLOSED',
       allowOnHeadersStopIteration: options.allowStopIteration,
       logLevel: options.logLevel,
+      clock,
     });
   } catch (error) {
     if (error instanceof ModuleLoadError) throw new CliError(`${group.wasm}: ${error.message}`);

@@ -1,4 +1,5 @@
 import { BodyBuffer } from './body-buffer.ts';
+import type { Clock } from './clock.ts';
 import { FilterIteration, newSlot, type Direction, type FilterSlot, type IterationOwner } from './filter-iteration.ts';
 import { HostHeaderMap, utf8ToBytes } from './header-map.ts';
 import { HttpCallouts } from './http-callouts.ts';
@@ -31,7 +32,22 @@ export class FilterChain {
   }
 
   send(request: HttpRequest): Outcome {
-    return new ActiveStream(this, request, ++this.connections).run();
+    if (request.advanceMilliseconds !== undefined) this.advanceClocks(request.advanceMilliseconds);
+    const stream = new ActiveStream(this, request, ++this.connections);
+    // Ticks due when the request arrives fire first; their logs belong to this outcome.
+    for (const plugin of this.plugins) if (plugin.vm.tickPeriodNanos > 0n) plugin.fireDueTicks();
+    return stream.run();
+  }
+
+  // Moves every settable plugin clock (fixedClock) forward; timers that fall due then fire.
+  advanceClocks(milliseconds: number): void {
+    const advanced = new Set<Clock>();
+    for (const plugin of this.plugins) {
+      const clock = plugin.clock as Clock & { advance?: (seconds: number) => void };
+      if (advanced.has(clock) || clock.advance === undefined) continue;
+      advanced.add(clock);
+      clock.advance(milliseconds / 1000);
+    }
   }
 }
 

@@ -118,6 +118,15 @@ export class Plugin {
     return new Plugin(vm, root, options);
   }
 
+  // The root context's on_tick for every period the clock has passed since the last one.
+  fireDueTicks(): void {
+    const vm = this.vm;
+    while (vm.tickPeriodNanos > 0n && !vm.failed && vm.env.clock.monotonic() >= vm.nextTickNanos) {
+      vm.nextTickNanos += vm.tickPeriodNanos;
+      vm.call(this.root, 'proxy_on_tick', [this.root.id]);
+    }
+  }
+
   // Envoy's createFilter on this worker: a failed VM is skipped (fail-open) or still builds a
   // filter that answers 503 (fail-closed); otherwise a new stream context with a fresh id.
   newStream(info: StreamInfo): HostStreamContext | null {

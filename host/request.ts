@@ -16,6 +16,8 @@ export interface HttpRequest {
   body?: BodyInput | BodyInput[];
   trailers?: HeaderList;
   stream?: StreamInfoInput;
+  // Time that passes before this request arrives: settable plugin clocks move on and due on_tick fire.
+  advanceMilliseconds?: number;
   // How the clusters the plugins call out to answer (proxy_http_call).
   callouts?: CalloutAnswer[];
   // What the upstream answers when the request reaches it (default 200, no body): one body or its

@@ -185,6 +185,16 @@ export class WasmVm implements HostCallTarget {
     return (this.lastHttpCallToken += 4);
   }
 
+  // The tick period (Envoy keeps one per root context; a VM here has one root) and the next tick,
+  // in the clock's monotonic nanoseconds.
+  tickPeriodNanos = 0n;
+  nextTickNanos = 0n;
+
+  setTickPeriod(milliseconds: number): void {
+    this.tickPeriodNanos = BigInt(milliseconds) * 1_000_000n;
+    this.nextTickNanos = this.env.clock.monotonic() + this.tickPeriodNanos;
+  }
+
   reportUnsupported(name: string): void {
     this.unsupportedCalls.add(name);
   }

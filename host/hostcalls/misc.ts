@@ -6,7 +6,7 @@ import { readText, type HostCallGroup } from './define.ts';
 const byteString = (bytes: Uint8Array) => Buffer.from(bytes).toString('latin1');
 
 // Host calls a routing filter does not need. Of the foreign functions only clear_route_cache exists
-// (Envoy 1.33+ foreign.cc). Callouts, shared data, queues and timers are not modelled: they answer as
+// (Envoy 1.33+ foreign.cc). gRPC callouts, shared data and queues are not modelled: they answer as
 // Envoy does with nothing configured, and the outcome lists them as unsupported.
 export const miscCalls: HostCallGroup = (host) => {
   const memory = host.memory;
@@ -18,8 +18,11 @@ export const miscCalls: HostCallGroup = (host) => {
   return {
     proxy_get_current_time_nanoseconds: (out: number) =>
       memory.writeU64(out, host.env.clock.now()) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess,
-    // Answers Ok as Envoy does, but no timer fires here: reported as unsupported.
-    proxy_set_tick_period_milliseconds: unsupported('proxy_set_tick_period_milliseconds', WasmResult.Ok),
+    // One period per VM, whichever context sets it; on_tick runs as the clock passes each period.
+    proxy_set_tick_period_milliseconds: (period: number) => {
+      host.setTickPeriod(period >>> 0);
+      return WasmResult.Ok;
+    },
     proxy_set_effective_context: (id: number) => host.setEffectiveContext(id >>> 0),
     // Streams have no pending done; only a root context shutting down does (cpp-host context.cc).
     proxy_done: () => WasmResult.NotFound,

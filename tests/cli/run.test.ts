@@ -112,10 +112,10 @@ test('a configuration the plugin rejects exits 2 and shows its log lines', () =>
 test('host calls the host does not model are listed in the report and named in one stderr line', () => {
   const result = cli('run', '--wasm', module('callout-probe'), '--config', 'shared tick', '--request', plain);
   assert.equal(result.status, 0, result.stderr);
-  assert.deepEqual(result.json().unsupported, ['proxy_set_shared_data', 'proxy_set_tick_period_milliseconds']);
+  assert.deepEqual(result.json().unsupported, ['proxy_set_shared_data']);
   const warnings = result.stderr.split('\n').filter((line) => line.includes('does not model'));
   assert.equal(warnings.length, 1, result.stderr);
-  assert.match(warnings[0], /proxy_set_shared_data, proxy_set_tick_period_milliseconds/);
+  assert.match(warnings[0], /proxy_set_shared_data/);
 });
 
 test('a run that uses only modelled host calls prints no warning', () => {
@@ -153,4 +153,12 @@ test('upstream_response with body frames and trailers reaches the plugins frame 
   const bodyLogs = report.logs.map((l: { message: string }) => l.message).filter((m: string) => m.startsWith('on_response_body'));
   // With trailers to come, no data frame ends the stream (Envoy end_stream), and the buffer grows.
   assert.deepEqual(bodyLogs, ['on_response_body 2', 'on_response_body 4']);
+});
+
+test('advance_ms in the request file moves the clock: on_tick runs once per period passed', () => {
+  const later = requestFile('later.json', { advance_ms: 3500 });
+  const result = cli('run', '--wasm', module('callout-probe'), '--config', 'tick', '--request', later);
+  assert.equal(result.status, 0, result.stderr);
+  const ticks = result.json().logs.filter((l: { message: string }) => l.message === 'on_tick');
+  assert.equal(ticks.length, 3);
 });

@@ -7,10 +7,15 @@ import { FilterChain, type CalloutAnswer, type HttpRequest } from '../../host/in
 import { header, load, testModule } from '../support/modules.ts';
 
 const auth = () => load(testModule('callout-probe'), { rootId: 'auth', configuration: 'http' });
-const request = (callouts?: CalloutAnswer[]): HttpRequest => ({ path: '/orders', headers: [['x-user', 'alice']], callouts });
+const request = (callouts?: CalloutAnswer[]): HttpRequest => ({
+  path: '/orders',
+  headers: [['x-user', 'alice']],
+  callouts,
+});
 
 test('a 200 from the auth cluster: the plugin continues the request with what the answer said', () => {
-  const outcome = new FilterChain([auth()]).send(request([{ cluster: 'auth', response: { status: 200, body: 'alice-ok' } }]));
+  const answer = { cluster: 'auth', response: { status: 200, body: 'alice-ok' } };
+  const outcome = new FilterChain([auth()]).send(request([answer]));
   assert.equal(outcome.decision, 'continue');
   assert.equal(header(outcome.upstream!.headers, 'x-auth'), 'alice-ok');
   assert.ok(outcome.logs.some((record) => record.message === 'on_http_call_response 2 8'));

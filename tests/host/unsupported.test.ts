@@ -4,10 +4,10 @@ import { test } from 'node:test';
 import { FilterChain } from '../../host/index.ts';
 import { load, testModule } from '../support/modules.ts';
 
-test('shared data and a tick period are listed as unsupported, from configure time on', () => {
+test('shared data is listed as unsupported', () => {
   const plugin = load(testModule('callout-probe'), { rootId: 'callout', configuration: 'shared tick' });
   const outcome = new FilterChain([plugin]).send({});
-  assert.deepEqual(outcome.unsupported, ['proxy_set_shared_data', 'proxy_set_tick_period_milliseconds']);
+  assert.deepEqual(outcome.unsupported, ['proxy_set_shared_data']);
   assert.equal(outcome.decision, 'continue');
 });
 
