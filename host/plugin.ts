@@ -93,6 +93,7 @@ export class Plugin {
       vmConfiguration: asBytes(options.vmConfiguration),
     };
     const reject = (message: string) => new ConfigurationRejectedError(message, logs.since(0));
+    vm.vmId = identity.vmId;
     if (!vm.start()) throw reject(`VM start failed: ${vm.failure}`);
 
     const root = new HostContext(vm, vm.allocateContextId(), identity, makeLogPrefix([identity.rootId, identity.vmId]));

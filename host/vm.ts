@@ -64,6 +64,8 @@ export class WasmVm implements HostCallTarget {
     return out;
   }
 
+  // PluginConfig vm_id, set by the plugin that loads this VM.
+  vmId = '';
   // Host calls made since load that this host does not model (see reportUnsupported).
   readonly unsupportedCalls = new Set<string>();
   private current: HostCallContext | null = null;

@@ -1,12 +1,13 @@
 import { WasmResult } from '../abi.ts';
 import { HostHeaderMap } from '../header-map.ts';
 import { decodePairs } from '../pairs.ts';
+import { getSharedData, setSharedData } from '../shared-data.ts';
 import { readText, type HostCallGroup } from './define.ts';
 
 const byteString = (bytes: Uint8Array) => Buffer.from(bytes).toString('latin1');
 
 // Host calls a routing filter does not need. Of the foreign functions only clear_route_cache exists
-// (Envoy 1.33+ foreign.cc). gRPC callouts, shared data and queues are not modelled: they answer as
+// (Envoy 1.33+ foreign.cc). gRPC callouts and shared queues are not modelled: they answer as
 // Envoy does with nothing configured, and the outcome lists them as unsupported.
 export const miscCalls: HostCallGroup = (host) => {
   const memory = host.memory;
@@ -62,8 +63,33 @@ export const miscCalls: HostCallGroup = (host) => {
     proxy_grpc_send: unsupported('proxy_grpc_send', WasmResult.NotFound),
     proxy_grpc_cancel: unsupported('proxy_grpc_cancel', WasmResult.NotFound),
     proxy_grpc_close: unsupported('proxy_grpc_close', WasmResult.NotFound),
-    proxy_get_shared_data: unsupported('proxy_get_shared_data', WasmResult.NotFound),
-    proxy_set_shared_data: unsupported('proxy_set_shared_data', WasmResult.Unimplemented),
+    proxy_get_shared_data: (
+      keyPointer: number,
+      keyLength: number,
+      valueOut: number,
+      sizeOut: number,
+      casOut: number,
+    ) => {
+      const key = readText(memory, keyPointer, keyLength);
+      if (key === null) return WasmResult.InvalidMemoryAccess;
+      const entry = getSharedData(host.vmId, key);
+      if (entry === undefined) return WasmResult.NotFound;
+      const copied = memory.copyOut(entry.value, valueOut, sizeOut);
+      if (copied !== WasmResult.Ok) return copied;
+      return memory.writeU32(casOut, entry.cas) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
+    },
+    proxy_set_shared_data: (
+      keyPointer: number,
+      keyLength: number,
+      valuePointer: number,
+      valueLength: number,
+      cas: number,
+    ) => {
+      const key = readText(memory, keyPointer, keyLength);
+      const value = memory.read(valuePointer, valueLength);
+      if (key === null || value === null) return WasmResult.InvalidMemoryAccess;
+      return setSharedData(host.vmId, key, value.slice(), cas >>> 0);
+    },
     proxy_register_shared_queue: unsupported('proxy_register_shared_queue', WasmResult.Unimplemented),
     proxy_resolve_shared_queue: unsupported('proxy_resolve_shared_queue', WasmResult.NotFound),
     proxy_dequeue_shared_queue: unsupported('proxy_dequeue_shared_queue', WasmResult.NotFound),

@@ -47,6 +47,8 @@ export interface VmEnvironment {
 // Everything a host call reaches: the module's memory, the current context, the VM's environment.
 export interface HostCallTarget {
   readonly memory: GuestMemory;
+  // The plugin's vm_id: shared data and queues are keyed by it.
+  readonly vmId: string;
   readonly env: VmEnvironment;
   context(): HostCallContext | null;
   setEffectiveContext(id: number): number;

@@ -4,10 +4,10 @@ import { test } from 'node:test';
 import { FilterChain } from '../../host/index.ts';
 import { load, testModule } from '../support/modules.ts';
 
-test('shared data is listed as unsupported', () => {
-  const plugin = load(testModule('callout-probe'), { rootId: 'callout', configuration: 'shared tick' });
+test('a shared queue is listed as unsupported', () => {
+  const plugin = load(testModule('callout-probe'), { rootId: 'callout', configuration: 'queue tick' });
   const outcome = new FilterChain([plugin]).send({});
-  assert.deepEqual(outcome.unsupported, ['proxy_set_shared_data']);
+  assert.deepEqual(outcome.unsupported, ['proxy_register_shared_queue']);
   assert.equal(outcome.decision, 'continue');
 });
 

@@ -3,8 +3,11 @@
 //   http      on request headers: GET /check to cluster "auth" (the request's x-user forwarded),
 //             then wait; a 200 answer adds x-auth: <answer body> and continues the request, any
 //             other answer (or a failed call) sends a local 403 "denied by auth"
-//   shared    on request headers: proxy_set_shared_data, its status logged
+//   shared    on request headers: the shared counter "counter" read and written back one higher
+//             with the CAS it was read with (logged "counter <n> <status>"), then written again
+//             with that now stale CAS (logged "stale <status>")
 //   tick      on configure: a 1 s tick period; each on_tick is logged
+//   queue     on request headers: proxy_register_shared_queue, its status logged
 export * from "../../../assembly/proxy/exports";
 import {
   BufferType,
@@ -41,11 +44,23 @@ declare function proxy_http_call(
 @external("env", "proxy_set_shared_data")
 declare function proxy_set_shared_data(keyPtr: usize, keySize: usize, valuePtr: usize, valueSize: usize, cas: u32): u32;
 
+@external("env", "proxy_get_shared_data")
+declare function proxy_get_shared_data(
+  keyPtr: usize,
+  keySize: usize,
+  valuePtrOut: usize,
+  valueSizeOut: usize,
+  casOut: usize,
+): u32;
+
+@external("env", "proxy_register_shared_queue")
+declare function proxy_register_shared_queue(namePtr: usize, nameSize: usize, tokenOut: usize): u32;
+
 @external("env", "proxy_set_tick_period_milliseconds")
 declare function proxy_set_tick_period_milliseconds(period: u32): u32;
 
 const HTTP_CALL_RESPONSE_HEADERS: u32 = 6;
-const scratch = new ArrayBuffer(8);
+const scratch = new ArrayBuffer(16);
 
 class CalloutRoot extends RootContext {
   words: string[] = [];
@@ -65,15 +80,36 @@ class CalloutRoot extends RootContext {
   }
 }
 
+function setShared(key: ArrayBuffer, text: string, cas: u32): u32 {
+  const value = String.UTF8.encode(text);
+  return proxy_set_shared_data(changetype<usize>(key), key.byteLength, changetype<usize>(value), value.byteLength, cas);
+}
+
+function countInSharedData(): void {
+  const key = String.UTF8.encode("counter");
+  const out = changetype<usize>(scratch);
+  const read = proxy_get_shared_data(changetype<usize>(key), key.byteLength, out, out + 4, out + 8);
+  if (read != WasmResult.Ok) {
+    logInfo("counter 1 " + setShared(key, "1", 0).toString());
+    return;
+  }
+  const bytes = new ArrayBuffer(load<u32>(out + 4));
+  memory.copy(changetype<usize>(bytes), load<usize>(out), bytes.byteLength);
+  const value = String.UTF8.decode(bytes);
+  const cas = load<u32>(out + 8);
+  const next = (I32.parseInt(value) + 1).toString();
+  logInfo("counter " + next + " " + setShared(key, next, cas).toString());
+  logInfo("stale " + setShared(key, "stale", cas).toString());
+}
+
 class CalloutStream extends Context {
   onRequestHeaders(headerCount: u32, endOfStream: bool): FilterHeadersStatus {
     const words = (<CalloutRoot>this.root).words;
-    if (words.includes("shared")) {
-      const key = String.UTF8.encode("seen");
-      const value = String.UTF8.encode("1");
-      const valuePtr = changetype<usize>(value);
-      const status = proxy_set_shared_data(changetype<usize>(key), key.byteLength, valuePtr, value.byteLength, 0);
-      logInfo("set_shared_data " + status.toString());
+    if (words.includes("shared")) countInSharedData();
+    if (words.includes("queue")) {
+      const name = String.UTF8.encode("jobs");
+      const status = proxy_register_shared_queue(changetype<usize>(name), name.byteLength, changetype<usize>(scratch));
+      logInfo("register_shared_queue " + status.toString());
     }
     if (!words.includes("http")) return FilterHeadersStatus.Continue;
     const user = stream_context.headers.request.get("x-user");
