@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import { FilterChain } from '../../host/index.ts';
 import { load, testModule } from '../support/modules.ts';
 
-const counter = (vmId: string) => load(testModule('callout-probe'), { rootId: 'shared', configuration: 'shared', vmId });
+const counter = (vmId: string) =>
+  load(testModule('callout-probe'), { rootId: 'shared', configuration: 'shared', vmId });
 const logged = (outcome: { logs: { message: string }[] }) => outcome.logs.map((record) => record.message);
 
 test('plugins on the same vm_id share the table; a write with the CAS read goes, a stale CAS does not', () => {

@@ -123,7 +123,8 @@ class CalloutStream extends Context {
     const out = changetype<usize>(scratch);
     const headersPtr = changetype<usize>(headers);
     const clusterPtr = changetype<usize>(cluster);
-    const status = proxy_http_call(clusterPtr, cluster.byteLength, headersPtr, headers.byteLength, 0, 0, 0, 0, 500, out);
+    const headersSize = headers.byteLength;
+    const status = proxy_http_call(clusterPtr, cluster.byteLength, headersPtr, headersSize, 0, 0, 0, 0, 500, out);
     logInfo("http_call " + status.toString());
     if (status != WasmResult.Ok) {
       sendLocalResponse(500, "auth call failed", String.UTF8.encode("auth call failed"), []);
