@@ -35,7 +35,7 @@ export class FilterChain {
     if (request.advanceMilliseconds !== undefined) this.advanceClocks(request.advanceMilliseconds);
     const stream = new ActiveStream(this, request, ++this.connections);
     // Ticks due when the request arrives fire first; their logs belong to this outcome.
-    for (const plugin of this.plugins) if (plugin.vm.tickPeriodNanos > 0n) plugin.fireDueTicks();
+    for (const plugin of this.plugins) if (plugin.vm.tickPeriodMilliseconds !== 0) plugin.fireDueTicks();
     return stream.run();
   }
 
@@ -236,7 +236,6 @@ class ActiveStream implements IterationOwner {
 
   // Access log (proxy_on_log) for every filter, then filter destruction (on_done, on_delete).
   private destroy(outcome: ChainOutcome): void {
-    const now = this.chain.plugins[0]?.clock.now() ?? 0n;
     const view = {
       requestHeaders: this.headers,
       responseHeaders: this.responseHeaders,
@@ -244,7 +243,7 @@ class ActiveStream implements IterationOwner {
     };
     for (const context of this.contexts) {
       if (context === null) continue;
-      context.endTimeNanos = now;
+      context.complete = true;
       context.log(view);
     }
     for (const context of this.contexts) context?.destroy();

@@ -122,8 +122,8 @@ export class Plugin {
   // The root context's on_tick for every period the clock has passed since the last one.
   fireDueTicks(): void {
     const vm = this.vm;
-    while (vm.tickPeriodNanos > 0n && !vm.failed && vm.env.clock.monotonic() >= vm.nextTickNanos) {
-      vm.nextTickNanos += vm.tickPeriodNanos;
+    while (vm.tickPeriodMilliseconds !== 0 && !vm.failed && vm.env.clock.monotonic() >= vm.nextTickNanos) {
+      vm.nextTickNanos += BigInt(vm.tickPeriodMilliseconds) * 1_000_000n;
       vm.call(this.root, 'proxy_on_tick', [this.root.id]);
     }
   }

@@ -65,8 +65,8 @@ export class HostStreamContext extends HostContext {
   responseCodeDetails: string | null = null;
   // Request bytes received (body frames), for request.size and request.total_size.
   requestBodyBytes = 0;
-  // Set when the stream completes, for request.duration in on_log.
-  endTimeNanos: bigint | null = null;
+  // Set when the stream completes: request.duration exists from then on (in on_log), measured when read.
+  complete = false;
   effects: DeferredEffects = emptyEffects();
   // Number of request-header mutations; Envoy clears the route cache on each one for ABI 0.2.x.
   routeCacheClears = 0;
@@ -416,8 +416,8 @@ export class HostStreamContext extends HostContext {
       ['time', { type: 'timestamp', nanos: this.info.startTimeNanos }],
       ['protocol', str(this.info.protocol)],
     ];
-    if (this.endTimeNanos !== null) {
-      entries.push(['duration', { type: 'duration', nanos: this.endTimeNanos - this.info.startTimeNanos }]);
+    if (this.complete) {
+      entries.push(['duration', { type: 'duration', nanos: this.vm.env.clock.now() - this.info.startTimeNanos }]);
     }
     const headers = this.requestHeaders ?? this.accessLog?.requestHeaders ?? null;
     // request.size is content-length when given, else the body bytes received (Envoy attributes).

@@ -189,12 +189,12 @@ export class WasmVm implements HostCallTarget {
 
   // The tick period (Envoy keeps one per root context; a VM here has one root) and the next tick,
   // in the clock's monotonic nanoseconds.
-  tickPeriodNanos = 0n;
+  tickPeriodMilliseconds = 0;
   nextTickNanos = 0n;
 
   setTickPeriod(milliseconds: number): void {
-    this.tickPeriodNanos = BigInt(milliseconds) * 1_000_000n;
-    this.nextTickNanos = this.env.clock.monotonic() + this.tickPeriodNanos;
+    this.tickPeriodMilliseconds = milliseconds;
+    this.nextTickNanos = this.env.clock.monotonic() + BigInt(milliseconds) * 1_000_000n;
   }
 
   reportUnsupported(name: string): void {
