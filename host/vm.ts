@@ -9,6 +9,7 @@ import {
   type HostCallSpec,
 } from './abi-host-calls.ts';
 import { GuestMemory, HostTrap, MAX_MEMORY_BYTES } from './guest-memory.ts';
+import { queueNoticesWaiting, runQueueNotices } from './shared-queues.ts';
 import {
   hostCallImplementations,
   type HostCallContext,
@@ -154,7 +155,14 @@ export class WasmVm implements HostCallTarget {
       this.current = savedCurrent;
       this.effective = savedEffective;
       this.restriction = savedRestriction;
+      if (savedCurrent === null && queueNoticesWaiting()) runQueueNotices();
     }
+  }
+
+  // proxy_on_queue_ready for a queue this VM registered, on its root context (the first context).
+  queueReady(token: number): void {
+    const root = this.contexts.get(1);
+    if (root !== undefined) this.call(root, 'proxy_on_queue_ready', [1, token]);
   }
 
   private readonly functions = new Map<string, ((...a: (number | bigint)[]) => number | undefined) | undefined>();

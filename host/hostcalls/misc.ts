@@ -2,12 +2,13 @@ import { WasmResult } from '../abi.ts';
 import { HostHeaderMap } from '../header-map.ts';
 import { decodePairs } from '../pairs.ts';
 import { getSharedData, setSharedData } from '../shared-data.ts';
+import { dequeue, enqueue, registerQueue, resolveQueue } from '../shared-queues.ts';
 import { readText, type HostCallGroup } from './define.ts';
 
 const byteString = (bytes: Uint8Array) => Buffer.from(bytes).toString('latin1');
 
 // Host calls a routing filter does not need. Of the foreign functions only clear_route_cache exists
-// (Envoy 1.33+ foreign.cc). gRPC callouts and shared queues are not modelled: they answer as
+// (Envoy 1.33+ foreign.cc). gRPC callouts are not modelled: they answer as
 // Envoy does with nothing configured, and the outcome lists them as unsupported.
 export const miscCalls: HostCallGroup = (host) => {
   const memory = host.memory;
@@ -90,10 +91,35 @@ export const miscCalls: HostCallGroup = (host) => {
       if (key === null || value === null) return WasmResult.InvalidMemoryAccess;
       return setSharedData(host.vmId, key, value.slice(), cas >>> 0);
     },
-    proxy_register_shared_queue: unsupported('proxy_register_shared_queue', WasmResult.Unimplemented),
-    proxy_resolve_shared_queue: unsupported('proxy_resolve_shared_queue', WasmResult.NotFound),
-    proxy_dequeue_shared_queue: unsupported('proxy_dequeue_shared_queue', WasmResult.NotFound),
-    proxy_enqueue_shared_queue: unsupported('proxy_enqueue_shared_queue', WasmResult.NotFound),
+    proxy_register_shared_queue: (namePointer: number, nameLength: number, tokenOut: number) => {
+      const name = readText(memory, namePointer, nameLength);
+      if (name === null) return WasmResult.InvalidMemoryAccess;
+      const token = registerQueue(host.vmId, name, (ready) => host.queueReady(ready));
+      return memory.writeU32(tokenOut, token) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
+    },
+    proxy_resolve_shared_queue: (
+      vmIdPointer: number,
+      vmIdLength: number,
+      namePointer: number,
+      nameLength: number,
+      tokenOut: number,
+    ) => {
+      const vmId = readText(memory, vmIdPointer, vmIdLength);
+      const name = readText(memory, namePointer, nameLength);
+      if (vmId === null || name === null) return WasmResult.InvalidMemoryAccess;
+      const token = resolveQueue(vmId, name);
+      if (token === undefined) return WasmResult.NotFound;
+      return memory.writeU32(tokenOut, token) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
+    },
+    proxy_dequeue_shared_queue: (token: number, dataOut: number, sizeOut: number) => {
+      const item = dequeue(token >>> 0);
+      return typeof item === 'number' ? item : memory.copyOut(item, dataOut, sizeOut);
+    },
+    proxy_enqueue_shared_queue: (token: number, dataPointer: number, dataLength: number) => {
+      const data = memory.read(dataPointer, dataLength);
+      if (data === null) return WasmResult.InvalidMemoryAccess;
+      return enqueue(token >>> 0, data.slice());
+    },
     emscripten_notify_memory_growth: () => undefined,
   };
 };

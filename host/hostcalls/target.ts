@@ -54,6 +54,8 @@ export interface HostCallTarget {
   setEffectiveContext(id: number): number;
   // A host call this host answers without modelling what Envoy would do: reported, not hidden.
   reportUnsupported(name: string): void;
+  // proxy_on_queue_ready on this VM's root context.
+  queueReady(token: number): void;
   // proxy_set_tick_period_milliseconds; 0 stops the timer.
   setTickPeriod(milliseconds: number): void;
 }

@@ -110,12 +110,12 @@ test('a configuration the plugin rejects exits 2 and shows its log lines', () =>
 });
 
 test('host calls the host does not model are listed in the report and named in one stderr line', () => {
-  const result = cli('run', '--wasm', module('callout-probe'), '--config', 'queue tick', '--request', plain);
+  const result = cli('run', '--wasm', module('callout-probe'), '--config', 'grpc tick', '--request', plain);
   assert.equal(result.status, 0, result.stderr);
-  assert.deepEqual(result.json().unsupported, ['proxy_register_shared_queue']);
+  assert.deepEqual(result.json().unsupported, ['proxy_grpc_call']);
   const warnings = result.stderr.split('\n').filter((line) => line.includes('does not model'));
   assert.equal(warnings.length, 1, result.stderr);
-  assert.match(warnings[0], /proxy_register_shared_queue/);
+  assert.match(warnings[0], /proxy_grpc_call/);
 });
 
 test('a run that uses only modelled host calls prints no warning', () => {

@@ -4,10 +4,10 @@ import { test } from 'node:test';
 import { FilterChain } from '../../host/index.ts';
 import { load, testModule } from '../support/modules.ts';
 
-test('a shared queue is listed as unsupported', () => {
-  const plugin = load(testModule('callout-probe'), { rootId: 'callout', configuration: 'queue tick' });
+test('a gRPC call is listed as unsupported', () => {
+  const plugin = load(testModule('callout-probe'), { rootId: 'callout', configuration: 'grpc tick' });
   const outcome = new FilterChain([plugin]).send({});
-  assert.deepEqual(outcome.unsupported, ['proxy_register_shared_queue']);
+  assert.deepEqual(outcome.unsupported, ['proxy_grpc_call']);
   assert.equal(outcome.decision, 'continue');
 });
 

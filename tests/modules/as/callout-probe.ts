@@ -7,7 +7,9 @@
 //             with the CAS it was read with (logged "counter <n> <status>"), then written again
 //             with that now stale CAS (logged "stale <status>")
 //   tick      on configure: a 1 s tick period; each on_tick is logged
-//   queue     on request headers: proxy_register_shared_queue, its status logged
+//   queue     on request headers: registers the shared queue "jobs" and enqueues "job-<context id>";
+//             on_queue_ready dequeues and logs "queue_ready <item>" until the queue is Empty
+//   grpc      on request headers: proxy_grpc_call, its status logged
 export * from "../../../assembly/proxy/exports";
 import {
   BufferType,
@@ -55,6 +57,28 @@ declare function proxy_get_shared_data(
 
 @external("env", "proxy_register_shared_queue")
 declare function proxy_register_shared_queue(namePtr: usize, nameSize: usize, tokenOut: usize): u32;
+
+@external("env", "proxy_enqueue_shared_queue")
+declare function proxy_enqueue_shared_queue(token: u32, dataPtr: usize, dataSize: usize): u32;
+
+@external("env", "proxy_dequeue_shared_queue")
+declare function proxy_dequeue_shared_queue(token: u32, dataPtrOut: usize, dataSizeOut: usize): u32;
+
+@external("env", "proxy_grpc_call")
+declare function proxy_grpc_call(
+  servicePtr: usize,
+  serviceSize: usize,
+  serviceNamePtr: usize,
+  serviceNameSize: usize,
+  methodPtr: usize,
+  methodSize: usize,
+  metadataPtr: usize,
+  metadataSize: usize,
+  messagePtr: usize,
+  messageSize: usize,
+  timeoutMilliseconds: u32,
+  tokenOut: usize,
+): u32;
 
 @external("env", "proxy_set_tick_period_milliseconds")
 declare function proxy_set_tick_period_milliseconds(period: u32): u32;
@@ -108,8 +132,15 @@ class CalloutStream extends Context {
     if (words.includes("shared")) countInSharedData();
     if (words.includes("queue")) {
       const name = String.UTF8.encode("jobs");
-      const status = proxy_register_shared_queue(changetype<usize>(name), name.byteLength, changetype<usize>(scratch));
-      logInfo("register_shared_queue " + status.toString());
+      const out = changetype<usize>(scratch);
+      proxy_register_shared_queue(changetype<usize>(name), name.byteLength, out);
+      const item = String.UTF8.encode("job-" + this.contextId.toString());
+      const enqueued = proxy_enqueue_shared_queue(load<u32>(out), changetype<usize>(item), item.byteLength);
+      logInfo("enqueue " + enqueued.toString());
+    }
+    if (words.includes("grpc")) {
+      const called = proxy_grpc_call(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1000, changetype<usize>(scratch));
+      logInfo("grpc_call " + called.toString());
     }
     if (!words.includes("http")) return FilterHeadersStatus.Continue;
     const user = stream_context.headers.request.get("x-user");
@@ -131,6 +162,15 @@ class CalloutStream extends Context {
       return FilterHeadersStatus.StopIteration;
     }
     return FilterHeadersStatus.StopAllIterationAndWatermark;
+  }
+}
+
+export function proxy_on_queue_ready(rootContextId: u32, token: u32): void {
+  const out = changetype<usize>(scratch);
+  while (proxy_dequeue_shared_queue(token, out, out + 4) == WasmResult.Ok) {
+    const bytes = new ArrayBuffer(load<u32>(out + 4));
+    memory.copy(changetype<usize>(bytes), load<usize>(out), bytes.byteLength);
+    logInfo("queue_ready " + String.UTF8.decode(bytes));
   }
 }
 
