@@ -32,6 +32,6 @@ export function writeExamples(): string[] {
 }
 
 // The committed examples that differ from a fresh render (or are missing).
-export function staleExamples(): string[] {
-  return [...exampleTexts()].filter(([path, text]) => !existsSync(join(ROOT, path)) || readFileSync(join(ROOT, path), 'utf8') !== text).map(([path]) => path);
+export function staleExamples(root = ROOT): string[] {
+  return [...exampleTexts()].filter(([path, text]) => !existsSync(join(root, path)) || readFileSync(join(root, path), 'utf8') !== text).map(([path]) => path);
 }
