@@ -106,10 +106,6 @@ export function toYaml(file: RenderedFile): string {
   return `${header}\n${file.resources.map((r) => stringify(r, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n')}`;
 }
 
-export function renderYaml(plugin: string, options: RenderOptions): string {
-  return toYaml(renderFiles(options).find((f) => f.name === `${plugin}.yaml`)!);
-}
-
 // A Kustomize base over the rendered files.
 export function kustomization(files: RenderedFile[]): string {
   return stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: files.map((f) => f.name) });
