@@ -87,3 +87,12 @@ test('on a proxy older than the EnvoyFilter admits, body-keys is absent and the 
     'DestinationRule shop/checkout hashes on x-cart-id, which no filter writes on the proxies that route to checkout.shop.svc.cluster.local',
   ]);
 });
+
+test('a route to a subset no DestinationRule defines is found', () => {
+  const resources = fresh();
+  find(resources, 'DestinationRule', 'pricing').spec.subsets.pop();
+  assert.deepEqual(applyIstio(resources).problems, [
+    'VirtualService shop/shop route pricing-v3 sends to subset v3 of pricing.shop.svc.cluster.local, which no DestinationRule defines',
+    'VirtualService shop/pricing-mesh route pricing-v3 sends to subset v3 of pricing.shop.svc.cluster.local, which no DestinationRule defines',
+  ]);
+});

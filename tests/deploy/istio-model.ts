@@ -3,7 +3,8 @@
 // a named Gateway means the workloads its selector picks; exportTo limits the namespaces), which
 // proxies a WasmPlugin or EnvoyFilter runs on (selector / workloadSelector / targetRefs, the
 // namespace or the root namespace, an EnvoyFilter patch's context and proxyVersion), and so which
-// headers exist where a route matches or a DestinationRule hashes.
+// headers exist where a route matches or a DestinationRule hashes; and that each subset a route
+// sends to is defined.
 import { outputHeaders } from '../../cli/output-headers.ts';
 import { FORWARDED_HEADERS_ANNOTATION } from '../../cli/istio/routes.ts';
 import { WASM_TYPE } from '../../cli/istio/options.ts';
@@ -143,6 +144,18 @@ export function applyIstio(resources: Resource[], options: ModelOptions = {}): M
           }
           for (const destination of route.route ?? []) routesTo(fqdn(destination.destination.host, namespaceOf(vs)), proxy);
         }
+      }
+    }
+  }
+
+  // A route to a subset no DestinationRule of its host defines gets no endpoints (Envoy answers 503).
+  for (const vs of resources.filter((r) => r.kind === 'VirtualService')) {
+    for (const route of vs.spec.http ?? []) {
+      for (const { destination } of route.route ?? []) {
+        if (destination.subset === undefined) continue;
+        const host = fqdn(destination.host, namespaceOf(vs));
+        const defined = resources.some((r) => r.kind === 'DestinationRule' && fqdn(r.spec.host, namespaceOf(r)) === host && (r.spec.subsets ?? []).some((s: Resource) => s.name === destination.subset));
+        if (!defined) problems.push(`${nameOf(vs)} route ${route.name ?? '(unnamed)'} sends to subset ${destination.subset} of ${host}, which no DestinationRule defines`);
       }
     }
   }
