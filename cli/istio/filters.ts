@@ -34,9 +34,7 @@ export function wasmPlugin(plugin: string, options: RenderOptions): Resource {
   };
 }
 
-// Used until the Wasm filter's configuration arrives, or for good if istio-agent rejects it: a
-// native filter (Wasm code cannot be fetched outside ECDS) that removes every header body-keys
-// owns, so requests still route and no client-set key reaches the hash; carts are not sticky then.
+// The fallback until (or if never) the Wasm configuration arrives: native, since Wasm code comes only through ECDS; strips body-keys' headers so no client-set key is hashed.
 function passThroughWithoutKeys(config: Record<string, any>): Resource {
   return {
     '@type': HEADER_MUTATION_TYPE,
@@ -77,8 +75,7 @@ export function bodyKeysEnvoyFilter(options: RenderOptions): Resource {
                       runtime: 'envoy.wasm.runtime.v8',
                       code: {
                         remote: {
-                          // istio-agent fetches oci:// itself and checks the manifest digest against sha256; Envoy's
-                          // validation still wants a cluster, which is never used ("_", as Istio's WasmPlugin sets).
+                          // istio-agent pulls oci:// and checks sha256 against the manifest digest; the unused cluster "_" is for Envoy's validation, as Istio's WasmPlugin sets it.
                           http_uri: { uri: pinnedUrl('body-keys', options), cluster: '_', timeout: '30s' },
                           sha256: compatDigest('body-keys').replace(/^sha256:/, ''),
                         },

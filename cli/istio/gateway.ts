@@ -4,8 +4,7 @@
 import { stringify } from 'yaml';
 import { DEFAULT_HOST, GATEWAY_NAME, type RenderOptions, type Resource, gatewayLabels, metadata } from './options.ts';
 
-// Envoy keeps a wasmcustom.* stat only when the proxy's stats matcher includes it; Istio builds
-// that matcher from ProxyConfig.proxyStatsMatcher, set per pod by this annotation.
+// Istio's proxy keeps only the stats its matcher includes, built from ProxyConfig.proxyStatsMatcher (per pod: proxy.istio.io/config).
 export const STATS_INCLUSION = { proxyStatsMatcher: { inclusionPrefixes: ['wasmcustom'] } };
 
 export function gateway(options: RenderOptions): Resource {
@@ -40,8 +39,7 @@ export function gatewayDeployment(options: RenderOptions): Resource {
   };
 }
 
-// Port 80 outside, 8080 in the pod (the gateway runs unprivileged); Istio maps the Gateway's
-// port 80 to the Service's target port.
+// 8080 in the pod (the gateway runs unprivileged): Istio maps the Gateway's port 80 to the Service's target port.
 export function gatewayService(options: RenderOptions): Resource {
   return {
     apiVersion: 'v1',

@@ -47,8 +47,7 @@ const PLUGINS: Record<string, PluginDeployment> = {
     ],
   },
   'feature-alias': {
-    // Calls between services reach pricing through sidecars: the mesh-bound VirtualService keeps
-    // them on the gateway's version when the caller forwards the header.
+    // Calls between services reach pricing through sidecars: they keep the gateway's version if the caller forwards x-version.
     resources: (config, options) => [
       wasmPlugin('feature-alias', options),
       subsetRule('pricing', 'version', versions(config).all.map((v) => [`v${v}`, `v${v}`]), options),

@@ -3,8 +3,7 @@
 // headers exist only if an application forwards them.
 import { DEFAULT_HOST, GATEWAY_NAME, metadata, type RenderOptions, type Resource } from './options.ts';
 
-// Names, on a mesh-bound VirtualService, the headers it matches that no sidecar filter writes:
-// the calling applications must forward them from the request the gateway received.
+// On a mesh-bound VirtualService: the headers it matches that callers must forward, since no sidecar filter writes them.
 export const FORWARDED_HEADERS_ANNOTATION = 'route-keys.io/forwarded-headers';
 
 export interface HttpRoute {
@@ -27,8 +26,7 @@ function httpRoute(route: HttpRoute): Resource {
   };
 }
 
-// Gateway names without a namespace resolve in the VirtualService's own namespace, so a
-// Kustomize overlay that changes the namespace keeps them bound.
+// A gateway name without a namespace resolves in the VirtualService's namespace, so an overlay's namespace keeps it bound.
 export function gatewayVirtualService(routes: HttpRoute[], options: RenderOptions): Resource {
   return {
     apiVersion: 'networking.istio.io/v1',
