@@ -71,14 +71,17 @@ function program(out: (text: string) => void): Command {
 
   cli
     .command('render')
-    .description('Generate deployment resources from the example configurations; "istio": WasmPlugin / EnvoyFilter, VirtualService and DestinationRule per plugin')
+    .description('Generate the Istio deployment from the example configurations: the gateway and its routes, WasmPlugin / EnvoyFilter, DestinationRules, and a kustomization.yaml')
     .argument('<target>', 'istio')
-    .requiredOption('--registry <HOST[:PORT]>', 'the registry the images were pushed to')
+    .option('--registry <HOST[:PORT]>', 'the registry the images were pushed to')
     .option('--repository-namespace <PATH>', 'the repository path before the plugin name, as for push', 'route-keys')
     .option('--namespace <NS>', 'the Kubernetes namespace of the resources', 'shop')
-    .option('--selector <KEY=VALUE>', 'the workload label the filters attach to', 'app=shop-gateway')
-    .option('--out <DIR>', 'write <DIR>/<plugin>.yaml instead of printing')
-    .option('--into-plugins', 'write plugins/<plugin>/istio.yaml (the committed examples)', false)
+    .option('--selector <KEY=VALUE>', 'the label of the gateway workload the filters attach to', 'app=shop-gateway')
+    .option('--host <HOST>', 'the host clients send to the gateway', 'shop.example.com')
+    .option('--istio-version <X.Y[.Z]>', 'refuse, with the reason, an Istio release the resources cannot work on')
+    .option('--out <DIR>', 'write a Kustomize base into DIR (one file per part, and kustomization.yaml) instead of printing')
+    .option('--examples', 'write the committed examples (plugins/<name>/istio.yaml, deploy/kustomize/base/)', false)
+    .option('--check', 'fail unless the committed examples equal a fresh render, digests included', false)
     .action((target: string, options) => renderIstioCommand(target, options, out));
 
   cli

@@ -12,6 +12,7 @@ import { ROOT, pluginNames } from '../../cli/build.ts';
 import { WASM_FILTER_TYPE, readBootstrap } from '../../cli/e2e/envoy-config.ts';
 import { readScenarios } from '../../cli/e2e/scenarios.ts';
 import { validationErrors } from '../../cli/validate.ts';
+import { outputHeaders } from '../../cli/output-headers.ts';
 
 const CONFIG_DIR = join(ROOT, 'envoy-test-configs');
 const bootstraps = readdirSync(CONFIG_DIR).filter((f) => f.endsWith('.yaml') && f !== 'scenarios.yaml').sort();
@@ -30,21 +31,6 @@ function wasmFilters(file: string): Record<string, any>[] {
   };
   for (const document of parseAllDocuments(readFileSync(join(ROOT, file), 'utf8'))) walk(document.toJS());
   return found;
-}
-
-// The headers a plugin writes under a configuration (outputs only: not the headers its rules or
-// sources read), with the schema's defaults.
-function outputHeaders(plugin: string, config: Record<string, any>): string[] {
-  switch (plugin) {
-    case 'jwt-tenant':
-      return [config.tenant?.header ?? 'x-tenant-id', ...(config.claims_to_headers ?? []).map((c: { header: string }) => c.header)];
-    case 'feature-alias':
-      return [config.headers?.alias ?? 'x-feature', config.headers?.version ?? 'x-version', config.headers?.rule].filter((h) => h !== undefined);
-    case 'body-keys':
-      return (config.keys as { header: string; derived?: { header: string } }[]).flatMap((k) => [k.header, ...(k.derived ? [k.derived.header] : [])]);
-    default:
-      throw new Error(`no output headers known for ${plugin}`);
-  }
 }
 
 test('there are bootstraps for each plugin alone and for the chain', () => {
