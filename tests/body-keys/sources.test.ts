@@ -37,6 +37,8 @@ test('the cart example: id in a cookie, no body needed', () => {
   assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-cart-id'), ['lon-9']);
   assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-session-id'), ['s-9']);
   assert.equal(outcome.hostCalls['body-keys'].proxy_get_buffer_bytes, undefined);
+  // One snapshot of the headers serves every source, the owned ones included.
+  assert.equal(outcome.hostCalls['body-keys'].proxy_get_header_map_pairs, 1);
 });
 
 test('header and query sources come before the body', () => {
