@@ -84,30 +84,22 @@ function headerOf(attribute: Attribute): ArrayBuffer | null {
 
 export class RequestFacts {
   readonly headers: HeaderIndex = new HeaderIndex();
-  // Slots of the headers the filter itself writes (-1 when not configured).
+  // The slot of the alias header as the client sent it (read before the runtime strips it).
   readonly aliasSlot: i32;
-  readonly versionSlot: i32;
-  readonly ruleSlot: i32;
   private values: StaticArray<Value>;
   private generation: u32 = 1;
   private jwt: Jwt = new Jwt();
   private jwtDecoded: bool = false;
   private token: FoundToken = new FoundToken();
 
-  constructor(attributes: Array<Attribute>, private tokenSources: Array<TokenSource>, aliasHeader: ArrayBuffer, versionHeader: ArrayBuffer, ruleHeader: ArrayBuffer) {
+  constructor(attributes: Array<Attribute>, private tokenSources: Array<TokenSource>, aliasHeader: ArrayBuffer) {
     this.values = new StaticArray<Value>(attributes.length);
     for (let i = 0; i < attributes.length; i++) {
       this.values[i] = new Value();
       const header = headerOf(attributes[i]);
       if (header !== null) attributes[i].headerSlot = this.headers.slotOf(header);
     }
-    this.aliasSlot = this.slotOrNone(aliasHeader);
-    this.versionSlot = this.slotOrNone(versionHeader);
-    this.ruleSlot = this.slotOrNone(ruleHeader);
-  }
-
-  private slotOrNone(name: ArrayBuffer): i32 {
-    return name.byteLength > 0 ? this.headers.slotOf(name) : -1;
+    this.aliasSlot = aliasHeader.byteLength > 0 ? this.headers.slotOf(aliasHeader) : -1;
   }
 
   // Whether the request came with the slot's header (false for -1).
@@ -115,7 +107,8 @@ export class RequestFacts {
     return slot >= 0 && this.headers.has(slot);
   }
 
-  // Starts a request: reads its headers, forgets the previous request's values.
+  // Starts a request: reads its headers (as the client sent them: the filter calls this before the
+  // runtime strips the owned ones, which no condition reads), forgets the previous request's values.
   reset(): void {
     this.headers.load(stream_context.headers.request);
     this.generation++;
