@@ -8,7 +8,8 @@ import { HeaderIndex } from "../../assembly/http/header_index";
 import { cookieValueLength, cookieValueStart, findCookieIn } from "../../assembly/http/cookies";
 import { findFormField } from "../../assembly/http/query";
 import { decodeJwtAt, Jwt, JwtError } from "../../assembly/jwt/decoder";
-import { FoundToken, findToken, TokenSource } from "../../assembly/jwt/token_sources";
+import { FoundToken, findToken, TokenSource, TokenSourceKind } from "../../assembly/jwt/token_sources";
+import { startsWithIgnoreCase } from "../../assembly/http/bytes";
 import { JsonKind, JsonSpan, unescapeToUtf8 } from "../../assembly/json/scan";
 
 export enum AttributeKind {
@@ -91,6 +92,9 @@ export class RequestFacts {
   private jwt: Jwt = new Jwt();
   private jwtDecoded: bool = false;
   private token: FoundToken = new FoundToken();
+  // With header sources only (the default), the token is taken from the headers already indexed:
+  // no host call. Otherwise findToken reads cookies and the query as jwt-tenant does.
+  private tokenSlots: StaticArray<i32> = new StaticArray<i32>(0);
 
   constructor(attributes: Array<Attribute>, private tokenSources: Array<TokenSource>, aliasHeader: ArrayBuffer) {
     this.values = new StaticArray<Value>(attributes.length);
@@ -100,6 +104,27 @@ export class RequestFacts {
       if (header !== null) attributes[i].headerSlot = this.headers.slotOf(header);
     }
     this.aliasSlot = aliasHeader.byteLength > 0 ? this.headers.slotOf(aliasHeader) : -1;
+    let headersOnly = true;
+    for (let i = 0; i < tokenSources.length; i++) if (tokenSources[i].kind != TokenSourceKind.Header) headersOnly = false;
+    this.tokenSlots = new StaticArray<i32>(headersOnly ? tokenSources.length : 0);
+    if (headersOnly) for (let i = 0; i < tokenSources.length; i++) this.tokenSlots[i] = this.headers.slotOf(tokenSources[i].name);
+  }
+
+  // The first header source holding "<prefix><token>", as findToken reads it.
+  private findIndexedToken(): bool {
+    const headers = this.headers;
+    for (let i = 0; i < this.tokenSlots.length; i++) {
+      const slot = this.tokenSlots[i];
+      if (!headers.has(slot)) continue;
+      const start = headers.start(slot);
+      const length = headers.length(slot);
+      const prefix = this.tokenSources[i].prefix;
+      if (length == prefix.byteLength || !startsWithIgnoreCase(start, length, prefix)) continue;
+      this.token.start = start + <usize>prefix.byteLength;
+      this.token.length = length - prefix.byteLength;
+      return true;
+    }
+    return false;
   }
 
   // Whether the request came with the slot's header (false for -1).
@@ -160,7 +185,8 @@ export class RequestFacts {
   private claim(path: Array<ArrayBuffer>, value: Value): void {
     if (!this.jwtDecoded) {
       this.jwtDecoded = true;
-      if (findToken(this.tokenSources, this.token)) decodeJwtAt(this.token.start, this.token.length, this.jwt);
+      const found = this.tokenSlots.length == this.tokenSources.length ? this.findIndexedToken() : findToken(this.tokenSources, this.token);
+      if (found) decodeJwtAt(this.token.start, this.token.length, this.jwt);
       else this.jwt.error = JwtError.Empty;
     }
     const jwt = this.jwt;
