@@ -96,7 +96,10 @@ export class RequestFacts {
   // no host call. Otherwise findToken reads cookies and the query as jwt-tenant does.
   private tokenSlots: StaticArray<i32> = new StaticArray<i32>(0);
 
-  constructor(attributes: Array<Attribute>, private tokenSources: Array<TokenSource>, aliasHeader: ArrayBuffer) {
+  // Slots of the owned headers, in ownedRequestHeaders order, to tell the runtime which it must remove.
+  private ownedSlots: StaticArray<i32> = new StaticArray<i32>(0);
+
+  constructor(attributes: Array<Attribute>, private tokenSources: Array<TokenSource>, aliasHeader: ArrayBuffer, owned: Array<ArrayBuffer>) {
     this.values = new StaticArray<Value>(attributes.length);
     for (let i = 0; i < attributes.length; i++) {
       this.values[i] = new Value();
@@ -104,6 +107,8 @@ export class RequestFacts {
       if (header !== null) attributes[i].headerSlot = this.headers.slotOf(header);
     }
     this.aliasSlot = aliasHeader.byteLength > 0 ? this.headers.slotOf(aliasHeader) : -1;
+    this.ownedSlots = new StaticArray<i32>(owned.length);
+    for (let i = 0; i < owned.length; i++) this.ownedSlots[i] = this.headers.slotOf(owned[i]);
     let headersOnly = true;
     for (let i = 0; i < tokenSources.length; i++) if (tokenSources[i].kind != TokenSourceKind.Header) headersOnly = false;
     this.tokenSlots = new StaticArray<i32>(headersOnly ? tokenSources.length : 0);
@@ -125,6 +130,11 @@ export class RequestFacts {
       return true;
     }
     return false;
+  }
+
+  // Whether the client may have sent owned header `index`: no only when the whole map was read.
+  mayCarryOwned(index: i32): bool {
+    return !this.headers.complete || this.headers.has(unchecked(this.ownedSlots[index]));
   }
 
   // Whether the request came with the slot's header (false for -1).

@@ -21,6 +21,11 @@ export class AliasStream extends Context {
     this.aliasRoot.facts.reset();
   }
 
+  // From that same read: the runtime removes only the owned headers the client sent.
+  mayCarryOwnedHeader(index: i32): bool {
+    return this.aliasRoot.facts.mayCarryOwned(index);
+  }
+
   // The owned headers are gone by now (the runtime removed every client copy); facts were loaded
   // in readOwnedSources, which the runtime always calls since the alias header is always owned.
   onRequestHeaders(headerCount: u32, endOfStream: bool): FilterHeadersStatus {
