@@ -71,10 +71,12 @@ test('a block marked as a file shows that file', () => {
 
 const normalise = (text: string) => text.replace(/sha256:[0-9a-f]{64}/g, 'sha256:<digest>').replace(/[ \t]+$/gm, '');
 
-// The documented output is the host's: directories holding envoy or func-e are left out of PATH.
+// A user's shell: without the node_modules/.bin directories `npm test` puts first (they hold the
+// npm 6 that npm-install-peers depends on); and without envoy or func-e, whose absence the
+// documented output shows.
 const path = (process.env.PATH ?? '')
   .split(delimiter)
-  .filter((dir) => !existsSync(join(dir, 'envoy')) && !existsSync(join(dir, 'func-e')))
+  .filter((dir) => !/node_modules[/\\]\.bin$/.test(dir) && !existsSync(join(dir, 'envoy')) && !existsSync(join(dir, 'func-e')))
   .join(delimiter);
 
 interface Ran {
