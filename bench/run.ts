@@ -4,7 +4,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
-import { pluginNames, ROOT } from '../cli/build.ts';
+import { DIST, pluginNames, ROOT, assertBuilt } from '../cli/build.ts';
+import { CliError } from '../cli/errors.ts';
 import { baselineScenarios } from './baseline.ts';
 import { BATCH, BLOCK_ROUNDS, baselineName, measureLatency, measureMemory, measureOverBaseline, type ScenarioResult } from './measure.ts';
 import type { Scenario } from './scenario.ts';
@@ -16,6 +17,15 @@ const options = new Command('bench')
   .option('--only <text>', 'run only scenarios whose name contains this text')
   .parse(process.argv)
   .opts<{ time: number; streams: number; rounds: number; only?: string }>();
+
+// A module not built yet is one line naming the build command, not an ENOENT inside a scenario.
+try {
+  for (const file of [join(DIST, 'test', 'noop.wasm'), ...pluginNames().map((name) => join(DIST, `${name}.wasm`))]) assertBuilt(file);
+} catch (error) {
+  if (!(error instanceof CliError)) throw error;
+  process.stderr.write(`bench: ${error.message}\n`);
+  process.exit(1);
+}
 
 // bench/scenarios/<plugin>.ts exports each plugin's scenarios.
 async function allScenarios(): Promise<Scenario[]> {

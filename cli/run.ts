@@ -1,5 +1,6 @@
 import { FilterChain, ModuleLoadError, Plugin, ConfigurationRejectedError, formatLogRecord, type Outcome } from '../host/index.ts';
 import type { LogLevelName } from '../host/abi.ts';
+import { assertBuilt } from './build.ts';
 import { CliError } from './errors.ts';
 import { readBytes, readRequestFile, readText } from './request-file.ts';
 
@@ -68,6 +69,7 @@ function stripAt(path: string): string {
 }
 
 function loadPlugin(group: PluginGroup, options: RunOptions): Plugin {
+  assertBuilt(group.wasm);
   const bytes = readBytes(group.wasm);
   try {
     return Plugin.load({

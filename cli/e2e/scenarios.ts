@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 import { FilterChain, Plugin } from '../../host/index.ts';
-import { ROOT } from '../build.ts';
+import { ROOT, assertBuilt } from '../build.ts';
 import { type EnvoyBootstrap, readBootstrap } from './envoy-config.ts';
 import { type EnvoyCommand, findEnvoy, startEnvoy } from './envoy-process.ts';
 import { clusterOf, matchRoute, pickEndpoint } from './route-model.ts';
@@ -189,15 +189,23 @@ function check(scenario: Scenario, sent: Sent, earlier: Map<string, Sent>): stri
   return problems;
 }
 
+// Every module the bootstraps load is in dist/, or one line says which build to run.
+export function assertModulesBuilt(suites: Suite[] = readScenarios()): void {
+  for (const suite of suites) for (const filter of bootstrapOf(suite).wasmFilters) assertBuilt(resolve(ROOT, filter.filename));
+}
+
 export interface RunOptions {
   // Use the host even when Envoy can run.
   hostOnly?: boolean;
+  // The Envoy found by the caller (which has already told the user the mode); found here otherwise.
+  envoy?: EnvoyCommand | { unavailable: string };
   suites?: Suite[];
 }
 
 export async function runScenarios(options: RunOptions = {}): Promise<ScenarioRun> {
   const suites = options.suites ?? readScenarios();
-  const found: EnvoyCommand | { unavailable: string } = options.hostOnly ? { unavailable: 'the host was asked for' } : findEnvoy();
+  assertModulesBuilt(suites);
+  const found: EnvoyCommand | { unavailable: string } = options.hostOnly ? { unavailable: 'the host was asked for' } : (options.envoy ?? findEnvoy());
   let envoyUnavailable = 'unavailable' in found ? found.unavailable : null;
   const results: ScenarioResult[] = [];
   for (const suite of suites) {
