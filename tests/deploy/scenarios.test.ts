@@ -25,15 +25,17 @@ test('a wrong expectation is reported with what happened instead', async () => {
     config: chain!.config,
     scenarios: [
       { name: 'cart a', request: { path: '/cart', headers: { cookie: 'cart=ams-1' } }, expect: { cluster: 'carts-ring-hash' } },
-      // Different carts may share an endpoint; these two do not under the host's model.
+      // Envoy's ring puts these two carts on 127.0.0.1:18132 and 127.0.0.1:18134.
       { name: 'cart b', request: { path: '/cart', headers: { cookie: 'cart=zzz-999' } }, expect: { same_endpoint_as: 'cart a' } },
+      { name: 'cart a, wrong pod', request: { path: '/cart', headers: { cookie: 'cart=ams-1' } }, expect: { endpoint: '127.0.0.1:18133' } },
       { name: 'wrong cluster', request: { path: '/account', token: { tenant: 'globex' } }, expect: { cluster: 'tenant-shared', headers: { 'x-tenant-id': 'acme' } } },
     ],
   };
   const run = await runScenarios({ hostOnly: true, suites: [suite] });
   assert.deepEqual(run.results[0]!.problems, []);
   assert.match(run.results[1]!.problems.join(), /not on the endpoint of "cart a"/);
-  assert.deepEqual(run.results[2]!.problems, ['landed on cluster tenant-globex, expected tenant-shared', 'upstream header x-tenant-id: globex, expected acme']);
+  assert.deepEqual(run.results[2]!.problems, ['landed on endpoint 127.0.0.1:18132, expected 127.0.0.1:18133']);
+  assert.deepEqual(run.results[3]!.problems, ['landed on cluster tenant-globex, expected tenant-shared', 'upstream header x-tenant-id: globex, expected acme']);
 });
 
 test('route-keys e2e without Envoy: one line says why, the host runs the scenarios, distinct exit status', { skip: !('unavailable' in findEnvoy()) && 'Envoy is available here' }, async () => {
