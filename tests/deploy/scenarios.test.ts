@@ -17,6 +17,9 @@ test('every scenario lands where scenarios.yaml says, through the host', async (
   const carts = run.results.filter((r) => r.suite === 'chain.yaml' && r.landing?.cluster === 'carts-ring-hash');
   assert.ok(carts.length >= 4);
   assert.equal(new Set(carts.map((r) => r.landing!.endpoint)).size, 1);
+  // Two data centres: a cart entering the other one's gateway was forwarded, once.
+  const forwarded = run.results.filter((r) => r.suite === 'two-dc.yaml' && r.route?.includes(' → '));
+  assert.deepEqual(forwarded.map((r) => r.route), ['fra/carts-of-ams → ams/carts-ams', 'ams/carts-of-fra → fra/carts-fra']);
 });
 
 test('a wrong expectation is reported with what happened instead', async () => {
