@@ -3,7 +3,7 @@
 import { randomFillSync } from 'node:crypto';
 import type { Balancer } from './balancer.ts';
 import { findEndpoint } from './balancer.ts';
-import { headerHash } from './header-hash.ts';
+import { xxHash64 } from './xxhash64.ts';
 
 // 32 symbols, 5 random bits each; lower-case letters and digits only, so an id matches
 // body-keys' default pattern and has no "-" after its prefix (derived stops at the first one).
@@ -45,14 +45,18 @@ export function minter(balancer: Balancer, target: string, prefix: string): Mint
   const attempts = attemptBound(share);
   const random = new Uint8Array(RANDOM_CHARACTERS * 256);
   let used = random.length;
+  // The candidate's bytes: the prefix, then the random characters written in place.
+  const prefixBytes = Buffer.from(prefix, 'latin1');
+  const bytes = new Uint8Array(prefixBytes.length + RANDOM_CHARACTERS);
+  bytes.set(prefixBytes);
+  const alphabet = Buffer.from(ALPHABET, 'latin1');
   const candidate = () => {
     if (used === random.length) {
       randomFillSync(random);
       used = 0;
     }
-    let id = prefix;
-    for (let i = 0; i < RANDOM_CHARACTERS; i++) id += ALPHABET[random[used++]! & 31];
-    return id;
+    for (let i = prefixBytes.length; i < bytes.length; i++) bytes[i] = alphabet[random[used++]! & 31]!;
+    return bytes;
   };
   return {
     target,
@@ -60,8 +64,9 @@ export function minter(balancer: Balancer, target: string, prefix: string): Mint
     attempts,
     mint() {
       for (let i = 0; i < attempts; i++) {
+        // One value of the header: the route's hash is the xxHash64 of its bytes.
         const id = candidate();
-        if (balancer.choose(headerHash([id])!) === endpoint) return id;
+        if (balancer.choose(xxHash64(id)) === endpoint) return Buffer.from(id).toString('latin1');
       }
       throw new Error(`no id for ${target} within ${attempts} candidates (share ${share})`);
     },

@@ -22,6 +22,9 @@ export class Ring {
   // Sorted by hash; hosts[i] is the endpoint at hashes[i].
   readonly hashes: BigUint64Array;
   readonly hosts: Endpoint[];
+  // The same hashes as 32-bit halves, so a lookup compares numbers instead of making BigInts.
+  private readonly high: Uint32Array;
+  private readonly low: Uint32Array;
 
   constructor(normalized: NormalizedHosts, options: RingHashOptions) {
     if (options.minRingSize > options.maxRingSize) throw new Error(`ring hash: minimum_ring_size (${options.minRingSize}) > maximum_ring_size (${options.maxRingSize})`);
@@ -40,6 +43,8 @@ export class Ring {
     }
     this.hashes = BigUint64Array.from(entries, (e) => e.hash);
     this.hosts = entries.map((e) => e.host);
+    this.high = Uint32Array.from(entries, (e) => Number(e.hash >> 32n));
+    this.low = Uint32Array.from(entries, (e) => Number(e.hash & 0xffffffffn));
   }
 
   get size(): number {
@@ -48,17 +53,21 @@ export class Ring {
 
   // The ring position Envoy's chooseHost lands on for a hash (attempt 0), or -1 for an empty ring.
   position(hash: bigint): number {
-    const size = this.hashes.length;
+    const size = this.hosts.length;
     if (size === 0) return -1;
+    const hashHigh = Number(hash >> 32n);
+    const hashLow = Number(hash & 0xffffffffn);
+    // Sign of ring[i] - hash.
+    const compare = (i: number) => (this.high[i]! !== hashHigh ? this.high[i]! - hashHigh : this.low[i]! - hashLow);
     let low = 0;
     let high = size;
     for (;;) {
       const mid = Math.floor((low + high) / 2);
       if (mid === size) return 0;
-      const midValue = this.hashes[mid]!;
-      const before = mid === 0 ? 0n : this.hashes[mid - 1]!;
-      if (hash <= midValue && hash > before) return mid;
-      if (midValue < hash) low = mid + 1;
+      const midVersusHash = compare(mid);
+      // hash <= ring[mid] and hash > ring[mid - 1] (0 before the first entry)
+      if (midVersusHash >= 0 && (mid === 0 ? hashHigh !== 0 || hashLow !== 0 : compare(mid - 1) < 0)) return mid;
+      if (midVersusHash < 0) low = mid + 1;
       else high = mid - 1;
       if (low > high) return 0;
     }
