@@ -9,6 +9,7 @@ import { CliError } from '../cli/errors.ts';
 import { baselineScenarios } from './baseline.ts';
 import { BATCH, BLOCK_ROUNDS, baselineName, measureLatency, measureMemory, measureOverBaseline, type ScenarioResult } from './measure.ts';
 import type { Scenario } from './scenario.ts';
+import { lbLine, runLbBenchmarks } from './lb.ts';
 
 const options = new Command('bench')
   .option('--time <ms>', 'time per scenario for the latency measurement', (v) => Number(v), 2000)
@@ -73,6 +74,10 @@ for (const scenario of scenarios) {
   );
 }
 
+// The balancers of cli/lb: no plugin, no baseline; their own figures.
+const lb = runLbBenchmarks(Math.min(options.time, 1000), options.only);
+for (const row of lb) process.stdout.write(lbLine(row));
+
 const report = {
   generated: new Date().toISOString(),
   node: process.version,
@@ -81,6 +86,7 @@ const report = {
     `overBaseline: paired differences, each a batch of ${BATCH} through the baseline with the same request followed by a batch through the scenario, at least ${options.rounds} rounds in blocks of ${BLOCK_ROUNDS}, more (up to five times) while no block's baseline has run within 15% of the fastest that baseline ran in this run; the median of the block whose baseline ran fastest (pairedBaselineMicros is that baseline's time), the median over all rounds beside it (overBaselineAllRounds), and the p99 over all rounds. ` +
     `Memory: the plugins' linear memory after up to 20,000 warm-up requests and after the number of streams given per scenario (--streams, fewer for large bodies). Node ${process.version} with --no-liftoff (Envoy's V8 flag).`,
   scenarios: results,
+  lb,
 };
 writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
 process.stdout.write('wrote bench/results.json\n');

@@ -5,6 +5,9 @@ import { findEnvoy } from './e2e/envoy-process.ts';
 import { ENVOY_UNAVAILABLE_STATUS, demoLines, e2eLines, fallbackLine, modeLine } from './e2e/report.ts';
 import { assertModulesBuilt, runScenarios } from './e2e/scenarios.ts';
 import { renderIstioCommand } from './istio/command.ts';
+import { lbCommand, mintCommand } from './lb/command.ts';
+import { MAX_POLL_MS, MIN_POLL_MS, startIdService } from './lb/id-service.ts';
+import { type BalancerFlags, addBalancerOptions, balancerOptions } from './lb/options.ts';
 import { packagePlugins, projectPackage } from './package.ts';
 import { type PushTool, pushImages } from './push.ts';
 import { runCommand } from './run.ts';
@@ -93,6 +96,53 @@ function program(out: (text: string) => void): Command {
     .option('--check', 'fail unless the committed examples equal a fresh render, digests included', false)
     .action((target: string, options) => renderIstioCommand(target, options, out));
 
+  addBalancerOptions(
+    cli.command('lb').description("Which endpoint Envoy's ring_hash or maglev balancer picks for a header value or a hash; prints one JSON object"),
+  )
+    .option('--key <VALUE>', "a value of the hashed header, hashed as the route's hash_policy does; repeat for several values", collect, [])
+    .option('--hash <U64>', 'a raw 64-bit hash, decimal')
+    .action((options: BalancerFlags & { key: string[]; hash?: string }) => {
+      out(`${JSON.stringify(lbCommand(options))}\n`);
+    });
+
+  addBalancerOptions(
+    cli.command('mint').description('Print cart ids that route to one endpoint (crypto random, with the data-centre prefix body-keys derives), one a line'),
+  )
+    .requiredOption('--target <ENDPOINT>', 'the endpoint the ids must reach, as listed in --endpoints')
+    .requiredOption('--prefix <DC->', 'the data-centre prefix, for example ams-')
+    .option('--count <N>', 'how many ids', (v) => parsePositive(v, '--count'), 1)
+    .action((options: BalancerFlags & { target: string; prefix: string; count: number }) => {
+      out(mintCommand(options).map((id) => `${id}\n`).join(''));
+    });
+
+  addBalancerOptions(
+    cli.command('id-service').description('Serve GET /ids?target=ENDPOINT&dc=DC[&count=N]: ids that route to the target, from an endpoint list it polls'),
+    false,
+  )
+    .requiredOption('--port <P>', 'the port to listen on (0: any free one)', (v) => parsePort(v))
+    .option('--host <ADDRESS>', 'the address to listen on', '127.0.0.1')
+    .option('--envoy-admin <URL>', "Envoy's admin address: the endpoints of --cluster are read from /clusters?format=json")
+    .option('--poll-ms <MS>', `how often the endpoint list is read again (${MIN_POLL_MS} to ${MAX_POLL_MS})`, (v) => parsePositive(v, '--poll-ms'), 2000)
+    .action(async (options: BalancerFlags & { port: number; host: string; envoyAdmin?: string; pollMs: number }) => {
+      if ((options.endpoints === undefined) === (options.envoyAdmin === undefined)) throw new CliError('give either --endpoints @FILE or --envoy-admin URL --cluster NAME');
+      if (options.endpoints !== undefined && !options.endpoints.startsWith('@')) throw new CliError('id-service reads --endpoints from a file it can poll: --endpoints @FILE');
+      if (options.envoyAdmin !== undefined && options.cluster === undefined) throw new CliError('--envoy-admin needs --cluster NAME');
+      const source = options.envoyAdmin !== undefined ? { adminUrl: options.envoyAdmin, cluster: options.cluster! } : { file: options.endpoints!.slice(1) };
+      let service;
+      try {
+        service = await startIdService({ host: options.host, port: options.port, source, balancer: balancerOptions(options), pollMs: options.pollMs });
+      } catch (error) {
+        throw new CliError((error as Error).message);
+      }
+      out(`id-service: listening on ${service.url}\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await service.close();
+    });
+
   cli
     .command('e2e')
     .description(`Send envoy-test-configs/scenarios.yaml through real Envoy (envoy on PATH, or func-e) and check where each request lands; without Envoy, say so, run them in the host, and exit ${ENVOY_UNAVAILABLE_STATUS}`)
@@ -146,6 +196,16 @@ export function formatJson(value: unknown): string {
 
 function parseCount(value: string, flag: string): number {
   if (!/^[1-9][0-9]*$/.test(value)) throw new CliError(`${flag} takes a positive whole number of bytes, not "${value}"`);
+  return Number(value);
+}
+
+function parsePositive(value: string, flag: string): number {
+  if (!/^[1-9][0-9]{0,8}$/.test(value)) throw new CliError(`${flag} takes a positive whole number, not "${value}"`);
+  return Number(value);
+}
+
+function parsePort(value: string): number {
+  if (!/^[0-9]{1,5}$/.test(value) || Number(value) > 65535) throw new CliError(`--port takes 0 to 65535, not "${value}"`);
   return Number(value);
 }
 

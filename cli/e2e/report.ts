@@ -42,7 +42,7 @@ export function demoLines(run: ScenarioRun): string[] {
   for (const result of run.results) {
     const request = result.request;
     const wire = wireRequest(request);
-    const sent = [`${wire.method} ${request.path}`];
+    const sent = [`${request.listener ? `via ${request.listener}  ` : ''}${wire.method} ${request.path}`];
     if (request.token) sent.push(`token ${JSON.stringify(request.token)}`);
     if (request.json !== undefined) sent.push(`json ${JSON.stringify(request.json)}`);
     if (request.form !== undefined) sent.push(`form ${new URLSearchParams(request.form)}`);

@@ -17,6 +17,9 @@ test('every scenario lands where scenarios.yaml says, through the host', async (
   const carts = run.results.filter((r) => r.suite === 'chain.yaml' && r.landing?.cluster === 'carts-ring-hash');
   assert.ok(carts.length >= 4);
   assert.equal(new Set(carts.map((r) => r.landing!.endpoint)).size, 1);
+  // Two data centres: a cart entering the other one's gateway was forwarded, once.
+  const forwarded = run.results.filter((r) => r.suite === 'two-dc.yaml' && r.route?.includes(' → '));
+  assert.deepEqual(forwarded.map((r) => r.route), ['fra/carts-of-ams → ams/carts-ams', 'ams/carts-of-fra → fra/carts-fra']);
 });
 
 test('a wrong expectation is reported with what happened instead', async () => {
@@ -25,15 +28,17 @@ test('a wrong expectation is reported with what happened instead', async () => {
     config: chain!.config,
     scenarios: [
       { name: 'cart a', request: { path: '/cart', headers: { cookie: 'cart=ams-1' } }, expect: { cluster: 'carts-ring-hash' } },
-      // Different carts may share an endpoint; these two do not under the host's model.
+      // Envoy's ring puts these two carts on 127.0.0.1:18132 and 127.0.0.1:18134.
       { name: 'cart b', request: { path: '/cart', headers: { cookie: 'cart=zzz-999' } }, expect: { same_endpoint_as: 'cart a' } },
+      { name: 'cart a, wrong pod', request: { path: '/cart', headers: { cookie: 'cart=ams-1' } }, expect: { endpoint: '127.0.0.1:18133' } },
       { name: 'wrong cluster', request: { path: '/account', token: { tenant: 'globex' } }, expect: { cluster: 'tenant-shared', headers: { 'x-tenant-id': 'acme' } } },
     ],
   };
   const run = await runScenarios({ hostOnly: true, suites: [suite] });
   assert.deepEqual(run.results[0]!.problems, []);
   assert.match(run.results[1]!.problems.join(), /not on the endpoint of "cart a"/);
-  assert.deepEqual(run.results[2]!.problems, ['landed on cluster tenant-globex, expected tenant-shared', 'upstream header x-tenant-id: globex, expected acme']);
+  assert.deepEqual(run.results[2]!.problems, ['landed on endpoint 127.0.0.1:18132, expected 127.0.0.1:18133']);
+  assert.deepEqual(run.results[3]!.problems, ['landed on cluster tenant-globex, expected tenant-shared', 'upstream header x-tenant-id: globex, expected acme']);
 });
 
 const noEnvoy = { skip: !('unavailable' in findEnvoy()) && 'Envoy is available here' };
