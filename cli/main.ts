@@ -100,7 +100,7 @@ function program(out: (text: string) => void): Command {
     cli.command('lb').description("Which endpoint Envoy's ring_hash or maglev balancer picks for a header value or a hash; prints one JSON object"),
   )
     .option('--key <VALUE>', "a value of the hashed header, hashed as the route's hash_policy does; repeat for several values", collect, [])
-    .option('--hash <U64>', 'a raw 64-bit hash, decimal')
+    .option('--hash <U64>', 'a raw 64-bit hash, decimal (default: the hash of --key)')
     .action((options: BalancerFlags & { key: string[]; hash?: string }) => {
       out(`${JSON.stringify(lbCommand(options))}\n`);
     });
@@ -121,7 +121,7 @@ function program(out: (text: string) => void): Command {
   )
     .requiredOption('--port <P>', 'the port to listen on (0: any free one)', (v) => parsePort(v))
     .option('--host <ADDRESS>', 'the address to listen on', '127.0.0.1')
-    .option('--envoy-admin <URL>', "Envoy's admin address: the endpoints of --cluster are read from /clusters?format=json")
+    .option('--envoy-admin <URL>', "Envoy's admin address: the endpoints of --cluster are read from /clusters?format=json (default: none, --endpoints is used)")
     .option('--poll-ms <MS>', `how often the endpoint list is read again (${MIN_POLL_MS} to ${MAX_POLL_MS})`, (v) => parsePositive(v, '--poll-ms'), 2000)
     .action(async (options: BalancerFlags & { port: number; host: string; envoyAdmin?: string; pollMs: number }) => {
       if ((options.endpoints === undefined) === (options.envoyAdmin === undefined)) throw new CliError('give either --endpoints @FILE or --envoy-admin URL --cluster NAME');
