@@ -71,12 +71,14 @@ function program(out: (text: string) => void): Command {
 
   cli
     .command('render')
-    .description('Generate deployment resources from the example configurations; "istio": WasmPlugin / EnvoyFilter, VirtualService and DestinationRule per plugin')
+    .description('Generate deployment resources from the example configurations; "istio": WasmPlugin / EnvoyFilter, the RequestAuthentication that verifies every token the filters read, VirtualService and DestinationRule per plugin')
     .argument('<target>', 'istio')
     .requiredOption('--registry <HOST[:PORT]>', 'the registry the images were pushed to')
     .option('--repository-namespace <PATH>', 'the repository path before the plugin name, as for push', 'route-keys')
     .option('--namespace <NS>', 'the Kubernetes namespace of the resources', 'shop')
     .option('--selector <KEY=VALUE>', 'the workload label the filters attach to', 'app=shop-gateway')
+    .option('--issuer <ISS>', "the token issuer the RequestAuthentication verifies (the iss claim)", 'https://idp.example.com')
+    .option('--jwks-uri <URL>', "the issuer's JWKS", 'https://idp.example.com/.well-known/jwks.json')
     .option('--out <DIR>', 'write <DIR>/<plugin>.yaml instead of printing')
     .option('--into-plugins', 'write plugins/<plugin>/istio.yaml (the committed examples)', false)
     .action((target: string, options) => renderIstioCommand(target, options, out));

@@ -10,6 +10,8 @@ export interface RenderCommandOptions {
   repositoryNamespace: string;
   namespace: string;
   selector: string;
+  issuer: string;
+  jwksUri: string;
   out?: string;
   intoPlugins: boolean;
 }
@@ -17,7 +19,7 @@ export interface RenderCommandOptions {
 export function renderIstioCommand(target: string, options: RenderCommandOptions, out: (text: string) => void): void {
   if (target !== 'istio') throw new CliError(`render knows "istio", not "${target}"`);
   if (!/^[^=\s]+=[^=\s]*$/.test(options.selector)) throw new CliError(`--selector takes KEY=VALUE, not "${options.selector}"`);
-  const renderOptions = { registry: options.registry, repositoryNamespace: options.repositoryNamespace, namespace: options.namespace, selector: options.selector };
+  const renderOptions = { registry: options.registry, repositoryNamespace: options.repositoryNamespace, namespace: options.namespace, selector: options.selector, issuer: options.issuer, jwksUri: options.jwksUri };
   for (const plugin of pluginNames()) {
     const yaml = renderYaml(plugin, renderOptions);
     if (options.intoPlugins) writeFileSync(join(ROOT, 'plugins', plugin, 'istio.yaml'), yaml);

@@ -1,6 +1,7 @@
 // `route-keys render istio`: the Istio resources for each plugin, generated from its example
 // configuration and its image digest, so a GitOps repository can generate them rather than
-// hand-edit them. jwt-tenant and feature-alias are WasmPlugins; body-keys is an EnvoyFilter
+// hand-edit them. jwt-tenant and feature-alias are WasmPlugins, each with the RequestAuthentication
+// that verifies every token either of them reads; body-keys is an EnvoyFilter
 // (WasmPlugin cannot set allow_on_headers_stop_iteration) that serves the same OCI image through
 // ECDS, which istio-agent resolves like a WasmPlugin's. Each plugin also gets the VirtualService
 // and DestinationRule that route and hash on its headers, for the services of the example.
@@ -19,6 +20,9 @@ export interface RenderOptions {
   namespace?: string;
   // The workload the filters attach to (label key=value).
   selector?: string;
+  // The identity provider the RequestAuthentication verifies tokens of.
+  issuer?: string;
+  jwksUri?: string;
 }
 
 type Resource = Record<string, unknown>;
@@ -65,6 +69,53 @@ function wasmPlugin(plugin: string, options: RenderOptions): Resource {
       failStrategy: 'FAIL_CLOSE',
       type: 'HTTP',
       pluginConfig: exampleConfig(plugin),
+    },
+  };
+}
+
+// The plugins that read tokens, and where each reads them (the plugins' default when unset).
+const TOKEN_READERS = ['jwt-tenant', 'feature-alias'];
+const DEFAULT_TOKEN_SOURCES = [{ header: 'authorization', prefix: 'Bearer ' }];
+
+interface TokenSource {
+  header?: string;
+  prefix?: string;
+  cookie?: string;
+  query?: string;
+}
+
+export function tokenSourcesOf(config: Record<string, any>): TokenSource[] {
+  // With payload_in_metadata jwt-tenant reads jwt_authn's verified payload, no token.
+  if (config.payload_in_metadata) return [];
+  return (config.token_sources as TokenSource[] | undefined) ?? DEFAULT_TOKEN_SOURCES;
+}
+
+// Istio verifies a token only where its JWTRule looks (Authorization: Bearer and the access_token
+// parameter when no location is given): the rule names every place jwt-tenant and feature-alias
+// read one, so no token reaches them unverified. The same resource goes with both plugins.
+function requestAuthentication(options: RenderOptions): Resource {
+  const sources = TOKEN_READERS.flatMap((plugin) => tokenSourcesOf(exampleConfig(plugin)));
+  const unique = <T>(items: T[]) => [...new Map(items.map((item) => [JSON.stringify(item), item])).values()];
+  const fromHeaders = unique(sources.filter((s) => s.header !== undefined).map((s) => ({ name: s.header!, ...(s.prefix ? { prefix: s.prefix } : {}) })));
+  const fromParams = unique(sources.flatMap((s) => (s.query !== undefined ? [s.query] : [])));
+  const fromCookies = unique(sources.flatMap((s) => (s.cookie !== undefined ? [s.cookie] : [])));
+  return {
+    apiVersion: 'security.istio.io/v1',
+    kind: 'RequestAuthentication',
+    metadata: metadata('route-keys-tokens', options),
+    spec: {
+      selector: { matchLabels: labels(options) },
+      jwtRules: [
+        {
+          issuer: options.issuer ?? 'https://idp.example.com',
+          jwksUri: options.jwksUri ?? 'https://idp.example.com/.well-known/jwks.json',
+          ...(fromHeaders.length > 0 ? { fromHeaders } : {}),
+          ...(fromParams.length > 0 ? { fromParams } : {}),
+          ...(fromCookies.length > 0 ? { fromCookies } : {}),
+          // The filters read the token after Istio verified it: it must stay in the request.
+          forwardOriginalToken: true,
+        },
+      ],
     },
   };
 }
@@ -164,14 +215,14 @@ export function renderPlugin(plugin: string, options: RenderOptions): Resource[]
   switch (plugin) {
     case 'jwt-tenant': {
       const header = config.tenant.header ?? 'x-tenant-id';
-      return [wasmPlugin(plugin, options), routeOn('account', header, [['globex', 'globex']], 'shared', options), subsets('account', 'tenant', [['globex', 'globex'], ['shared', 'shared']], options)];
+      return [wasmPlugin(plugin, options), requestAuthentication(options), routeOn('account', header, [['globex', 'globex']], 'shared', options), subsets('account', 'tenant', [['globex', 'globex'], ['shared', 'shared']], options)];
     }
     case 'feature-alias': {
       const header = config.headers.version as string;
       const versions = [...new Set(Object.values(config.features as Record<string, { version: string }>).map((f) => f.version))];
       const baseline = config.features[config.default_feature].version as string;
       const cases = versions.filter((v) => v !== baseline).map((v): [string, string] => [v, `v${v}`]);
-      return [wasmPlugin(plugin, options), routeOn('pricing', header, cases, `v${baseline}`, options), subsets('pricing', 'version', versions.map((v) => [`v${v}`, `v${v}`]), options)];
+      return [wasmPlugin(plugin, options), requestAuthentication(options), routeOn('pricing', header, cases, `v${baseline}`, options), subsets('pricing', 'version', versions.map((v) => [`v${v}`, `v${v}`]), options)];
     }
     case 'body-keys': {
       const header = config.keys[0].header as string;
