@@ -79,6 +79,17 @@ export function uncoveredInIstio(resources: Node[]): string[] {
     });
 }
 
+// jwt_authn with allow_missing (what Istio generates) goes on past a failed token and lets the
+// first token it extracted decide (headers, then query parameters, then cookies): the filter must
+// read that same token, so its sources keep that order, with one header source at most.
+export function outOfVerifierOrder(sources: Source[]): string[] {
+  const rank = (s: Source) => (s.header !== undefined ? 0 : s.query !== undefined ? 1 : 2);
+  const problems: string[] = [];
+  if (sources.filter((s) => s.header !== undefined).length > 1) problems.push('more than one header source');
+  for (let i = 1; i < sources.length; i++) if (rank(sources[i]!) < rank(sources[i - 1]!)) problems.push(`${describe(sources[i]!)} after ${describe(sources[i - 1]!)}`);
+  return problems;
+}
+
 // Every http_filters list in a YAML file, with the token-reading Wasm filters in it.
 function filterChains(file: string): Node[][] {
   const chains: Node[][] = [];
@@ -107,6 +118,7 @@ for (const file of envoyFiles) {
         const config = filter.typed_config?.['@type'] === WASM_FILTER_TYPE ? filter.typed_config.config : null;
         if (config === null || !TOKEN_READERS.has(config.root_id)) return;
         assert.deepEqual(uncoveredInChain(chain, index), [], `${config.root_id} reads tokens no jwt_authn before it verifies`);
+        assert.deepEqual(outOfVerifierOrder(tokenSourcesOf(JSON.parse(config.configuration.value))), [], `${config.root_id} reads tokens in another order than jwt_authn`);
       });
     }
   });
@@ -118,11 +130,18 @@ for (const plugin of TOKEN_READERS) {
     assert.deepEqual(uncoveredInIstio(committed), []);
     const rendered = renderPlugin(plugin, { registry: 'r', selector: 'istio=ingressgateway' }) as Node[];
     assert.deepEqual(uncoveredInIstio(rendered), []);
+    for (const resource of rendered.filter((r) => r.kind === 'WasmPlugin')) assert.deepEqual(outOfVerifierOrder(tokenSourcesOf(resource.spec.pluginConfig)), []);
     assert.ok(rendered.some((r) => r.kind === 'RequestAuthentication' && r.spec.selector.matchLabels.istio === 'ingressgateway'), 'pinned to the same workloads');
   });
 }
 
 // The checks themselves: each gap they must find, found.
+test('the order check finds a cookie read before the header, and two header sources', () => {
+  assert.deepEqual(outOfVerifierOrder([{ cookie: 'access_token' }, { header: 'authorization', prefix: 'Bearer ' }]), ['header authorization (prefix "Bearer ") after cookie access_token']);
+  assert.deepEqual(outOfVerifierOrder([{ header: 'authorization', prefix: 'Bearer ' }, { header: 'x-token' }]), ['more than one header source']);
+  assert.deepEqual(outOfVerifierOrder([{ header: 'authorization', prefix: 'Bearer ' }, { query: 'access_token' }, { cookie: 'access_token' }]), []);
+});
+
 const cookieAndHeader = { token_sources: [{ header: 'authorization', prefix: 'Bearer ' }, { cookie: 'access_token' }] };
 const wasm = (config: object) => ({ name: 'jwt-tenant', typed_config: { '@type': WASM_FILTER_TYPE, config: { root_id: 'jwt-tenant', configuration: { value: JSON.stringify(config) } } } });
 const jwtAuthn = (provider: Node, requires: Node = { provider_name: 'p' }) => ({ name: 'envoy.filters.http.jwt_authn', typed_config: { '@type': JWT_AUTHN_TYPE, providers: { p: provider }, rules: [{ match: { prefix: '/' }, requires }] } });
