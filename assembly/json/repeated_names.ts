@@ -4,20 +4,58 @@
 import { decimalIndex, FAILED, keyEqualsAt, lastStringEscaped, skipSpace, skipStringBody, skipValue, unescapeToUtf8 } from "./scan";
 import { ROW_BYTES, rowKeyEnd, rowKeyEscaped, rowKeyStart } from "./member_rows";
 
-// Whether two of the `count` rows of a member table share a name (escapes decoded).
+// Whether two of the `count` rows of a member table share a name (escapes decoded). Each plain
+// key marks one of 256 buckets by its length, first and last byte; only a key whose bucket is
+// already marked is compared with the keys before it, so distinct names cost one pass.
 export function rowsRepeatName(table: usize, count: i32): bool {
+  let seen0: u64 = 0;
+  let seen1: u64 = 0;
+  let seen2: u64 = 0;
+  let seen3: u64 = 0;
+  for (let i = 0; i < count; i++) {
+    const row = table + <usize>i * ROW_BYTES;
+    // Identity providers do not escape claim names: a table with an escaped key is compared pair by pair.
+    if (rowKeyEscaped(row)) return anyPairRepeats(table, count);
+    const bucket = keyBucket(rowKeyStart(row), rowKeyEnd(row));
+    const bit = (<u64>1) << <u64>(bucket & 63);
+    const word = bucket >> 6;
+    const seen = word == 0 ? seen0 : word == 1 ? seen1 : word == 2 ? seen2 : seen3;
+    if ((seen & bit) != 0 && repeatsEarlier(table, i)) return true;
+    if (word == 0) seen0 |= bit;
+    else if (word == 1) seen1 |= bit;
+    else if (word == 2) seen2 |= bit;
+    else seen3 |= bit;
+  }
+  return false;
+}
+
+@inline function keyBucket(start: usize, end: usize): u32 {
+  const length = <u32>(end - start);
+  if (length == 0) return 0;
+  const h = (length * 0x9e3779b1) ^ (<u32>load<u8>(start) * 0x01000193) ^ (<u32>load<u8>(end - 1) << 16);
+  return (h * 0x85ebca6b) >> 24;
+}
+
+// Whether row i's plain key equals the key of an earlier row.
+function repeatsEarlier(table: usize, i: i32): bool {
+  const row = table + <usize>i * ROW_BYTES;
+  const start = rowKeyStart(row);
+  const length = rowKeyEnd(row) - start;
+  for (let j = 0; j < i; j++) {
+    const other = table + <usize>j * ROW_BYTES;
+    const otherStart = rowKeyStart(other);
+    if (rowKeyEnd(other) - otherStart != length) continue;
+    if (keyEqualsAt(otherStart, rowKeyEnd(other), rowKeyEscaped(other), start, length)) return true;
+  }
+  return false;
+}
+
+function anyPairRepeats(table: usize, count: i32): bool {
   for (let i = 1; i < count; i++) {
     const row = table + <usize>i * ROW_BYTES;
-    const start = rowKeyStart(row);
-    const length = rowKeyEnd(row) - start;
-    const escaped = rowKeyEscaped(row);
     for (let j = 0; j < i; j++) {
       const other = table + <usize>j * ROW_BYTES;
-      const otherStart = rowKeyStart(other);
-      const otherEscaped = rowKeyEscaped(other);
-      // Plain keys of different lengths differ: no call for them.
-      if (!escaped && !otherEscaped && rowKeyEnd(other) - otherStart != length) continue;
-      if (sameName(start, start + length, escaped, otherStart, rowKeyEnd(other), otherEscaped)) return true;
+      if (sameName(rowKeyStart(row), rowKeyEnd(row), rowKeyEscaped(row), rowKeyStart(other), rowKeyEnd(other), rowKeyEscaped(other))) return true;
     }
   }
   return false;

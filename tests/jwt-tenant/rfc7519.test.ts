@@ -114,3 +114,21 @@ test('a token with a repeated claim is never cached: each request answers 401', 
 test('a signed token with distinct names still passes', () => {
   assert.equal(verdict(chain(EXPIRY).filter, { headers: [bearer(signToken('ES256', { tenant: 'acme', exp: NOW + 60 }))] }), 'tenant acme');
 });
+
+test('any set of member names, some repeated, some escaped: the token is invalid exactly when a name repeats', async () => {
+  const fc = (await import('fast-check')).default;
+  const { propertyOptions } = await import('../support/fuzz.ts');
+  const { filter } = chain({ on_missing: { action: 'reject' } });
+  // Short names from few letters, so that names share lengths and first and last bytes.
+  const name = fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'é', '/'), maxLength: 4 });
+  const escape = (text: string, escaped: boolean) => (escaped ? [...text].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('') : text.replace(/\//g, '\\/'));
+  fc.assert(
+    fc.property(fc.array(fc.tuple(name, fc.boolean()), { maxLength: 80 }), (members) => {
+      const names = members.map(([n]) => n);
+      const payload = `{"tenant":"acme",${members.map(([n, escaped], i) => `"${escape(n, escaped)}":${i}`).join(',')}}`.replace(',}', '}');
+      const repeats = new Set([...names, 'tenant']).size !== names.length + 1;
+      assert.equal(verdict(filter, { headers: [bearer(rawToken(payload))] }), repeats ? '401 the token repeats a member name' : 'tenant acme', payload);
+    }),
+    propertyOptions(),
+  );
+});
