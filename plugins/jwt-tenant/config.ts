@@ -4,11 +4,10 @@ import { ConfigReader } from "../../assembly/config/reader";
 import { JsonObject } from "../../assembly/json/value";
 import { CharsetPattern, parseCharsetPattern, patternError } from "../../assembly/match/charset";
 import { ClaimPath, parseClaimPath } from "../../assembly/jwt/claim_path";
-import { readTokenSources, TokenSource } from "../../assembly/jwt/token_sources";
+import { readTokenSources, TokenSource, TokenSourceKind } from "../../assembly/jwt/token_sources";
 import { propertyPath } from "../../assembly/proxy/pairs";
 import { forbiddenOutputHeader } from "../../assembly/http/output_headers";
 import { bytesEqual } from "../../assembly/http/bytes";
-import { TokenSourceKind } from "../../assembly/jwt/token_sources";
 
 export const DEFAULT_TENANT_PATTERN = "^[A-Za-z0-9._-]{1,64}$";
 export const DEFAULT_CLAIM_PATTERN = "^[A-Za-z0-9._@:+-]{1,256}$";
@@ -50,7 +49,7 @@ export class JwtTenantConfig {
   unmappedInvalid: bool = false;
   tenantPattern: CharsetPattern = new CharsetPattern();
   claimHeaders: Array<ClaimHeader> = [];
-  // Every header the plugin owns, removed from each request before anything else.
+  // Every header the plugin writes (the runtime's ownedRequestHeaders), removed from each request before anything else.
   ownedHeaders: Array<ArrayBuffer> = [];
   checkExpiry: bool = false;
   leewaySeconds: i64 = 60;
