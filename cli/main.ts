@@ -83,13 +83,15 @@ function program(out: (text: string) => void): Command {
 
   cli
     .command('render')
-    .description('Generate the Istio deployment from the example configurations: the gateway and its routes, WasmPlugin / EnvoyFilter, DestinationRules, and a kustomization.yaml')
+    .description('Generate the Istio deployment from the example configurations: the gateway and its routes, WasmPlugin / EnvoyFilter, the RequestAuthentications that verify every token the filters read, DestinationRules, and a kustomization.yaml')
     .argument('<target>', 'istio')
     .option('--registry <HOST[:PORT]>', 'the registry the images were pushed to (default: registry.example.com with --examples or --check, else required)')
     .option('--repository-namespace <PATH>', 'the repository path before the plugin name, as for push', 'route-keys')
     .option('--namespace <NS>', 'the Kubernetes namespace of the resources', 'shop')
     .option('--selector <KEY=VALUE>', 'the label of the gateway workload the filters attach to', 'app=shop-gateway')
     .option('--host <HOST>', 'the host clients send to the gateway', 'shop.example.com')
+    .option('--issuer <ISS>', 'the token issuer the RequestAuthentications verify (the iss claim)', 'https://idp.example.com')
+    .option('--jwks-uri <URL>', "the issuer's JWKS", 'https://idp.example.com/.well-known/jwks.json')
     .option('--istio-version <X.Y[.Z]>', 'refuse, with the reason, an Istio release the resources cannot work on (default: no version check)')
     .option('--out <DIR>', 'write a Kustomize base into DIR (one file per part, and kustomization.yaml) (default: print to stdout)')
     .option('--examples', 'write the committed examples (plugins/<name>/istio.yaml, deploy/kustomize/base/)', false)

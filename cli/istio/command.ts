@@ -13,6 +13,8 @@ export interface RenderCommandOptions {
   namespace: string;
   selector: string;
   host: string;
+  issuer: string;
+  jwksUri: string;
   istioVersion?: string;
   out?: string;
   examples: boolean;
@@ -34,7 +36,7 @@ export function renderIstioCommand(target: string, options: RenderCommandOptions
   }
   if (!options.registry) throw new CliError('render istio needs --registry HOST[:PORT] (the registry the images were pushed to)');
   if (!/^[^=\s]+=[^=\s]*$/.test(options.selector)) throw new CliError(`--selector takes KEY=VALUE, not "${options.selector}"`);
-  const files = renderFiles({ registry: options.registry, repositoryNamespace: options.repositoryNamespace, namespace: options.namespace, selector: options.selector, host: options.host });
+  const files = renderFiles({ registry: options.registry, repositoryNamespace: options.repositoryNamespace, namespace: options.namespace, selector: options.selector, host: options.host, issuer: options.issuer, jwksUri: options.jwksUri });
   if (options.out) {
     mkdirSync(options.out, { recursive: true });
     for (const file of files) writeFileSync(join(options.out, file.name), toYaml(file));

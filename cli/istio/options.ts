@@ -15,6 +15,9 @@ export interface RenderOptions {
   selector?: string;
   // The host clients send to the gateway.
   host?: string;
+  // The identity provider the RequestAuthentications verify tokens of.
+  issuer?: string;
+  jwksUri?: string;
 }
 
 export type Resource = Record<string, any>;

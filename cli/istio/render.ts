@@ -5,12 +5,14 @@
 // (gateway.ts, filters.ts, routes.ts); a plugin's list below is where a new kind for it goes.
 import { stringify } from 'yaml';
 import { pluginNames } from '../build.ts';
+import { requestAuthentication } from './authentication.ts';
 import { bodyKeysEnvoyFilter, wasmPlugin } from './filters.ts';
 import { gateway, gatewayDeployment, gatewayService } from './gateway.ts';
 import { exampleConfig, type RenderOptions, type Resource } from './options.ts';
 import { gatewayVirtualService, hashRule, type HttpRoute, meshVirtualService, subsetRule } from './routes.ts';
 
 export type { RenderOptions } from './options.ts';
+export { tokenSourcesOf } from './authentication.ts';
 
 interface PluginDeployment {
   // The filter and the resources of the services its headers steer.
@@ -40,7 +42,10 @@ function versionRoutes(config: Record<string, any>, prefix?: string): HttpRoute[
 
 const PLUGINS: Record<string, PluginDeployment> = {
   'jwt-tenant': {
-    resources: (_config, options) => [wasmPlugin('jwt-tenant', options), subsetRule('account', 'tenant', [['globex', 'globex'], ['shared', 'shared']], options)],
+    resources: (config, options) => [
+      wasmPlugin('jwt-tenant', options),
+      ...requestAuthentication('jwt-tenant', config, options),
+      subsetRule('account', 'tenant', [['globex', 'globex'], ['shared', 'shared']], options)],
     gatewayRoutes: (config) => [
       { name: 'account-globex', prefix: '/account', header: [tenantHeader(config), 'globex'], host: 'account', subset: 'globex' },
       { name: 'account-shared', prefix: '/account', host: 'account', subset: 'shared' },
@@ -50,6 +55,7 @@ const PLUGINS: Record<string, PluginDeployment> = {
     // Calls between services reach pricing through sidecars: they keep the gateway's version if the caller forwards x-version.
     resources: (config, options) => [
       wasmPlugin('feature-alias', options),
+      ...requestAuthentication('feature-alias', config, options),
       subsetRule('pricing', 'version', versions(config).all.map((v) => [`v${v}`, `v${v}`]), options),
       meshVirtualService('pricing', versionRoutes(config), [versionHeader(config)], options),
     ],
