@@ -23,6 +23,7 @@ export interface RunReport {
   stall: Outcome['stall'];
   route_cache_clears: Record<string, number>;
   host_calls: Outcome['hostCalls'];
+  errors: string[];
   logs: { plugin: string; level: string; message: string }[];
   metrics: Outcome['metrics'];
 }
@@ -108,6 +109,7 @@ export function toReport(outcome: Outcome): RunReport {
     stall: outcome.stall,
     route_cache_clears: outcome.routeCacheClears,
     host_calls: outcome.hostCalls,
+    errors: outcome.errors,
     logs: outcome.logs.map(({ plugin, level, message }) => ({ plugin, level, message })),
     metrics: outcome.metrics,
   };
