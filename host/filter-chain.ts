@@ -149,7 +149,7 @@ class ActiveStream {
       return;
     }
     // The router takes the headers now; later changes by filters cannot reach upstream.
-    if (this.filters.some((state) => state.context?.invalidWrites != null)) {
+    if (this.invalidWriteSeen()) {
       const reply = upstreamCodecRefusal(this.headers);
       if (reply !== null) {
         this.terminal = reply;
@@ -225,6 +225,12 @@ class ActiveStream {
     }
     this.upstreamTrailers = trailers;
     this.upstreamComplete = true;
+  }
+
+  // Only then is the map scanned: client headers were checked once, when the request came in.
+  private invalidWriteSeen(): boolean {
+    for (let i = 0; i < this.filters.length; i++) if (this.filters[i].context?.invalidWrites != null) return true;
+    return false;
   }
 
   // A local reply or a fail-closed 503 ends decoding; returns true when it did.
