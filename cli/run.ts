@@ -24,6 +24,7 @@ export interface RunReport {
   stall: Outcome['stall'];
   route_cache_clears: Record<string, number>;
   host_calls: Outcome['hostCalls'];
+  errors: string[];
   logs: { plugin: string; level: string; message: string }[];
   metrics: Outcome['metrics'];
 }
@@ -110,6 +111,7 @@ export function toReport(outcome: Outcome): RunReport {
     stall: outcome.stall,
     route_cache_clears: outcome.routeCacheClears,
     host_calls: outcome.hostCalls,
+    errors: outcome.errors,
     logs: outcome.logs.map(({ plugin, level, message }) => ({ plugin, level, message })),
     metrics: outcome.metrics,
   };

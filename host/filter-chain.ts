@@ -1,7 +1,8 @@
 import { FilterDataStatus, FilterHeadersStatus, FilterTrailersStatus } from './abi.ts';
 import { BodyBuffer } from './body-buffer.ts';
 import type { LocalReply } from './context.ts';
-import { HeaderMap, utf8ToBytes } from './header-map.ts';
+import { HeaderMap, bytesToUtf8, utf8ToBytes } from './header-map.ts';
+import { headerNameProblem, headerValueProblem, requestTargetProblem, tokenProblem, trimOptionalWhitespace } from './header-validation.ts';
 import type { Plugin } from './plugin.ts';
 import type { BodyInput, DownstreamResponse, HttpRequest, Outcome, StallReport, UpstreamRequest } from './request.ts';
 import { makeStreamInfo } from './stream-info.ts';
@@ -45,9 +46,18 @@ export class FilterChain {
   }
 }
 
+// A request Envoy's downstream codec refuses before any filter sees it: the line for the outcome's
+// errors and the response code details of its 400.
+interface CodecRefusal {
+  error: string;
+  details: string;
+}
+
 class ActiveStream {
   private readonly filters: DecoderState[];
   private readonly headers: HeaderMap;
+  private readonly refusal: CodecRefusal | null;
+  private readonly trailers: HeaderMap | null;
   private readonly headersEnd: boolean;
   private terminal: LocalReply | null = null;
   private upstreamHeaders: HeaderMap | null = null;
@@ -76,18 +86,22 @@ class ActiveStream {
       heldEnd: false,
       heldTrailers: null,
     }));
-    this.headers = requestHeaders(request);
+    const template = requestTemplate(request);
+    this.headers = template.headers.clone();
+    this.refusal = template.refusal;
+    this.trailers = template.trailers;
     this.headersEnd = bodyChunks(request).length === 0 && request.trailers === undefined;
   }
 
   run(): Outcome {
+    if (this.refusal !== null) return this.refuse(this.refusal);
     this.decodeHeaders(0);
     const chunks = bodyChunks(this.request);
     // No copy of the frames: a BodyBuffer never writes into the array it was made from.
     chunks.forEach((chunk, index) => {
       if (this.terminal === null) this.decodeData(0, new BodyBuffer(chunk), index === chunks.length - 1 && this.request.trailers === undefined);
     });
-    if (this.request.trailers !== undefined && this.terminal === null) this.decodeTrailers(0, HeaderMap.fromPairs(this.request.trailers));
+    if (this.trailers !== null && this.terminal === null) this.decodeTrailers(0, this.trailers.clone());
 
     let outcome: ChainOutcome;
     if (this.terminal !== null) {
@@ -98,6 +112,25 @@ class ActiveStream {
       outcome = this.finish('stalled', null, this.stallReport());
     }
     this.destroy(outcome);
+    return outcome;
+  }
+
+  // The downstream codec answers 400 itself: no filter is created, none of their callbacks runs
+  // (Envoy ServerConnectionImpl::sendProtocolError). Trailers are checked up front here; in Envoy
+  // the stream would be reset when they arrive.
+  private refuse(refusal: CodecRefusal): Outcome {
+    const body = encoder.encode('Bad Request');
+    const headers = new HeaderMap();
+    headers.add(':status', '400');
+    headers.add('content-length', String(body.length));
+    headers.add('content-type', 'text/plain');
+    const outcome = new ChainOutcome('local_reply', null, new ResponseView(400, body, refusal.details, headers), null, this.chain.plugins);
+    outcome.errors.push(refusal.error);
+    this.chain.plugins.forEach((plugin, index) => {
+      outcome.routeCacheClears[plugin.name] = 0;
+      outcome.hostCallCounts.push(plugin.vm.hostCallSnapshot());
+      for (const record of plugin.logs.since(this.logMarks[index])) outcome.logs.push({ ...record, plugin: plugin.name });
+    });
     return outcome;
   }
 
@@ -116,6 +149,13 @@ class ActiveStream {
       return;
     }
     // The router takes the headers now; later changes by filters cannot reach upstream.
+    if (this.invalidWriteSeen()) {
+      const reply = upstreamCodecRefusal(this.headers);
+      if (reply !== null) {
+        this.terminal = reply;
+        return;
+      }
+    }
     this.upstreamHeaders = this.headers.clone();
     if (this.headersEnd) this.upstreamComplete = true;
   }
@@ -185,6 +225,12 @@ class ActiveStream {
     }
     this.upstreamTrailers = trailers;
     this.upstreamComplete = true;
+  }
+
+  // Only then is the map scanned: client headers were checked once, when the request came in.
+  private invalidWriteSeen(): boolean {
+    for (let i = 0; i < this.filters.length; i++) if (this.filters[i].context?.invalidWrites != null) return true;
+    return false;
   }
 
   // A local reply or a fail-closed 503 ends decoding; returns true when it did.
@@ -321,7 +367,9 @@ class ActiveStream {
     const plugins = this.chain.plugins;
     for (let index = 0; index < plugins.length; index++) {
       const plugin = plugins[index];
-      outcome.routeCacheClears[plugin.name] = this.filters[index].context?.routeCacheClears ?? 0;
+      const context = this.filters[index].context;
+      outcome.routeCacheClears[plugin.name] = context?.routeCacheClears ?? 0;
+      if (context != null && context.invalidWrites !== null) outcome.errors.push(...context.invalidWrites);
       outcome.hostCallCounts.push(plugin.vm.hostCallSnapshot());
       for (const record of plugin.logs.since(this.logMarks[index])) outcome.logs.push({ ...record, plugin: plugin.name });
     }
@@ -333,6 +381,7 @@ class ActiveStream {
 // cost nothing per stream where a closure per lazy field did.
 class ChainOutcome implements Outcome {
   readonly routeCacheClears: Record<string, number> = {};
+  readonly errors: string[] = [];
   readonly logs: Outcome['logs'] = [];
   // Per plugin, its host-call counts for this stream (slots of its VM).
   readonly hostCallCounts: number[][] = [];
@@ -413,29 +462,80 @@ function joinFrames(frames: Uint8Array[]): Uint8Array {
   return out;
 }
 
-// The request's header map, converted once per request object and copied for each send.
-const headerTemplates = new WeakMap<HttpRequest, HeaderMap>();
-
-function requestHeaders(request: HttpRequest): HeaderMap {
-  let template = headerTemplates.get(request);
-  if (template === undefined) {
-    template = buildRequestHeaders(request);
-    // Serialized once here, so every copy answers proxy_get_header_map_pairs without redoing it
-    // until a filter changes that copy.
-    template.serializedPairs();
-    headerTemplates.set(request, template);
-  }
-  return template.clone();
+// The request's header map and the codec's verdict on it, made once per request object; each
+// send copies the map.
+interface RequestTemplate {
+  headers: HeaderMap;
+  trailers: HeaderMap | null;
+  refusal: CodecRefusal | null;
 }
 
-function buildRequestHeaders(request: HttpRequest): HeaderMap {
+const requestTemplates = new WeakMap<HttpRequest, RequestTemplate>();
+
+function requestTemplate(request: HttpRequest): RequestTemplate {
+  let template = requestTemplates.get(request);
+  if (template === undefined) {
+    template = buildRequestTemplate(request);
+    // Serialized once here, so every copy answers proxy_get_header_map_pairs without redoing it
+    // until a filter changes that copy.
+    template.headers.serializedPairs();
+    requestTemplates.set(request, template);
+  }
+  return template;
+}
+
+function buildRequestTemplate(request: HttpRequest): RequestTemplate {
   const map = new HeaderMap();
-  map.add(':method', request.method ?? 'GET');
+  let refusal: CodecRefusal | null = null;
+  const refuse = (what: string, problem: string | null, details: string) => {
+    if (problem !== null && refusal === null) refusal = { error: `${what}: ${problem}; Envoy's codec answers 400 (${details}) before any filter runs`, details };
+  };
+  const method = request.method ?? 'GET';
+  const authority = utf8ToBytes(request.authority ?? 'example.com');
+  const path = utf8ToBytes(request.path ?? '/');
+  refuse(`method ${JSON.stringify(method)}`, tokenProblem(method), 'http1.codec_error');
+  refuse(`path ${JSON.stringify(request.path)}`, requestTargetProblem(path), 'http1.codec_error');
+  refuse(`authority ${JSON.stringify(request.authority)}`, requestTargetProblem(authority), 'http1.codec_error');
+  map.add(':method', method);
   map.add(':scheme', request.scheme ?? 'http');
-  map.add(':authority', utf8ToBytes(request.authority ?? 'example.com'));
-  map.add(':path', utf8ToBytes(request.path ?? '/'));
-  for (const [name, value] of request.headers ?? []) map.add(utf8ToBytes(name), utf8ToBytes(value));
-  return map;
+  map.add(':authority', authority);
+  map.add(':path', path);
+  for (const [name, value] of request.headers ?? []) {
+    const [nameBytes, valueBytes] = checkedField('request header', name, value, refuse);
+    map.add(nameBytes, valueBytes);
+  }
+  let trailers: HeaderMap | null = null;
+  if (request.trailers !== undefined) {
+    trailers = new HeaderMap();
+    for (const [name, value] of request.trailers) {
+      const [nameBytes, valueBytes] = checkedField('request trailer', name, value, refuse);
+      trailers.add(nameBytes, valueBytes);
+    }
+  }
+  return { headers: map, trailers, refusal };
+}
+
+// A field as the codec delivers it (value without surrounding whitespace), after its checks.
+function checkedField(what: string, name: string, value: string, refuse: (what: string, problem: string | null, details: string) => void): [string, string] {
+  const nameBytes = utf8ToBytes(name);
+  const valueBytes = trimOptionalWhitespace(utf8ToBytes(value));
+  refuse(`${what} ${JSON.stringify(name)}`, headerNameProblem(nameBytes), 'http1.codec_error');
+  refuse(`${what} ${JSON.stringify(name)}`, headerValueProblem(valueBytes), 'http1.invalid_characters');
+  return [nameBytes, valueBytes];
+}
+
+// The upstream codec's check of what the filters left (HeaderUtility::checkValidRequestHeaders in
+// http1/http2 encodeHeaders); the router answers a failure with a 503 (upstream_request.cc).
+function upstreamCodecRefusal(headers: HeaderMap): LocalReply | null {
+  for (const [name, value] of headers.pairs()) {
+    const pseudo = name.charCodeAt(0) === 0x3a;
+    const nameProblem = headerNameProblem(pseudo ? name.slice(1) : name);
+    if (nameProblem === null && headerValueProblem(value) === null) continue;
+    const message = `invalid header ${nameProblem !== null ? 'name' : 'value for'}: ${JSON.stringify(bytesToUtf8(name)).slice(1, -1)}`;
+    const details = `filter_removed_required_request_headers{${message.replace(/ /g, '_')}}`;
+    return { status: 503, details, body: encoder.encode(message), headers: [], grpcStatus: null };
+  }
+  return null;
 }
 
 function bodyChunks(request: HttpRequest): Uint8Array[] {

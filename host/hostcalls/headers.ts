@@ -1,6 +1,7 @@
 import { MapType, WasmResult } from '../abi.ts';
 import { decodePairs } from '../pairs.ts';
-import type { HeaderMap } from '../header-map.ts';
+import { bytesToUtf8, type HeaderMap } from '../header-map.ts';
+import { headerValueProblem, writtenNameProblem } from '../header-validation.ts';
 import { hostFunction, readByteString, type HostFunctionGroup } from './define.ts';
 import type { WasmVm } from '../vm.ts';
 
@@ -10,6 +11,17 @@ function lookup(vm: WasmVm, type: number, mutable: boolean): HeaderMap | number 
   return mutable ? context.getMutableMap(type) : context.getMap(type);
 }
 
+const MAP_NAMES = ['request header', 'request trailer', 'response header', 'response trailer'];
+
+// Envoy's Wasm context stores any write (context.cc addHeaderMapValue/replaceHeaderMapValue call
+// addCopy/setCopy unchecked); the upstream codec refuses it later. The host reports it at once.
+function checkWrite(vm: WasmVm, type: number, key: string, value: string): void {
+  const problem = writtenNameProblem(key) ?? headerValueProblem(value);
+  if (problem === null) return;
+  const context = vm.context()!;
+  const what = MAP_NAMES[type] ?? 'header';
+  context.reportInvalidWrite(`${context.plugin.name} wrote ${what} ${JSON.stringify(bytesToUtf8(key))}: ${JSON.stringify(bytesToUtf8(value))}: ${problem}`);
+}
 
 export const headerCalls: HostFunctionGroup = (vm) => ({
   proxy_get_header_map_value: hostFunction('iiiii', 'i', (type: number, keyPointer: number, keyLength: number, valueOut: number, valueSizeOut: number) => {
@@ -37,7 +49,12 @@ export const headerCalls: HostFunctionGroup = (vm) => ({
     // A malformed list becomes an empty one, which wipes the map, as in cpp-host.
     const pairs = decodePairs(bytes) ?? [];
     map.clear();
-    for (const [name, value] of pairs) map.add(Buffer.from(name).toString('latin1'), Buffer.from(value).toString('latin1'));
+    for (const [nameBytes, valueBytes] of pairs) {
+      const name = Buffer.from(nameBytes).toString('latin1');
+      const value = Buffer.from(valueBytes).toString('latin1');
+      checkWrite(vm, type, name, value);
+      map.add(name, value);
+    }
     vm.context()!.headersModified(type);
     return WasmResult.Ok;
   }),
@@ -52,6 +69,7 @@ export const headerCalls: HostFunctionGroup = (vm) => ({
     if (key === null || value === null) return WasmResult.InvalidMemoryAccess;
     const map = lookup(vm, type, true);
     if (typeof map === 'number') return map;
+    checkWrite(vm, type, key, value);
     map.add(key, value);
     vm.context()!.headersModified(type);
     return WasmResult.Ok;
@@ -62,6 +80,7 @@ export const headerCalls: HostFunctionGroup = (vm) => ({
     if (key === null || value === null) return WasmResult.InvalidMemoryAccess;
     const map = lookup(vm, type, true);
     if (typeof map === 'number') return map;
+    checkWrite(vm, type, key, value);
     map.replace(key, value);
     vm.context()!.headersModified(type);
     return WasmResult.Ok;

@@ -28,7 +28,7 @@ test('a WAT module: the documented fields, upstream headers in order', () => {
   const result = cli('run', '--wasm', module('raw-abi'), '--root-id', 'raw', '--request', plain);
   assert.equal(result.status, 0, result.stderr);
   const report = result.json();
-  assert.deepEqual(Object.keys(report), ['decision', 'status', 'upstream', 'response', 'stall', 'route_cache_clears', 'host_calls', 'logs', 'metrics']);
+  assert.deepEqual(Object.keys(report), ['decision', 'status', 'upstream', 'response', 'stall', 'route_cache_clears', 'host_calls', 'errors', 'logs', 'metrics']);
   assert.equal(report.decision, 'continue');
   assert.equal(report.status, null);
   assert.deepEqual(report.upstream.headers.slice(0, 6), [[':method', 'GET'], [':scheme', 'http'], [':authority', 'example.com'], [':path', '/a'], ['x-a', '1'], ['x-a', '2']]);
@@ -83,6 +83,8 @@ test('errors are one line on stderr and exit 1, never a stack trace', () => {
   writeFileSync(invalid, '{"path": ');
   cases.push([['run', '--wasm', module('raw-abi'), '--request', `@${invalid}`], /^route-keys: .*invalid\.json is not valid JSON: .*\n$/]);
   cases.push([['run', '--wasm', module('raw-abi'), '--request', requestFile('shape.json', { headers: [['only-name']] })], /^route-keys: invalid request file .*shape\.json: \/headers\/0 .*\n$/]);
+  cases.push([['run', '--wasm', module('raw-abi'), '--request', requestFile('space.json', { headers: [['x-a', '1'], ['x-tenant-id ', 'globex']] })], /^route-keys: invalid request file .*space\.json: \/headers\/1 "x-tenant-id ": the name has a space at byte 11.*Envoy's codecs refuse such a header\n$/]);
+  cases.push([['run', '--wasm', module('raw-abi'), '--request', requestFile('crlf.json', { body: 'x', trailers: [['x-sum', 'a\r\nb']] })], /^route-keys: invalid request file .*crlf\.json: \/trailers\/0 "x-sum": the value has CR at byte 1.*\n$/]);
   for (const [args, pattern] of cases) {
     const result = cli(...args);
     assert.equal(result.status, 1, args.join(' '));
@@ -96,4 +98,15 @@ test('a configuration the plugin rejects exits 2 and shows its log lines', () =>
   assert.equal(result.status, 2);
   assert.match(result.stderr, /configuration rejected/);
   assert.match(result.stderr, /empty configuration refused/);
+});
+
+test('a header a filter writes with CR LF is in errors, and the request is not forwarded', () => {
+  const result = cli('run', '--wasm', module('bad-write'), '--root-id', 'writer', '--config', 'c', '--request', plain);
+  assert.equal(result.status, 0, result.stderr);
+  const report = result.json();
+  assert.deepEqual(report.errors, ['writer wrote request header "x-tenant-id": "a\\r\\nb": the value has CR at byte 1']);
+  assert.equal(report.decision, 'local_reply');
+  assert.equal(report.status, 503);
+  assert.equal(report.upstream, null);
+  assert.deepEqual(cli('run', '--wasm', module('raw-abi'), '--root-id', 'raw', '--request', plain).json().errors, []);
 });
