@@ -4,10 +4,12 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
-import { pluginNames, ROOT } from '../cli/build.ts';
+import { DIST, pluginNames, ROOT, assertBuilt } from '../cli/build.ts';
+import { CliError } from '../cli/errors.ts';
 import { baselineScenarios } from './baseline.ts';
 import { BATCH, BLOCK_ROUNDS, baselineName, measureLatency, measureMemory, measureOverBaseline, type ScenarioResult } from './measure.ts';
 import type { Scenario } from './scenario.ts';
+import { lbLine, runLbBenchmarks } from './lb.ts';
 
 const options = new Command('bench')
   .option('--time <ms>', 'time per scenario for the latency measurement', (v) => Number(v), 2000)
@@ -16,6 +18,15 @@ const options = new Command('bench')
   .option('--only <text>', 'run only scenarios whose name contains this text')
   .parse(process.argv)
   .opts<{ time: number; streams: number; rounds: number; only?: string }>();
+
+// A module not built yet is one line naming the build command, not an ENOENT inside a scenario.
+try {
+  for (const file of [join(DIST, 'test', 'noop.wasm'), ...pluginNames().map((name) => join(DIST, `${name}.wasm`))]) assertBuilt(file);
+} catch (error) {
+  if (!(error instanceof CliError)) throw error;
+  process.stderr.write(`bench: ${error.message}\n`);
+  process.exit(1);
+}
 
 // bench/scenarios/<plugin>.ts exports each plugin's scenarios.
 async function allScenarios(): Promise<Scenario[]> {
@@ -63,6 +74,10 @@ for (const scenario of scenarios) {
   );
 }
 
+// The balancers of cli/lb: no plugin, no baseline; their own figures.
+const lb = runLbBenchmarks(Math.min(options.time, 1000), options.only);
+for (const row of lb) process.stdout.write(lbLine(row));
+
 const report = {
   generated: new Date().toISOString(),
   node: process.version,
@@ -71,6 +86,7 @@ const report = {
     `overBaseline: paired differences, each a batch of ${BATCH} through the baseline with the same request followed by a batch through the scenario, at least ${options.rounds} rounds in blocks of ${BLOCK_ROUNDS}, more (up to five times) while no block's baseline has run within 15% of the fastest that baseline ran in this run; the median of the block whose baseline ran fastest (pairedBaselineMicros is that baseline's time), the median over all rounds beside it (overBaselineAllRounds), and the p99 over all rounds. ` +
     `Memory: the plugins' linear memory after up to 20,000 warm-up requests and after the number of streams given per scenario (--streams, fewer for large bodies). Node ${process.version} with --no-liftoff (Envoy's V8 flag).`,
   scenarios: results,
+  lb,
 };
 writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
 process.stdout.write('wrote bench/results.json\n');

@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, join, relative, resolve, sep } from 'node:path';
 import wabtInit from 'wabt';
 import { CliError } from './errors.ts';
 
@@ -7,6 +7,14 @@ export const ROOT = resolve(import.meta.dirname, '..');
 export const DIST = join(ROOT, 'dist');
 
 export type Target = 'release' | 'debug';
+
+// A missing file under dist/ is a step not yet run: the error names the command that makes it.
+export function assertBuilt(path: string): void {
+  const absolute = resolve(path);
+  if (!absolute.startsWith(DIST + sep) || existsSync(absolute)) return;
+  const command = absolute.startsWith(join(DIST, 'test') + sep) ? 'npx route-keys build --test-modules' : 'npm run build';
+  throw new CliError(`${relative(ROOT, absolute)} not built: run ${command} first`);
+}
 
 // Compiles one AssemblyScript entry with asconfig.json's target (runtime, abort, exportStart).
 // asc is imported only when compiling: on import it takes a `--wasm` argument out of process.argv
@@ -62,10 +70,10 @@ export function pluginNames(): string[] {
 }
 
 // `route-keys build`: every plugin, release and debug, into dist/<name>.wasm and dist/<name>.debug.wasm.
-export async function buildPlugins(log: (line: string) => void): Promise<string[]> {
+export async function buildPlugins(log: (line: string) => void, targets: readonly Target[] = ['release', 'debug']): Promise<string[]> {
   const built: string[] = [];
   for (const name of pluginNames()) {
-    for (const target of ['release', 'debug'] as const) {
+    for (const target of targets) {
       const outFile = join(DIST, target === 'release' ? `${name}.wasm` : `${name}.debug.wasm`);
       await compileAssemblyScript(join(ROOT, 'plugins', name, 'index.ts'), outFile, target);
       built.push(outFile);

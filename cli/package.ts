@@ -1,9 +1,8 @@
 // `route-keys package`: the OCI images of every built plugin, as OCI image layouts under
 // dist/oci/<plugin>/ (both variants in one layout, named "compat" and "wasm").
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DIST, ROOT, pluginNames } from './build.ts';
-import { CliError } from './errors.ts';
+import { DIST, ROOT, assertBuilt, pluginNames } from './build.ts';
 import { type ImageMetadata, type PluginImage, pluginImages } from './oci/image.ts';
 import { writeLayout } from './oci/layout.ts';
 
@@ -37,7 +36,7 @@ export function imageMetadata(plugin: string): ImageMetadata {
 
 export function builtWasm(plugin: string): Buffer {
   const file = join(DIST, `${plugin}.wasm`);
-  if (!existsSync(file)) throw new CliError(`dist/${plugin}.wasm is missing: run "npm run build" first`);
+  assertBuilt(file);
   return readFileSync(file);
 }
 

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020.js';
 import YAML from 'yaml';
 import type { CalloutAnswer, HttpRequest } from '../host/index.ts';
+import { headerNameProblem, headerValueProblem } from '../host/header-validation.ts';
+import { utf8ToBytes } from '../host/header-map.ts';
 import { CliError } from './errors.ts';
 import requestSchema from './request.schema.json' with { type: 'json' };
 
@@ -33,6 +35,12 @@ export function readRequestFile(path: string): HttpRequest {
   if (!validate(parsed)) {
     const problems = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
     throw new CliError(`invalid request file ${path}: ${problems}`);
+  }
+  for (const [field, list] of [['headers', parsed.headers], ['trailers', parsed.trailers], ['upstream_response/headers', parsed.upstream_response?.headers]] as const) {
+    (list ?? []).forEach(([name, value], index) => {
+      const problem = headerNameProblem(utf8ToBytes(name)) ?? headerValueProblem(utf8ToBytes(value));
+      if (problem !== null) throw new CliError(`invalid request file ${path}: /${field}/${index} ${JSON.stringify(name)}: ${problem}; Envoy's codecs refuse such a header`);
+    });
   }
   return {
     method: parsed.method,

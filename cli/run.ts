@@ -9,6 +9,7 @@ import {
   type Outcome,
 } from '../host/index.ts';
 import type { LogLevelName } from '../host/abi.ts';
+import { assertBuilt } from './build.ts';
 import { CliError } from './errors.ts';
 import { readBytes, readRequestFile, readText } from './request-file.ts';
 
@@ -32,6 +33,7 @@ export interface RunReport {
   stall: Outcome['stall'];
   route_cache_clears: Record<string, number>;
   host_calls: Outcome['hostCalls'];
+  errors: string[];
   logs: { plugin: string; level: string; message: string }[];
   metrics: Outcome['metrics'];
   unsupported: string[];
@@ -83,6 +85,7 @@ function stripAt(path: string): string {
 }
 
 function loadPlugin(group: PluginGroup, options: RunOptions, clock: Clock | undefined): Plugin {
+  assertBuilt(group.wasm);
   const bytes = readBytes(group.wasm);
   try {
     return Plugin.load({
@@ -124,6 +127,7 @@ export function toReport(outcome: Outcome): RunReport {
     stall: outcome.stall,
     route_cache_clears: outcome.routeCacheClears,
     host_calls: outcome.hostCalls,
+    errors: outcome.errors,
     logs: outcome.logs.map(({ plugin, level, message }) => ({ plugin, level, message })),
     metrics: outcome.metrics,
     unsupported: outcome.unsupported,

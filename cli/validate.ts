@@ -1,9 +1,11 @@
-// `route-keys validate <plugin> FILE`: checks a plugin configuration against the plugin's JSON
-// Schema offline, with the path of each error, before it reaches Envoy or Istio.
+// `route-keys validate <plugin> FILE`: the verdict the plugin itself gives at configure (its built
+// module configured in the host, its own log lines as the errors) with the JSON Schema's findings
+// beside it, each with the path of the field, before the configuration reaches Envoy or Istio.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import { ROOT, pluginNames } from './build.ts';
+import { ConfigurationRejectedError, Plugin, compileModule, type CompiledModule } from '../host/index.ts';
+import { DIST, ROOT, pluginNames } from './build.ts';
 import { CliError } from './errors.ts';
 import { parseDocument, readText } from './request-file.ts';
 
@@ -56,11 +58,50 @@ function describe(error: ErrorObject): string {
   }
 }
 
+const modules = new Map<string, CompiledModule>();
+
+// The plugin's built module (dist/<plugin>.wasm), compiled once per process.
+export function pluginModule(plugin: string): CompiledModule {
+  let compiled = modules.get(plugin);
+  if (compiled === undefined) {
+    const path = join(DIST, `${plugin}.wasm`);
+    if (!existsSync(path)) throw new CliError(`dist/${plugin}.wasm is missing: run npm run build first (validate runs the plugin's own configuration check)`);
+    compiled = compileModule(readFileSync(path));
+    modules.set(plugin, compiled);
+  }
+  return compiled;
+}
+
+// What the plugin says when Envoy configures it with this text: nothing when it accepts, else its
+// own log lines at warn and above (or why configure failed when it logged nothing).
+export function pluginErrors(plugin: string, configuration: string): string[] {
+  const wasm = pluginModule(plugin);
+  try {
+    Plugin.load({ wasm, name: plugin, rootId: plugin, vmId: 'validate', configuration, failurePolicy: 'FAIL_CLOSED', logLevel: 'warn' });
+    return [];
+  } catch (error) {
+    if (!(error instanceof ConfigurationRejectedError)) throw error;
+    const lines = error.logs.map((record) => record.message);
+    return lines.length > 0 ? lines : [error.message];
+  }
+}
+
+// The configuration as Envoy receives it: a JSON file's own text (so that what JSON.parse would
+// hide, such as a repeated key, reaches the plugin), YAML as the JSON it stands for.
+function configurationText(text: string, file: string, document: unknown): string {
+  return /\.ya?ml$/i.test(file) ? JSON.stringify(document) : text;
+}
+
 export function validateCommand(plugin: string, file: string, out: (text: string) => void): void {
   schemaValidator(plugin);
-  const errors = validationErrors(plugin, parseDocument(readText(file), file));
-  if (errors.length > 0) {
-    throw new CliError(`${file}: not a valid ${plugin} configuration (${errors.length} error${errors.length > 1 ? 's' : ''})`, 1, errors.map((e) => `${file}: ${e}`));
+  const text = readText(file);
+  const document = parseDocument(text, file);
+  const fromPlugin = pluginErrors(plugin, configurationText(text, file, document));
+  const fromSchema = validationErrors(plugin, document);
+  if (fromPlugin.length > 0 || fromSchema.length > 0) {
+    const verdicts = [`the plugin ${fromPlugin.length > 0 ? 'rejects it' : 'accepts it'}`, `the schema ${fromSchema.length > 0 ? `finds ${fromSchema.length} error${fromSchema.length > 1 ? 's' : ''}` : 'accepts it'}`];
+    const lines = [...fromPlugin.map((e) => `${file}: plugin: ${e}`), ...fromSchema.map((e) => `${file}: schema: ${e}`)];
+    throw new CliError(`${file}: not a valid ${plugin} configuration (${verdicts.join('; ')})`, 1, lines);
   }
-  out(`${file}: valid ${plugin} configuration\n`);
+  out(`${file}: valid ${plugin} configuration (the plugin accepts it at configure, and the schema agrees)\n`);
 }

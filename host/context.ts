@@ -20,6 +20,8 @@ export interface PluginIdentity {
 export class HostContext implements HostCallContext {
   // PLUGIN_CONFIGURATION is readable only while Envoy configures the plugin (temp_plugin_).
   pluginConfiguration: Uint8Array | null = null;
+  // Header writes Envoy's codecs would refuse, one line each; null until the first (none is the rule).
+  invalidWrites: string[] | null = null;
 
   constructor(
     readonly vm: WasmVm,
@@ -37,6 +39,10 @@ export class HostContext implements HostCallContext {
   }
 
   headersModified(_type: number): void {}
+
+  reportInvalidWrite(line: string): void {
+    (this.invalidWrites ??= []).push(line);
+  }
 
   getBuffer(type: number): BodyBuffer | Uint8Array | number {
     if (type > BufferType.CallData) return WasmResult.BadArgument;

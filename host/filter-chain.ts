@@ -1,5 +1,6 @@
 import { BodyBuffer } from './body-buffer.ts';
 import type { Clock } from './clock.ts';
+import { codecErrorResponse, requestTemplate, upstreamCodecRefusal, type CodecRefusal } from './codecs.ts';
 import { FilterIteration, newSlot, type Direction, type FilterSlot, type IterationOwner } from './filter-iteration.ts';
 import { HostHeaderMap, utf8ToBytes } from './header-map.ts';
 import { HttpCallouts } from './http-callouts.ts';
@@ -73,6 +74,8 @@ class ActiveStream implements IterationOwner {
   readonly bufferLimitBytes: number;
   private readonly contexts: (HostStreamContext | null)[];
   private readonly headers: HostHeaderMap;
+  private readonly trailers: HostHeaderMap | null;
+  private readonly refusal: CodecRefusal | null;
   private readonly decoder: FilterIteration;
   private encoder: FilterIteration | null = null;
   // The local reply that ended decoding.
@@ -97,39 +100,57 @@ class ActiveStream implements IterationOwner {
     const info = makeStreamInfo(request.stream ?? {}, clock ? clock.now() : 0n, connectionId);
     this.logMarks = chain.plugins.map((p) => p.logs.records.length);
     for (const plugin of chain.plugins) plugin.vm.resetHostCalls();
-    this.contexts = chain.plugins.map((plugin) => plugin.newStream(info));
+    const template = requestTemplate(request);
+    this.refusal = template.refusal;
+    this.headers = template.headers.clone();
+    this.trailers = template.trailers === null ? null : template.trailers.clone();
+    // A request the downstream codec refuses never gets a filter chain: no context is created.
+    this.contexts = chain.plugins.map((plugin) => (this.refusal === null ? plugin.newStream(info) : null));
     if (request.callouts !== undefined) {
       for (const context of this.contexts) if (context !== null) context.callouts = new HttpCallouts(request.callouts);
     }
-    this.headers = requestHeaders(request);
     const slots = chain.plugins.map((plugin, index) => newSlot(plugin.name, this.contexts[index]));
     this.chunks = bodyChunks(request.body);
-    const headersEnd = this.chunks.length === 0 && request.trailers === undefined;
+    const headersEnd = this.chunks.length === 0 && this.trailers === null;
     this.decoder = new FilterIteration(slots, DECODE, this, this.headers, headersEnd);
   }
 
   // The router takes a copy of the request headers: later changes by filters cannot reach upstream.
-  headersPassed(side: 'request' | 'response', headers: HostHeaderMap): HostHeaderMap {
+  // A header a filter wrote that the upstream codec refuses makes the router answer 503 instead.
+  headersPassed(side: 'request' | 'response', headers: HostHeaderMap): HostHeaderMap | null {
     if (side === 'response') return headers;
+    if (this.invalidWriteSeen()) {
+      const reply = upstreamCodecRefusal(headers);
+      if (reply !== null) {
+        this.localReply(reply);
+        return null;
+      }
+    }
     this.upstreamHeaders = headers.clone();
     return this.upstreamHeaders;
   }
 
+  // Only then is the map scanned: client headers were checked once, when the request came in.
+  private invalidWriteSeen(): boolean {
+    const contexts = this.contexts;
+    for (let i = 0; i < contexts.length; i++) if (contexts[i]?.invalidWrites != null) return true;
+    return false;
+  }
+
   run(): ChainOutcome {
+    if (this.refusal !== null) return this.refuse(this.refusal);
     const chunks = this.chunks;
-    const trailers = this.request.trailers;
+    const trailers = this.trailers;
     this.decoder.sendHeaders();
     // No copy of the frames: a BodyBuffer never writes into the array it was made from.
     for (let index = 0; index < chunks.length && this.terminal === null; index++) {
       const chunk = chunks[index];
-      const end = index === chunks.length - 1 && trailers === undefined;
+      const end = index === chunks.length - 1 && trailers === null;
       // Envoy's bytes received, read by request.size and request.total_size.
       for (const context of this.contexts) if (context !== null) context.requestBodyBytes += chunk.length;
       this.decoder.sendData(0, new BodyBuffer(chunk), end);
     }
-    if (trailers !== undefined && this.terminal === null) {
-      this.decoder.sendTrailers(0, HostHeaderMap.fromPairs(trailers));
-    }
+    if (trailers !== null && this.terminal === null) this.decoder.sendTrailers(0, trailers);
 
     let outcome: ChainOutcome;
     if (this.terminal !== null) {
@@ -150,6 +171,17 @@ class ActiveStream implements IterationOwner {
       const stall = this.decoder.stallReport() ?? unfinished;
       outcome = this.finish('stalled', null, stall);
     }
+    this.destroy(outcome);
+    return outcome;
+  }
+
+  // The downstream codec answers 400 itself (Envoy ServerConnectionImpl::sendProtocolError). Trailers
+  // are checked up front here; in Envoy the stream would be reset when they arrive.
+  private refuse(refusal: CodecRefusal): ChainOutcome {
+    const { headers, body } = codecErrorResponse();
+    this.responseHeaders = headers;
+    const outcome = new ChainOutcome('local_reply', null, new ResponseView(400, body, refusal.details, headers), null, this.chain.plugins);
+    outcome.errors.push(refusal.error);
     this.destroy(outcome);
     return outcome;
   }
@@ -250,7 +282,9 @@ class ActiveStream implements IterationOwner {
     const plugins = this.chain.plugins;
     for (let index = 0; index < plugins.length; index++) {
       const plugin = plugins[index];
-      outcome.routeCacheClears[plugin.name] = this.contexts[index]?.routeCacheClears ?? 0;
+      const context = this.contexts[index];
+      outcome.routeCacheClears[plugin.name] = context?.routeCacheClears ?? 0;
+      if (context != null && context.invalidWrites !== null) outcome.errors.push(...context.invalidWrites);
       outcome.hostCallCounts.push(plugin.vm.hostCallSnapshot());
       for (const record of plugin.logs.since(this.logMarks[index])) {
         outcome.logs.push({ ...record, plugin: plugin.name });
@@ -261,31 +295,6 @@ class ActiveStream implements IterationOwner {
 
 function textReply(status: number, details: string, body: string): LocalReply {
   return { status, details, body: encoder.encode(body), headers: [], grpcStatus: null };
-}
-
-// The request's header map, converted once per request object and copied for each send.
-const headerTemplates = new WeakMap<HttpRequest, HostHeaderMap>();
-
-function requestHeaders(request: HttpRequest): HostHeaderMap {
-  let template = headerTemplates.get(request);
-  if (template === undefined) {
-    template = buildRequestHeaders(request);
-    // Serialized once here, so every copy answers proxy_get_header_map_pairs without redoing it
-    // until a filter changes that copy.
-    template.serializedPairs();
-    headerTemplates.set(request, template);
-  }
-  return template.clone();
-}
-
-function buildRequestHeaders(request: HttpRequest): HostHeaderMap {
-  const map = new HostHeaderMap();
-  map.add(':method', request.method ?? 'GET');
-  map.add(':scheme', request.scheme ?? 'http');
-  map.add(':authority', utf8ToBytes(request.authority ?? 'example.com'));
-  map.add(':path', utf8ToBytes(request.path ?? '/'));
-  for (const [name, value] of request.headers ?? []) map.add(utf8ToBytes(name), utf8ToBytes(value));
-  return map;
 }
 
 function bodyChunks(body: BodyInput | BodyInput[] | undefined): Uint8Array[] {

@@ -50,8 +50,9 @@ export interface IterationOwner {
   localReply(reply: LocalReply): void;
   // A buffering filter's body passed the buffer limit.
   bufferOverflow(): void;
-  // The headers passed every filter: the router takes them (a copy), or they go downstream.
-  headersPassed(side: 'request' | 'response', headers: HostHeaderMap): HostHeaderMap;
+  // The headers passed every filter: the router takes them (a copy), or they go downstream; null
+  // when the router refused them (the stream has ended).
+  headersPassed(side: 'request' | 'response', headers: HostHeaderMap): HostHeaderMap | null;
 }
 
 // Envoy's FilterManager iteration for one direction: each filter's status decides whether the
@@ -88,7 +89,9 @@ export class FilterIteration {
       this.resumeIfAsked(slot, i);
       return;
     }
-    this.headersOut = this.owner.headersPassed(this.direction.side, this.headers);
+    const passed = this.owner.headersPassed(this.direction.side, this.headers);
+    if (passed === null) return;
+    this.headersOut = passed;
     if (this.headersEnd) this.complete = true;
   }
 

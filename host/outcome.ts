@@ -6,6 +6,8 @@ import type { DownstreamResponse, Outcome, StallReport, UpstreamRequest } from '
 // metrics) are getters made on first read: benchmarks never read them.
 export class ChainOutcome implements Outcome {
   readonly routeCacheClears: Record<string, number> = {};
+  // Lines for what Envoy's codecs refuse: the request itself, or a header a filter wrote.
+  readonly errors: string[] = [];
   readonly logs: Outcome['logs'] = [];
   // Per plugin, its host-call counts for this stream (slots of its VM).
   readonly hostCallCounts: number[][] = [];

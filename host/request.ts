@@ -78,6 +78,9 @@ export interface Outcome {
   // Per filter, the host calls it made during this request, by name.
   hostCalls: Record<string, Record<string, number>>;
   logs: (LogRecord & { plugin: string })[];
+  // What Envoy's codecs refuse: a request they answer 400 before any filter, or a header a
+  // filter wrote with a name or value they cannot send (one line each, naming the header).
+  errors: string[];
   metrics: Record<string, Record<string, MetricSnapshot>>;
   // Host calls the plugins made (at load or since) that this host does not model, by name.
   unsupported: string[];

@@ -32,6 +32,9 @@ export class HeaderIndex {
   // A slot holds a value for this request when its mark equals the generation.
   private generation: u32 = 1;
   private readonly block: HostBlock = new HostBlock();
+  // Whether the last load read every pair of a map the host gave: only then does an absent slot
+  // mean the request lacks that header (a refused call or a map that does not parse says nothing).
+  complete: bool = false;
 
   // The slot for a lower-case header name, the same slot for the same name. Configure time only.
   slotOf(name: ArrayBuffer): i32 {
@@ -75,6 +78,7 @@ export class HeaderIndex {
       for (let i = 0; i < this.marks.length; i++) unchecked((this.marks[i] = 0));
       this.generation = 1;
     }
+    this.complete = false;
     if (this.names.length == 0) return;
     const block = this.block;
     map.pairsInto(block);
@@ -94,6 +98,7 @@ export class HeaderIndex {
       if ((lengths & lengthBit(nameLength)) == 0) continue;
       this.record(name, nameLength, name + nameLength + 1, valueLength);
     }
+    this.complete = true;
   }
 
   private record(name: usize, nameLength: usize, value: usize, valueLength: usize): void {

@@ -23,6 +23,7 @@ import {
   validateDocument,
 } from "./scan";
 import { DEFERRED, indexPlainDocument } from "./plain";
+import { objectRepeatsName, pathRepeatsName, rowsRepeatName } from "./repeated_names";
 import {
   recordMember,
   recordValueEnd,
@@ -88,7 +89,29 @@ export class MemberIndex {
     out.reset();
     return false;
   }
+
+  // Whether two top-level members of the validated object share a name: the recorded rows are
+  // compared (a few keys, most of them told apart by their length), the document only when the
+  // object had more members than the table holds.
+  hasRepeatedName(): bool {
+    if (this.overflowed) return objectRepeatsName(skipSpace(this.start, this.end), this.end, this.maxDepth);
+    return rowsRepeatName(changetype<usize>(this.table), this.count);
+  }
+
+  // Whether an object below the top level on the way down `path` repeats the name the path takes
+  // there (the top level is hasRepeatedName's).
+  repeatsOnPath(path: Array<ArrayBuffer>, maxDepth: i32): bool {
+    if (path.length < 2) return false;
+    const name = path[0];
+    const row = findRow(changetype<usize>(this.table), this.count, changetype<usize>(name), <usize>name.byteLength);
+    if (row != 0) return pathRepeatsName(rowValueStart(row), this.end, path, 1, maxDepth);
+    if (!this.overflowed || !findPath(this.start, this.end, [name], topValue, maxDepth)) return false;
+    // findPath's span of a string or number starts at the value; containers start at their bracket.
+    return pathRepeatsName(topValue.kind == JsonKind.String ? topValue.start - 1 : topValue.start, this.end, path, 1, maxDepth);
+  }
 }
+
+const topValue = new JsonSpan();
 
 // Validates the object at p (its '{') to the end of the document, recording up to
 // MAX_INDEXED_MEMBERS rows in `table`. The member count (all of them, recorded or not), or -1

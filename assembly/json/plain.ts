@@ -6,7 +6,7 @@
 // It answers only for documents the full validator (scan.ts) accepts, and records the same
 // members. Everything else, every invalid document included, is DEFERRED to the full validator,
 // which then says what is wrong: the fast path never has to explain an error.
-import { FAILED, JsonKind, resetScanError, skipNumber, skipSpace, validateDocument } from "./scan";
+import { FAILED, resetScanError, skipNumber } from "./scan";
 import { recordMember, recordValueEnd } from "./member_rows";
 
 export const DEFERRED: i32 = -2;
@@ -154,12 +154,4 @@ function indexPlainObject(start: usize, end: usize, maxDepth: i32, table: usize,
     state = AFTER_VALUE;
   }
   return DEFERRED;
-}
-
-// Whether [start, end) is one JSON object (with surrounding space) within the depth bound: the
-// fast path when it applies, else validateDocument (which sets scanError).
-export function isObjectDocument(start: usize, end: usize, maxDepth: i32): bool {
-  const p = skipSpace(start, end);
-  if (p < end && load<u8>(p) == 0x7b && indexPlainDocument(p, end, maxDepth, 0, 0) != DEFERRED) return true;
-  return validateDocument(start, end, maxDepth) == JsonKind.Object;
 }

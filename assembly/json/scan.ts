@@ -359,7 +359,7 @@ export function findPathFrom(p: usize, end: usize, path: Array<ArrayBuffer>, lev
   return false;
 }
 
-function decimalIndex(segment: ArrayBuffer): i32 {
+export function decimalIndex(segment: ArrayBuffer): i32 {
   const length = segment.byteLength;
   if (length == 0 || length > 9) return -1;
   const base = changetype<usize>(segment);

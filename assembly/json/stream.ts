@@ -50,10 +50,11 @@ export class JsonPointerStream {
   private captured: StaticArray<u8>;
   private capturedLength: i32 = 0;
   private capturedOverflow: bool = false;
-  private capturedIsString: bool = false;
-  // Results per target.
+  // true, false or null: a value no key is spelt as, so never given out as the text "null".
+  private capturedLiteral: bool = false;
+  // Results per target: strings (unescaped) and numbers (as written).
   readonly values: Array<ArrayBuffer | null> = [];
-  // Present but unusable: longer than maxValueLength, or an object or array.
+  // Present but unusable: longer than maxValueLength, an object or array, or true, false or null.
   readonly invalid: Array<bool> = [];
   found: i32 = 0;
   error: StreamError = StreamError.None;
@@ -192,7 +193,7 @@ export class JsonPointerStream {
     const t = this.capturing;
     if (t >= 0) {
       this.capturing = -1;
-      if (this.capturedOverflow) this.invalid[t] = true;
+      if (this.capturedOverflow || this.capturedLiteral) this.invalid[t] = true;
       else {
         const out = new ArrayBuffer(this.capturedLength);
         memory.copy(changetype<usize>(out), changetype<usize>(this.captured), <usize>this.capturedLength);
@@ -240,17 +241,16 @@ export class JsonPointerStream {
       return;
     }
     this.beginValue(mask);
+    this.capturedLiteral = false;
     if (c == 0x22) {
-      this.capturedIsString = true;
       this.escape = 0;
       this.highSurrogate = 0;
       this.state = STRING;
     } else if (c == 0x2d || c - 0x30 < 10) {
-      this.capturedIsString = false;
       this.keep(c);
       this.state = NUMBER;
     } else if (c == 0x74 || c == 0x66 || c == 0x6e) {
-      this.capturedIsString = false;
+      this.capturedLiteral = true;
       this.literal = c == 0x74 ? "true" : c == 0x66 ? "false" : "null";
       this.literalAt = 1;
       this.keep(c);

@@ -6,7 +6,6 @@
 import { decodedSize, decodeBase64UrlInto } from "./base64url";
 import { findPath, JsonError, JsonKind, JsonSpan, scanError } from "../json/scan";
 import { MemberIndex } from "../json/members";
-import { isObjectDocument } from "../json/plain";
 
 // Bounds that keep the work per token small whatever a client sends.
 export const JWT_MAX_TOKEN_BYTES: i32 = 16384;
@@ -22,6 +21,8 @@ export enum JwtError {
   HeaderNotObject = 6,
   PayloadNotObject = 7,
   TooDeep = 8,
+  // RFC 7519 §4: a header or payload with two members of one name is refused, not read either way.
+  RepeatedName = 9,
 }
 
 export function jwtErrorText(error: JwtError): string {
@@ -35,6 +36,7 @@ export function jwtErrorText(error: JwtError): string {
     case JwtError.HeaderNotObject: return "the token header is not a JSON object";
     case JwtError.PayloadNotObject: return "the token payload is not a JSON object";
     case JwtError.TooDeep: return "the token payload is nested deeper than 16 levels";
+    case JwtError.RepeatedName: return "the token repeats a member name";
     default: return "no error";
   }
 }
@@ -54,6 +56,8 @@ export class Jwt {
   payloadLength: i32 = 0;
   // The payload's top-level claims, recorded while it is validated.
   readonly claims: MemberIndex = new MemberIndex();
+  // The header's members (alg, typ, kid), recorded to find a repeated name.
+  readonly headerMembers: MemberIndex = new MemberIndex();
 
   get ok(): bool {
     return this.error == JwtError.None;
@@ -67,10 +71,17 @@ export class Jwt {
     return Uint8Array.wrap(this.scratch, <i32>(this.payloadStart - changetype<usize>(this.scratch)), this.payloadLength);
   }
 
-  // Finds a claim by path (names, or decimal indices into arrays) in the payload.
+  // Finds a claim by path (names, or decimal indices into arrays) in the payload. A nested object
+  // on the way that repeats the name the path takes makes the token invalid (error RepeatedName).
   claim(path: Array<ArrayBuffer>, out: JsonSpan): bool {
     if (!this.ok) return false;
-    return this.claims.find(path, out, JWT_MAX_DEPTH);
+    if (!this.claims.find(path, out, JWT_MAX_DEPTH)) return false;
+    if (path.length > 1 && this.claims.repeatsOnPath(path, JWT_MAX_DEPTH)) {
+      this.error = JwtError.RepeatedName;
+      out.reset();
+      return false;
+    }
+    return true;
   }
 
   headerField(path: Array<ArrayBuffer>, out: JsonSpan): bool {
@@ -123,11 +134,12 @@ export function decodeJwtAt(start: usize, length: i32, jwt: Jwt): Jwt {
   jwt.headerLength = headerSize;
   jwt.payloadStart = base + <usize>headerSize;
   jwt.payloadLength = payloadSize;
-  if (!isObjectDocument(jwt.headerStart, jwt.headerStart + <usize>headerSize, JWT_MAX_DEPTH)) return fail(jwt, JwtError.HeaderNotObject);
+  if (jwt.headerMembers.validate(jwt.headerStart, jwt.headerStart + <usize>headerSize, JWT_MAX_DEPTH) != JsonKind.Object) return fail(jwt, JwtError.HeaderNotObject);
   const payloadKind = jwt.claims.validate(jwt.payloadStart, jwt.payloadStart + <usize>payloadSize, JWT_MAX_DEPTH);
   if (payloadKind != JsonKind.Object) {
     return fail(jwt, payloadKind == JsonKind.Missing && isTooDeep() ? JwtError.TooDeep : JwtError.PayloadNotObject);
   }
+  if (jwt.headerMembers.hasRepeatedName() || jwt.claims.hasRepeatedName()) return fail(jwt, JwtError.RepeatedName);
   return jwt;
 }
 

@@ -49,6 +49,13 @@ export class Context {
   // both a configured source and an owned output (body-keys reading x-cart-id from the portal).
   readOwnedSources(headerCount: u32): void {}
 
+  // Whether the request may carry root.ownedRequestHeaders[index]; the runtime removes only those.
+  // Yes unless overridden, and overridden only from a complete read of the request's header map
+  // made in readOwnedSources: absent names then cost no removal call.
+  mayCarryOwnedHeader(index: i32): bool {
+    return true;
+  }
+
   onRequestHeaders(headerCount: u32, endOfStream: bool): FilterHeadersStatus {
     return FilterHeadersStatus.Continue;
   }

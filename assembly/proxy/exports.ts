@@ -2,7 +2,7 @@
 //   export * from "../../assembly/proxy/exports";
 import "./abort";
 import { Context, RootContext } from "./context";
-import { removeRequestHeaders } from "./headers";
+import { removeRequestHeader } from "./headers";
 import { newLogGeneration, refreshLogLevel } from "./log";
 import { allocateForHost } from "./memory";
 import { createRootContext, rootContexts, streamContexts } from "./registry";
@@ -51,7 +51,7 @@ export function proxy_on_request_headers(contextId: u32, headerCount: u32, endOf
   const owned = context.root.ownedRequestHeaders;
   if (owned.length > 0) {
     context.readOwnedSources(headerCount);
-    removeRequestHeaders(owned);
+    for (let i = 0; i < owned.length; i++) if (context.mayCarryOwnedHeader(i)) removeRequestHeader(owned[i]);
   }
   return <u32>context.onRequestHeaders(headerCount, endOfStream);
 }

@@ -31,12 +31,9 @@ function refuseValue(name: ArrayBuffer): bool {
   return false;
 }
 
-// Removes every value of each name from the request headers (the runtime's owned-header strip).
-export function removeRequestHeaders(names: Array<ArrayBuffer>): void {
-  for (let i = 0; i < names.length; i++) {
-    const name = names[i];
-    proxy_remove_header_map_value(HeaderMapType.RequestHeaders, changetype<usize>(name), name.byteLength);
-  }
+// Removes every value of the name from the request headers (the runtime's owned-header strip).
+export function removeRequestHeader(name: ArrayBuffer): void {
+  proxy_remove_header_map_value(HeaderMapType.RequestHeaders, changetype<usize>(name), name.byteLength);
 }
 
 export class HeaderMap {

@@ -1,8 +1,11 @@
-// Reads an Envoy v3 bootstrap from envoy-test-configs/: its listener, route table, clusters and
-// Wasm filters. Only the route features the host's route model implements are accepted, so a
-// configuration the model would misread fails loudly instead of routing wrongly.
+// Reads an Envoy v3 bootstrap from envoy-test-configs/: its listeners (each with its route table
+// and Wasm filters), clusters and their balancers. Only the route and cluster features the host's
+// route model implements are accepted, so a configuration the model would misread fails loudly
+// instead of routing wrongly.
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import type { BalancerOptions } from '../lb/balancer.ts';
+import type { Endpoint } from '../lb/endpoints.ts';
 
 export const WASM_FILTER_TYPE = 'type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm';
 const HCM_TYPE = 'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager';
@@ -26,6 +29,10 @@ export interface Cluster {
   name: string;
   lbPolicy: string;
   endpoints: { host: string; port: number }[];
+  // For RING_HASH and MAGLEV: the balancer's settings and its endpoints (weight, hostname, hash_key).
+  balancer: { options: BalancerOptions; endpoints: Endpoint[] } | null;
+  // The listener of this bootstrap the cluster's one endpoint is (a data centre's gateway), or null.
+  gateway: string | null;
 }
 
 export interface WasmFilter {
@@ -39,14 +46,25 @@ export interface WasmFilter {
   allowOnHeadersStopIteration: boolean;
 }
 
+export interface Listener {
+  name: string;
+  host: string;
+  port: number;
+  routes: Route[];
+  wasmFilters: WasmFilter[];
+  httpFilterNames: string[];
+}
+
 export interface EnvoyBootstrap {
   file: string;
+  // The first listener's address, routes and filters: where scenarios enter unless they name another.
   listener: { host: string; port: number };
   admin: { host: string; port: number } | null;
   routes: Route[];
   clusters: Map<string, Cluster>;
   wasmFilters: WasmFilter[];
   httpFilterNames: string[];
+  listeners: Listener[];
 }
 
 type Node = Record<string, any>;
@@ -59,32 +77,81 @@ function socket(address: Node | undefined, where: string): { host: string; port:
 
 export function readBootstrap(file: string): EnvoyBootstrap {
   const doc = parse(readFileSync(file, 'utf8')) as Node;
-  const listeners = (doc.static_resources?.listeners ?? []) as Node[];
-  if (listeners.length !== 1) throw new Error(`${file}: expected one listener, found ${listeners.length}`);
-  const listener = listeners[0]!;
-  const hcm = (listener.filter_chains?.[0]?.filters ?? []).find((f: Node) => f.typed_config?.['@type'] === HCM_TYPE)?.typed_config as Node | undefined;
-  if (!hcm) throw new Error(`${file}: the listener has no http_connection_manager`);
-  const virtualHosts = (hcm.route_config?.virtual_hosts ?? []) as Node[];
-  if (virtualHosts.length !== 1) throw new Error(`${file}: expected one virtual host`);
-  const routes = (virtualHosts[0]!.routes as Node[]).map((r, i) => readRoute(r, `${file}: route ${i}`));
+  const listenerNodes = (doc.static_resources?.listeners ?? []) as Node[];
+  if (listenerNodes.length === 0) throw new Error(`${file}: no listener`);
+  const listeners = listenerNodes.map((node) => readListener(node, file));
   const clusters = new Map<string, Cluster>();
   for (const c of (doc.static_resources?.clusters ?? []) as Node[]) {
-    const endpoints = (c.load_assignment?.endpoints ?? []).flatMap((group: Node) =>
-      (group.lb_endpoints ?? []).map((e: Node) => socket(e.endpoint?.address, `${file}: cluster ${c.name}`)),
-    );
-    clusters.set(c.name, { name: c.name, lbPolicy: c.lb_policy ?? 'ROUND_ROBIN', endpoints });
+    const cluster = readCluster(c, `${file}: cluster ${c.name}`);
+    const gateway = listeners.find((l) => cluster.endpoints.some((e) => e.host === l.host && e.port === l.port));
+    if (gateway && cluster.endpoints.length !== 1) throw new Error(`${file}: cluster ${c.name}: a gateway cluster has the listener as its only endpoint`);
+    clusters.set(c.name, { ...cluster, gateway: gateway?.name ?? null });
   }
-  const httpFilters = (hcm.http_filters ?? []) as Node[];
-  const wasmFilters = httpFilters.filter((f) => f.typed_config?.['@type'] === WASM_FILTER_TYPE).map((f) => readWasmFilter(f, file));
+  const [first] = listeners;
   return {
     file,
-    listener: socket(listener.address, `${file}: listener`),
+    listener: { host: first!.host, port: first!.port },
     admin: doc.admin?.address ? socket(doc.admin.address, `${file}: admin`) : null,
-    routes,
+    routes: first!.routes,
     clusters,
-    wasmFilters,
+    wasmFilters: first!.wasmFilters,
+    httpFilterNames: first!.httpFilterNames,
+    listeners,
+  };
+}
+
+function readListener(listener: Node, file: string): Listener {
+  const where = `${file}: listener ${listener.name ?? ''}`.trim();
+  const hcm = (listener.filter_chains?.[0]?.filters ?? []).find((f: Node) => f.typed_config?.['@type'] === HCM_TYPE)?.typed_config as Node | undefined;
+  if (!hcm) throw new Error(`${where}: no http_connection_manager`);
+  const virtualHosts = (hcm.route_config?.virtual_hosts ?? []) as Node[];
+  if (virtualHosts.length !== 1) throw new Error(`${where}: expected one virtual host`);
+  const routes = (virtualHosts[0]!.routes as Node[]).map((r, i) => readRoute(r, `${where}: route ${i}`));
+  const httpFilters = (hcm.http_filters ?? []) as Node[];
+  return {
+    name: String(listener.name ?? ''),
+    ...socket(listener.address, where),
+    routes,
+    wasmFilters: httpFilters.filter((f) => f.typed_config?.['@type'] === WASM_FILTER_TYPE).map((f) => readWasmFilter(f, file)),
     httpFilterNames: httpFilters.map((f) => f.name),
   };
+}
+
+const HASH_FUNCTIONS: Record<string, 'xx_hash' | 'murmur_hash_2'> = { XX_HASH: 'xx_hash', MURMUR_HASH_2: 'murmur_hash_2' };
+
+function readCluster(c: Node, where: string): Omit<Cluster, 'gateway'> {
+  const lbPolicy = c.lb_policy ?? 'ROUND_ROBIN';
+  const groups = (c.load_assignment?.endpoints ?? []) as Node[];
+  const lbEndpoints = groups.flatMap((group) => {
+    if ((group.priority ?? 0) !== 0) throw new Error(`${where}: priority ${group.priority}: only priority 0 is modelled`);
+    return (group.lb_endpoints ?? []) as Node[];
+  });
+  const endpoints = lbEndpoints.map((e) => socket(e.endpoint?.address, where));
+  if (lbPolicy !== 'RING_HASH' && lbPolicy !== 'MAGLEV') return { name: c.name, lbPolicy, endpoints, balancer: null };
+  const common = (c.common_lb_config ?? {}) as Node;
+  for (const key of Object.keys(common)) if (key !== 'consistent_hashing_lb_config') throw new Error(`${where}: common_lb_config.${key} is not modelled by the host's balancers`);
+  const consistent = (common.consistent_hashing_lb_config ?? {}) as Node;
+  for (const key of Object.keys(consistent)) if (key !== 'use_hostname_for_hashing') throw new Error(`${where}: consistent_hashing_lb_config.${key} is not modelled`);
+  if (c.health_checks !== undefined) throw new Error(`${where}: health_checks are not modelled (every endpoint is taken as healthy)`);
+  const ring = (c.ring_hash_lb_config ?? {}) as Node;
+  const hashFunction = HASH_FUNCTIONS[ring.hash_function ?? 'XX_HASH'];
+  if (!hashFunction) throw new Error(`${where}: ring_hash_lb_config.hash_function ${ring.hash_function} is unknown`);
+  const options: BalancerOptions = {
+    policy: lbPolicy === 'RING_HASH' ? 'ring_hash' : 'maglev',
+    minRingSize: ring.minimum_ring_size,
+    maxRingSize: ring.maximum_ring_size,
+    hashFunction,
+    tableSize: c.maglev_lb_config?.table_size,
+    useHostname: consistent.use_hostname_for_hashing === true,
+  };
+  const balancerEndpoints: Endpoint[] = lbEndpoints.map((e, i) => ({
+    address: `${endpoints[i]!.host}:${endpoints[i]!.port}`,
+    weight: e.load_balancing_weight ?? 1,
+    hostname: e.endpoint?.hostname ?? '',
+    hashKey: String(e.metadata?.filter_metadata?.['envoy.lb']?.hash_key ?? ''),
+    healthy: true,
+  }));
+  return { name: c.name, lbPolicy, endpoints, balancer: { options, endpoints: balancerEndpoints } };
 }
 
 function readRoute(route: Node, where: string): Route {

@@ -1,8 +1,8 @@
 // The part of Envoy's router the scenarios need when Envoy itself cannot run: first route whose
-// prefix and header matches hold, and, for a hash_policy cluster, an endpoint chosen by a stable
-// hash of the header (the same key always gives the same endpoint, as with ring_hash and maglev;
-// which endpoint differs from Envoy's ring).
-import { createHash } from 'node:crypto';
+// prefix and header matches hold, and, for a RING_HASH or MAGLEV cluster, the endpoint Envoy's
+// balancer picks for the route's header hash (cli/lb: the same ring, table and lookup).
+import { type Balancer, buildBalancer } from '../lb/balancer.ts';
+import { headerHash, headerValues } from '../lb/header-hash.ts';
 import type { Cluster, EnvoyBootstrap, Route } from './envoy-config.ts';
 
 export function matchRoute(routes: Route[], path: string, headers: [string, string][]): Route | null {
@@ -20,13 +20,24 @@ export function matchRoute(routes: Route[], path: string, headers: [string, stri
   );
 }
 
-export function pickEndpoint(cluster: Cluster, hashKey: string | undefined, requestIndex: number): { host: string; port: number } {
+const balancers = new WeakMap<Cluster, Balancer>();
+
+function balancerOf(cluster: Cluster): Balancer | null {
+  if (cluster.balancer === null) return null;
+  let balancer = balancers.get(cluster);
+  if (!balancer) balancers.set(cluster, (balancer = buildBalancer(cluster.balancer.endpoints, cluster.balancer.options)));
+  return balancer;
+}
+
+export function pickEndpoint(cluster: Cluster, route: Route, headers: [string, string][], requestIndex: number): { host: string; port: number } {
   const { endpoints } = cluster;
   if (endpoints.length === 0) throw new Error(`cluster ${cluster.name} has no endpoints`);
-  // No key: Envoy picks at random for hash policies; round robin otherwise. Either way not sticky.
-  if (hashKey === undefined) return endpoints[requestIndex % endpoints.length]!;
-  const hash = createHash('sha256').update(hashKey).digest().readUInt32BE(0);
-  return endpoints[hash % endpoints.length]!;
+  const balancer = balancerOf(cluster);
+  const hash = route.hashHeader === null ? null : headerHash(headerValues(headers, route.hashHeader));
+  // No hash: Envoy picks at random for hash policies; round robin otherwise. Either way not sticky.
+  if (balancer === null || hash === null) return endpoints[requestIndex % endpoints.length]!;
+  const chosen = balancer.choose(hash)!;
+  return endpoints[cluster.balancer!.endpoints.indexOf(chosen)]!;
 }
 
 export function clusterOf(bootstrap: EnvoyBootstrap, route: Route): Cluster {

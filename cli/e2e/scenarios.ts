@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 import { FilterChain, Plugin } from '../../host/index.ts';
-import { ROOT } from '../build.ts';
+import { ROOT, assertBuilt } from '../build.ts';
 import { type EnvoyBootstrap, readBootstrap } from './envoy-config.ts';
 import { type EnvoyCommand, findEnvoy, startEnvoy } from './envoy-process.ts';
 import { clusterOf, matchRoute, pickEndpoint } from './route-model.ts';
@@ -18,6 +18,8 @@ import { type Landing, startUpstreams } from './upstreams.ts';
 export const SCENARIO_FILE = join(ROOT, 'envoy-test-configs', 'scenarios.yaml');
 
 export interface ScenarioRequest {
+  // The listener the request enters by (a data centre's gateway); the bootstrap's first by default.
+  listener?: string;
   method?: string;
   path: string;
   authority?: string;
@@ -33,6 +35,8 @@ export interface Scenario {
   expect: {
     status?: number;
     cluster?: string;
+    // The exact endpoint (HOST:PORT) Envoy's balancer picks.
+    endpoint?: string;
     headers?: Record<string, string | null>;
     same_endpoint_as?: string;
   };
@@ -75,7 +79,10 @@ export function readScenarios(file = SCENARIO_FILE): Suite[] {
   }
   for (const suite of document.suites) {
     const names = new Set<string>();
+    const listeners = bootstrapOf(suite).listeners.map((l) => l.name);
     for (const scenario of suite.scenarios) {
+      const listener = scenario.request.listener;
+      if (listener !== undefined && !listeners.includes(listener)) throw new Error(`${file}: "${scenario.name}" enters by listener ${listener}, which ${suite.config} does not have (${listeners.join(', ')})`);
       const earlier = scenario.expect.same_endpoint_as;
       if (earlier !== undefined && !names.has(earlier)) throw new Error(`${file}: "${scenario.name}" refers to "${earlier}", which is not an earlier scenario of ${suite.config}`);
       names.add(scenario.name);
@@ -135,37 +142,59 @@ function send(host: string, port: number, wire: ReturnType<typeof wireRequest>):
   });
 }
 
-function hostChain(bootstrap: EnvoyBootstrap): FilterChain {
-  return new FilterChain(
-    bootstrap.wasmFilters.map((filter) =>
-      Plugin.load({
-        wasm: readFileSync(resolve(ROOT, filter.filename)),
-        name: filter.name,
-        rootId: filter.rootId,
-        vmId: filter.vmId,
-        configuration: filter.configuration,
-        failurePolicy: filter.failurePolicy,
-        allowOnHeadersStopIteration: filter.allowOnHeadersStopIteration,
-      }),
-    ),
-  );
+function hostChains(bootstrap: EnvoyBootstrap): Map<string, FilterChain> {
+  const chains = new Map<string, FilterChain>();
+  for (const listener of bootstrap.listeners) {
+    chains.set(
+      listener.name,
+      new FilterChain(
+        listener.wasmFilters.map((filter) =>
+          Plugin.load({
+            wasm: readFileSync(resolve(ROOT, filter.filename)),
+            name: filter.name,
+            rootId: filter.rootId,
+            vmId: filter.vmId,
+            configuration: filter.configuration,
+            failurePolicy: filter.failurePolicy,
+            allowOnHeadersStopIteration: filter.allowOnHeadersStopIteration,
+          }),
+        ),
+      ),
+    );
+  }
+  return chains;
 }
 
-// The host in Envoy's place: the filters run in the host, the route model picks the route and
-// endpoint, and the request is forwarded to that endpoint's upstream.
-async function sendThroughHost(chain: FilterChain, bootstrap: EnvoyBootstrap, wire: ReturnType<typeof wireRequest>, index: number): Promise<Sent> {
-  const outcome = chain.send({ method: wire.method, path: wire.path, authority: wire.authority, headers: wire.headers, body: wire.body || undefined });
-  if (outcome.decision === 'local_reply') return { status: outcome.response!.status, landing: null, route: null };
-  if (outcome.decision === 'stalled') return { status: 408, landing: null, route: null };
-  const headers = outcome.upstream!.headers.filter(([name]) => !name.startsWith(':'));
-  const route = matchRoute(bootstrap.routes, wire.path, headers);
-  if (route === null) return { status: 404, landing: null, route: null };
-  const cluster = clusterOf(bootstrap, route);
-  const hashKey = route.hashHeader === null ? undefined : headers.find(([n]) => n === route.hashHeader)?.[1];
-  const { host, port } = pickEndpoint(cluster, hashKey, index);
-  const body = Buffer.from(outcome.upstream!.body).toString('utf8');
-  const sent = await send(host, port, { ...wire, headers: headers.filter(([n]) => n !== 'host' && n !== 'content-length'), body });
-  return { ...sent, route: route.name };
+// A request forwarded from gateway to gateway more often than this is a routing loop.
+const MAX_GATEWAY_HOPS = 4;
+
+// The host in Envoy's place: the listener's filters run in the host, the route model picks the
+// route and endpoint, and the request goes to that endpoint's upstream; a cluster whose endpoint
+// is another listener (a data centre's gateway) sends it through that listener the same way.
+async function sendThroughHost(chains: Map<string, FilterChain>, bootstrap: EnvoyBootstrap, listenerName: string, wire: ReturnType<typeof wireRequest>, index: number): Promise<Sent> {
+  const hops: string[] = [];
+  let current = wire;
+  let listener = bootstrap.listeners.find((l) => l.name === listenerName)!;
+  for (;;) {
+    const outcome = chains.get(listener.name)!.send({ method: current.method, path: current.path, authority: current.authority, headers: current.headers, body: current.body || undefined });
+    if (outcome.decision === 'local_reply') return { status: outcome.response!.status, landing: null, route: hops.join(' → ') || null };
+    if (outcome.decision === 'stalled') return { status: 408, landing: null, route: null };
+    const headers = outcome.upstream!.headers.filter(([name]) => !name.startsWith(':'));
+    const route = matchRoute(listener.routes, current.path, headers);
+    if (route === null) return { status: 404, landing: null, route: hops.join(' → ') || null };
+    hops.push(bootstrap.listeners.length > 1 ? `${listener.name}/${route.name}` : route.name);
+    const cluster = clusterOf(bootstrap, route);
+    const body = Buffer.from(outcome.upstream!.body).toString('utf8');
+    current = { ...current, headers: headers.filter(([n]) => n !== 'host' && n !== 'content-length'), body };
+    if (cluster.gateway !== null) {
+      if (hops.length > MAX_GATEWAY_HOPS) throw new Error(`forwarded through ${hops.join(' → ')}: a routing loop`);
+      listener = bootstrap.listeners.find((l) => l.name === cluster.gateway)!;
+      continue;
+    }
+    const { host, port } = pickEndpoint(cluster, route, headers, index);
+    const sent = await send(host, port, current);
+    return { ...sent, route: hops.join(' → ') };
+  }
 }
 
 function check(scenario: Scenario, sent: Sent, earlier: Map<string, Sent>): string[] {
@@ -174,6 +203,7 @@ function check(scenario: Scenario, sent: Sent, earlier: Map<string, Sent>): stri
   const status = expect.status ?? 200;
   if (sent.status !== status) problems.push(`status ${sent.status}, expected ${status}`);
   if (expect.cluster !== undefined && sent.landing?.cluster !== expect.cluster) problems.push(`landed on cluster ${sent.landing?.cluster ?? 'none'}, expected ${expect.cluster}`);
+  if (expect.endpoint !== undefined && sent.landing?.endpoint !== expect.endpoint) problems.push(`landed on endpoint ${sent.landing?.endpoint ?? 'none'}, expected ${expect.endpoint}`);
   for (const [name, want] of Object.entries(expect.headers ?? {})) {
     const got = sent.landing?.headers.filter(([n]) => n === name).map(([, v]) => v) ?? [];
     if (want === null ? got.length !== 0 : got.length !== 1 || got[0] !== want) {
@@ -189,22 +219,30 @@ function check(scenario: Scenario, sent: Sent, earlier: Map<string, Sent>): stri
   return problems;
 }
 
+// Every module the bootstraps load is in dist/, or one line says which build to run.
+export function assertModulesBuilt(suites: Suite[] = readScenarios()): void {
+  for (const suite of suites) for (const filter of bootstrapOf(suite).wasmFilters) assertBuilt(resolve(ROOT, filter.filename));
+}
+
 export interface RunOptions {
   // Use the host even when Envoy can run.
   hostOnly?: boolean;
+  // The Envoy found by the caller (which has already told the user the mode); found here otherwise.
+  envoy?: EnvoyCommand | { unavailable: string };
   suites?: Suite[];
 }
 
 export async function runScenarios(options: RunOptions = {}): Promise<ScenarioRun> {
   const suites = options.suites ?? readScenarios();
-  const found: EnvoyCommand | { unavailable: string } = options.hostOnly ? { unavailable: 'the host was asked for' } : findEnvoy();
+  assertModulesBuilt(suites);
+  const found: EnvoyCommand | { unavailable: string } = options.hostOnly ? { unavailable: 'the host was asked for' } : (options.envoy ?? findEnvoy());
   let envoyUnavailable = 'unavailable' in found ? found.unavailable : null;
   const results: ScenarioResult[] = [];
   for (const suite of suites) {
     const bootstrap = bootstrapOf(suite);
     const stopUpstreams = await startUpstreams(bootstrap);
     try {
-      let sendOne: (wire: ReturnType<typeof wireRequest>, index: number) => Promise<Sent>;
+      let sendOne: (listener: string, wire: ReturnType<typeof wireRequest>, index: number) => Promise<Sent>;
       let stopEnvoy = async () => {};
       if (envoyUnavailable === null && !('unavailable' in found)) {
         try {
@@ -214,17 +252,20 @@ export async function runScenarios(options: RunOptions = {}): Promise<ScenarioRu
         }
       }
       if (envoyUnavailable === null) {
-        sendOne = (wire) => send(bootstrap.listener.host, bootstrap.listener.port, wire);
+        sendOne = (listener, wire) => {
+          const { host, port } = bootstrap.listeners.find((l) => l.name === listener)!;
+          return send(host, port, wire);
+        };
       } else {
-        const chain = hostChain(bootstrap);
-        sendOne = (wire, index) => sendThroughHost(chain, bootstrap, wire, index);
+        const chains = hostChains(bootstrap);
+        sendOne = (listener, wire, index) => sendThroughHost(chains, bootstrap, listener, wire, index);
       }
       try {
         const earlier = new Map<string, Sent>();
         for (const [index, scenario] of suite.scenarios.entries()) {
           let sent: Sent;
           try {
-            sent = await sendOne(wireRequest(scenario.request), index);
+            sent = await sendOne(scenario.request.listener ?? bootstrap.listeners[0]!.name, wireRequest(scenario.request), index);
           } catch (error) {
             results.push({ suite: suite.config, name: scenario.name, request: scenario.request, status: 0, landing: null, route: null, problems: [`the request failed: ${(error as Error).message}`] });
             continue;

@@ -1,15 +1,18 @@
-// Tokens for the scenarios: RS256, signed with a key made for this run, valid for an hour. The
-// filters read claims without verifying signatures (jwt_authn does that in production, see
-// plugins/jwt-tenant/envoy.yaml), so any key serves.
-import { type KeyObject, createSign, generateKeyPairSync } from 'node:crypto';
+// Tokens for the scenarios: ES256, valid for an hour, signed with the throwaway key below, whose
+// public half the bootstraps in envoy-test-configs/ give jwt_authn (local_jwks), so real Envoy
+// verifies them as it would an identity provider's. The key signs test tokens only: it is public
+// on purpose and must never be trusted anywhere else.
+import { createPrivateKey, sign } from 'node:crypto';
 
-// Made on first use: every route-keys command loads this module, few send scenarios.
-let privateKey: KeyObject | undefined;
+export const SCENARIO_ISSUER = 'https://idp.example.com';
+export const SCENARIO_KEY_ID = 'route-keys-scenarios';
+export const SCENARIO_PUBLIC_JWK = { kty: 'EC', crv: 'P-256', x: 'Y3W2lVhoc4as-I7duC4O5Fpnu-endiFia8eHete0mfs', y: '8RI9GYOBj92w5pQTicaNX2A_51wT1amz9N1ZXA0B0Lw' };
+const privateKey = createPrivateKey({ key: { ...SCENARIO_PUBLIC_JWK, d: 'am7Q-_wEtyeJLUoqX3GhfRmejUK_KKxcMg9MrJkhS20' }, format: 'jwk' });
 const base64url = (value: Buffer | string) => Buffer.from(value).toString('base64url');
 
 export function scenarioToken(claims: Record<string, unknown>, nowSeconds = Math.floor(Date.now() / 1000)): string {
-  const header = base64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: 'route-keys-scenarios' }));
-  const payload = base64url(JSON.stringify({ iss: 'https://idp.example.com', iat: nowSeconds, exp: nowSeconds + 3600, ...claims }));
-  const signature = createSign('RSA-SHA256').update(`${header}.${payload}`).sign((privateKey ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey));
+  const header = base64url(JSON.stringify({ alg: 'ES256', typ: 'JWT', kid: SCENARIO_KEY_ID }));
+  const payload = base64url(JSON.stringify({ iss: SCENARIO_ISSUER, iat: nowSeconds, exp: nowSeconds + 3600, ...claims }));
+  const signature = sign('sha256', Buffer.from(`${header}.${payload}`), { key: privateKey, dsaEncoding: 'ieee-p1363' });
   return `${header}.${payload}.${base64url(signature)}`;
 }

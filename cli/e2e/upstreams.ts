@@ -1,5 +1,6 @@
-// Local upstream servers, one per cluster endpoint of a bootstrap: each answers every request
-// with where it landed (cluster and address) and the headers it received.
+// Local upstream servers, one per cluster endpoint of a bootstrap (not the gateway clusters, whose
+// endpoint is a listener): each answers every request with where it landed (cluster and address)
+// and the headers it received.
 import { type Server, createServer } from 'node:http';
 import type { EnvoyBootstrap } from './envoy-config.ts';
 
@@ -14,6 +15,8 @@ export async function startUpstreams(bootstrap: EnvoyBootstrap): Promise<() => P
   const close = () => Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())))).then(() => undefined);
   try {
     for (const cluster of bootstrap.clusters.values()) {
+      // A gateway's endpoint is a listener: Envoy's own, or the host's route model re-entering it.
+      if (cluster.gateway !== null) continue;
       for (const { host, port } of cluster.endpoints) {
         const endpoint = `${host}:${port}`;
         const server = createServer((request, response) => {

@@ -1,29 +1,45 @@
-// The `route-keys render istio` command: prints the resources, or writes one file per plugin.
+// The `route-keys render istio` command: prints the resources, writes them as a Kustomize base,
+// or writes / checks the committed examples.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, pluginNames } from '../build.ts';
 import { CliError } from '../errors.ts';
-import { renderYaml } from './render.ts';
+import { EXAMPLE_OPTIONS, staleExamples, writeExamples } from './examples.ts';
+import { kustomization, renderFiles, toYaml } from './render.ts';
+import { checkIstioVersion } from './versions.ts';
 
 export interface RenderCommandOptions {
-  registry: string;
+  registry?: string;
   repositoryNamespace: string;
   namespace: string;
   selector: string;
+  host: string;
+  issuer: string;
+  jwksUri: string;
+  istioVersion?: string;
   out?: string;
-  intoPlugins: boolean;
+  examples: boolean;
+  check: boolean;
 }
 
 export function renderIstioCommand(target: string, options: RenderCommandOptions, out: (text: string) => void): void {
   if (target !== 'istio') throw new CliError(`render knows "istio", not "${target}"`);
-  if (!/^[^=\s]+=[^=\s]*$/.test(options.selector)) throw new CliError(`--selector takes KEY=VALUE, not "${options.selector}"`);
-  const renderOptions = { registry: options.registry, repositoryNamespace: options.repositoryNamespace, namespace: options.namespace, selector: options.selector };
-  for (const plugin of pluginNames()) {
-    const yaml = renderYaml(plugin, renderOptions);
-    if (options.intoPlugins) writeFileSync(join(ROOT, 'plugins', plugin, 'istio.yaml'), yaml);
-    else if (options.out) {
-      mkdirSync(options.out, { recursive: true });
-      writeFileSync(join(options.out, `${plugin}.yaml`), yaml);
-    } else out(`${yaml}---\n`);
+  if (options.istioVersion !== undefined) checkIstioVersion(options.istioVersion);
+  if (options.check) {
+    const stale = staleExamples();
+    if (stale.length) throw new CliError('the committed Istio examples differ from a fresh render: run npm run render:examples', 1, stale);
+    out(`the committed Istio examples match a fresh render (${EXAMPLE_OPTIONS.registry})\n`);
+    return;
   }
+  if (options.examples) {
+    for (const path of writeExamples()) out(`wrote ${path}\n`);
+    return;
+  }
+  if (!options.registry) throw new CliError('render istio needs --registry HOST[:PORT] (the registry the images were pushed to)');
+  if (!/^[^=\s]+=[^=\s]*$/.test(options.selector)) throw new CliError(`--selector takes KEY=VALUE, not "${options.selector}"`);
+  const files = renderFiles({ registry: options.registry, repositoryNamespace: options.repositoryNamespace, namespace: options.namespace, selector: options.selector, host: options.host, issuer: options.issuer, jwksUri: options.jwksUri });
+  if (options.out) {
+    mkdirSync(options.out, { recursive: true });
+    for (const file of files) writeFileSync(join(options.out, file.name), toYaml(file));
+    writeFileSync(join(options.out, 'kustomization.yaml'), kustomization(files));
+  } else for (const file of files) out(`${toYaml(file)}---\n`);
 }

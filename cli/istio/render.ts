@@ -1,191 +1,117 @@
-// `route-keys render istio`: the Istio resources for each plugin, generated from its example
-// configuration and its image digest, so a GitOps repository can generate them rather than
-// hand-edit them. jwt-tenant and feature-alias are WasmPlugins; body-keys is an EnvoyFilter
-// (WasmPlugin cannot set allow_on_headers_stop_iteration) that serves the same OCI image through
-// ECDS, which istio-agent resolves like a WasmPlugin's. Each plugin also gets the VirtualService
-// and DestinationRule that route and hash on its headers, for the services of the example.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// `route-keys render istio`: a deployment that routes, generated from the plugins' example
+// configurations and image digests, so a GitOps repository generates it rather than hand-edits
+// it. gateway.yaml holds the gateway and the routes bound to it; each plugin's file holds its
+// filter and the DestinationRules of the services it steers. One function per resource kind
+// (gateway.ts, filters.ts, routes.ts); a plugin's list below is where a new kind for it goes.
 import { stringify } from 'yaml';
-import { ROOT } from '../build.ts';
-import { imagesOf } from '../package.ts';
-import { DEFAULT_NAMESPACE, repositoryFor } from '../push.ts';
+import { pluginNames } from '../build.ts';
+import { requestAuthentication } from './authentication.ts';
+import { bodyKeysEnvoyFilter, wasmPlugin } from './filters.ts';
+import { gateway, gatewayDeployment, gatewayService } from './gateway.ts';
+import { exampleConfig, type RenderOptions, type Resource } from './options.ts';
+import { gatewayVirtualService, hashRule, type HttpRoute, meshVirtualService, subsetRule } from './routes.ts';
 
-export interface RenderOptions {
-  registry: string;
-  // The repository path before the plugin name (as for push).
-  repositoryNamespace?: string;
-  // The Kubernetes namespace of the resources.
-  namespace?: string;
-  // The workload the filters attach to (label key=value).
-  selector?: string;
-}
+export type { RenderOptions } from './options.ts';
+export { tokenSourcesOf } from './authentication.ts';
 
-type Resource = Record<string, unknown>;
-
-const WASM_TYPE = 'type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm';
-
-// Where each plugin goes, and why: jwt-tenant right after Istio's authentication (so only
-// verified tokens reach it, and AuthorizationPolicy can see x-tenant-id), the others after it.
-const PLACEMENT: Record<string, { phase: string; priority: number }> = {
-  'jwt-tenant': { phase: 'AUTHZ', priority: 100 },
-  'feature-alias': { phase: 'AUTHZ', priority: 90 },
-};
-
-function exampleConfig(plugin: string): Record<string, any> {
-  return JSON.parse(readFileSync(join(ROOT, 'plugins', plugin, 'example.config.json'), 'utf8'));
-}
-
-export function pinnedUrl(plugin: string, options: RenderOptions): string {
-  const compat = imagesOf(plugin).find((image) => image.variant === 'compat')!;
-  return `oci://${options.registry}/${repositoryFor(options.repositoryNamespace ?? DEFAULT_NAMESPACE, plugin)}@${compat.manifest.descriptor.digest}`;
-}
-
-function labels(options: RenderOptions): Record<string, string> {
-  const [key, value] = (options.selector ?? 'app=shop-gateway').split('=');
-  return { [key!]: value ?? '' };
-}
-
-function metadata(name: string, options: RenderOptions): Resource {
-  return { name, namespace: options.namespace ?? 'shop', labels: { 'app.kubernetes.io/part-of': 'route-keys' } };
-}
-
-function wasmPlugin(plugin: string, options: RenderOptions): Resource {
-  const placement = PLACEMENT[plugin]!;
-  return {
-    apiVersion: 'extensions.istio.io/v1alpha1',
-    kind: 'WasmPlugin',
-    metadata: metadata(plugin, options),
-    spec: {
-      selector: { matchLabels: labels(options) },
-      url: pinnedUrl(plugin, options),
-      pluginName: plugin,
-      phase: placement.phase,
-      priority: placement.priority,
-      failStrategy: 'FAIL_CLOSE',
-      type: 'HTTP',
-      pluginConfig: exampleConfig(plugin),
-    },
-  };
-}
-
-// body-keys: the filter config is delivered by ECDS (EXTENSION_CONFIG), whose remote oci:// code
-// istio-agent pulls and checks like a WasmPlugin's; the HTTP filter refers to it by name.
-function bodyKeysEnvoyFilter(options: RenderOptions): Resource {
-  const name = 'route-keys.body-keys';
-  return {
-    apiVersion: 'networking.istio.io/v1alpha3',
-    kind: 'EnvoyFilter',
-    metadata: metadata('body-keys', options),
-    spec: {
-      workloadSelector: { labels: labels(options) },
-      configPatches: [
-        {
-          applyTo: 'EXTENSION_CONFIG',
-          patch: {
-            operation: 'ADD',
-            value: {
-              name,
-              typed_config: {
-                '@type': 'type.googleapis.com/udpa.type.v1.TypedStruct',
-                type_url: WASM_TYPE,
-                value: {
-                  config: {
-                    name: 'body-keys',
-                    root_id: 'body-keys',
-                    failure_policy: 'FAIL_CLOSED',
-                    // Envoy 1.35+: change request headers after reading the body.
-                    allow_on_headers_stop_iteration: true,
-                    configuration: { '@type': 'type.googleapis.com/google.protobuf.StringValue', value: JSON.stringify(exampleConfig('body-keys')) },
-                    vm_config: {
-                      vm_id: 'body-keys',
-                      runtime: 'envoy.wasm.runtime.v8',
-                      code: { remote: { http_uri: { uri: pinnedUrl('body-keys', options), timeout: '30s' } } },
-                    },
-                  },
-                },
-              },
-            },
-          },
-        },
-        {
-          applyTo: 'HTTP_FILTER',
-          match: {
-            context: 'GATEWAY',
-            listener: { filterChain: { filter: { name: 'envoy.filters.network.http_connection_manager', subFilter: { name: 'envoy.filters.http.router' } } } },
-          },
-          patch: {
-            operation: 'INSERT_BEFORE',
-            value: { name, config_discovery: { config_source: { ads: {}, initial_fetch_timeout: '0s' }, type_urls: [WASM_TYPE] } },
-          },
-        },
-      ],
-    },
-  };
-}
-
-function routeOn(host: string, header: string, cases: [string, string][], fallback: string, options: RenderOptions): Resource {
-  return {
-    apiVersion: 'networking.istio.io/v1',
-    kind: 'VirtualService',
-    metadata: metadata(host, options),
-    spec: {
-      hosts: [host],
-      http: [
-        ...cases.map(([value, subset]) => ({ name: subset, match: [{ headers: { [header]: { exact: value } } }], route: [{ destination: { host, subset } }] })),
-        { name: fallback, route: [{ destination: { host, subset: fallback } }] },
-      ],
-    },
-  };
-}
-
-function subsets(host: string, label: string, values: [string, string][], options: RenderOptions): Resource {
-  return {
-    apiVersion: 'networking.istio.io/v1',
-    kind: 'DestinationRule',
-    metadata: metadata(host, options),
-    spec: { host, subsets: values.map(([name, value]) => ({ name, labels: { [label]: value } })) },
-  };
-}
-
-function hashedOn(host: string, header: string, balancer: Resource, options: RenderOptions): Resource {
-  return {
-    apiVersion: 'networking.istio.io/v1',
-    kind: 'DestinationRule',
-    metadata: metadata(host, options),
-    spec: { host, trafficPolicy: { loadBalancer: { consistentHash: { httpHeaderName: header, ...balancer } } } },
-  };
+interface PluginDeployment {
+  // The filter and the resources of the services its headers steer.
+  resources(config: Record<string, any>, options: RenderOptions): Resource[];
+  // Its routes on the gateway, in order (the last one for a prefix catches the rest).
+  gatewayRoutes(config: Record<string, any>): HttpRoute[];
 }
 
 // The example's services: "account" has a dedicated deployment for tenant globex; "pricing"
 // runs one version per feature; "cart" and "checkout" keep a cart on one pod.
-export function renderPlugin(plugin: string, options: RenderOptions): Resource[] {
-  const config = exampleConfig(plugin);
-  switch (plugin) {
-    case 'jwt-tenant': {
-      const header = config.tenant.header ?? 'x-tenant-id';
-      return [wasmPlugin(plugin, options), routeOn('account', header, [['globex', 'globex']], 'shared', options), subsets('account', 'tenant', [['globex', 'globex'], ['shared', 'shared']], options)];
-    }
-    case 'feature-alias': {
-      const header = config.headers.version as string;
-      const versions = [...new Set(Object.values(config.features as Record<string, { version: string }>).map((f) => f.version))];
-      const baseline = config.features[config.default_feature].version as string;
-      const cases = versions.filter((v) => v !== baseline).map((v): [string, string] => [v, `v${v}`]);
-      return [wasmPlugin(plugin, options), routeOn('pricing', header, cases, `v${baseline}`, options), subsets('pricing', 'version', versions.map((v) => [`v${v}`, `v${v}`]), options)];
-    }
-    case 'body-keys': {
-      const header = config.keys[0].header as string;
-      return [bodyKeysEnvoyFilter(options), hashedOn('cart', header, { ringHash: { minimumRingSize: 1024 } }, options), hashedOn('checkout', header, { maglev: { tableSize: 65537 } }, options)];
-    }
-    default:
-      throw new Error(`no Istio resources are defined for plugin ${plugin}`);
-  }
+const tenantHeader = (config: Record<string, any>) => (config.tenant.header ?? 'x-tenant-id') as string;
+const versionHeader = (config: Record<string, any>) => (config.headers?.version ?? 'x-version') as string;
+const cartHeader = (config: Record<string, any>) => config.keys[0].header as string;
+
+function versions(config: Record<string, any>): { all: string[]; baseline: string } {
+  const all = [...new Set(Object.values(config.features as Record<string, { version: string }>).map((f) => f.version))];
+  return { all, baseline: config.features[config.default_feature].version as string };
 }
 
-export function renderYaml(plugin: string, options: RenderOptions): string {
+function versionRoutes(config: Record<string, any>, prefix?: string): HttpRoute[] {
+  const { all, baseline } = versions(config);
+  return [
+    ...all.filter((v) => v !== baseline).map((v) => ({ name: `pricing-v${v}`, prefix, header: [versionHeader(config), v] as [string, string], host: 'pricing', subset: `v${v}` })),
+    { name: `pricing-v${baseline}`, prefix, host: 'pricing', subset: `v${baseline}` },
+  ];
+}
+
+const PLUGINS: Record<string, PluginDeployment> = {
+  'jwt-tenant': {
+    resources: (config, options) => [
+      wasmPlugin('jwt-tenant', options),
+      ...requestAuthentication('jwt-tenant', config, options),
+      subsetRule('account', 'tenant', [['globex', 'globex'], ['shared', 'shared']], options)],
+    gatewayRoutes: (config) => [
+      { name: 'account-globex', prefix: '/account', header: [tenantHeader(config), 'globex'], host: 'account', subset: 'globex' },
+      { name: 'account-shared', prefix: '/account', host: 'account', subset: 'shared' },
+    ],
+  },
+  'feature-alias': {
+    // Calls between services reach pricing through sidecars: they keep the gateway's version if the caller forwards x-version.
+    resources: (config, options) => [
+      wasmPlugin('feature-alias', options),
+      ...requestAuthentication('feature-alias', config, options),
+      subsetRule('pricing', 'version', versions(config).all.map((v) => [`v${v}`, `v${v}`]), options),
+      meshVirtualService('pricing', versionRoutes(config), [versionHeader(config)], options),
+    ],
+    gatewayRoutes: (config) => versionRoutes(config, '/pricing'),
+  },
+  'body-keys': {
+    resources: (config, options) => [
+      bodyKeysEnvoyFilter(options),
+      hashRule('cart', cartHeader(config), { ringHash: { minimumRingSize: 1024 } }, options),
+      hashRule('checkout', cartHeader(config), { maglev: { tableSize: 65537 } }, options),
+    ],
+    gatewayRoutes: () => [
+      { name: 'cart', prefix: '/cart', host: 'cart' },
+      { name: 'checkout', prefix: '/checkout', host: 'checkout' },
+    ],
+  },
+};
+
+function deploymentOf(plugin: string): PluginDeployment {
+  const deployment = PLUGINS[plugin];
+  if (!deployment) throw new Error(`no Istio resources are defined for plugin ${plugin}`);
+  return deployment;
+}
+
+export function renderPlugin(plugin: string, options: RenderOptions): Resource[] {
+  return deploymentOf(plugin).resources(exampleConfig(plugin), options);
+}
+
+export function renderGateway(options: RenderOptions): Resource[] {
+  const routes = pluginNames().flatMap((plugin) => deploymentOf(plugin).gatewayRoutes(exampleConfig(plugin)));
+  return [gateway(options), gatewayDeployment(options), gatewayService(options), gatewayVirtualService(routes, options)];
+}
+
+export interface RenderedFile {
+  name: string;
+  source: string;
+  resources: Resource[];
+}
+
+// The files of one deployment: the gateway first, then one per plugin.
+export function renderFiles(options: RenderOptions): RenderedFile[] {
+  return [
+    { name: 'gateway.yaml', source: 'plugins/*/example.config.json', resources: renderGateway(options) },
+    ...pluginNames().map((plugin) => ({ name: `${plugin}.yaml`, source: `plugins/${plugin}/example.config.json`, resources: renderPlugin(plugin, options) })),
+  ];
+}
+
+export function toYaml(file: RenderedFile): string {
   const header = [
-    `# Istio resources for ${plugin}, generated by \`route-keys render istio\` from`,
-    `# plugins/${plugin}/example.config.json; the image is pinned by the digest \`route-keys push\` prints.`,
+    `# Generated by \`route-keys render istio\` from ${file.source},`,
+    '# with images pinned by the digests `route-keys push` prints: render again rather than edit.',
   ].join('\n');
-  return `${header}\n${renderPlugin(plugin, options).map((r) => stringify(r, { lineWidth: 0 })).join('---\n')}`;
+  return `${header}\n${file.resources.map((r) => stringify(r, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n')}`;
+}
+
+// A Kustomize base over the rendered files.
+export function kustomization(files: RenderedFile[]): string {
+  return stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: files.map((f) => f.name) });
 }

@@ -1,6 +1,7 @@
 import { MapType, WasmResult } from '../abi.ts';
 import { decodePairs } from '../pairs.ts';
-import type { HostHeaderMap } from '../header-map.ts';
+import { bytesToUtf8, type HostHeaderMap } from '../header-map.ts';
+import { headerValueProblem, writtenNameProblem } from '../header-validation.ts';
 import type { HostCallGroup } from './define.ts';
 import type { HostCallTarget } from './target.ts';
 const byteString = (bytes: Uint8Array) => Buffer.from(bytes).toString('latin1');
@@ -9,6 +10,18 @@ function lookup(host: HostCallTarget, type: number, mutable: boolean): HostHeade
   const context = host.context();
   if (type >>> 0 > MapType.HttpCallResponseTrailers || context === null) return WasmResult.BadArgument;
   return mutable ? context.getMutableMap(type) : context.getMap(type);
+}
+
+const MAP_NAMES = ['request header', 'request trailer', 'response header', 'response trailer'];
+
+// Envoy's Wasm context stores any write (context.cc addHeaderMapValue/replaceHeaderMapValue call
+// addCopy/setCopy unchecked); the upstream codec refuses it later. The host reports it at once.
+function checkWrite(host: HostCallTarget, type: number, key: string, value: string): void {
+  const problem = writtenNameProblem(key) ?? headerValueProblem(value);
+  if (problem === null) return;
+  const context = host.context()!;
+  const what = MAP_NAMES[type] ?? 'header';
+  context.reportInvalidWrite(`${context.plugin.name} wrote ${what} ${JSON.stringify(bytesToUtf8(key))}: ${JSON.stringify(bytesToUtf8(value))}: ${problem}`);
 }
 
 export const headerCalls: HostCallGroup = (host) => {
@@ -45,7 +58,12 @@ export const headerCalls: HostCallGroup = (host) => {
       // A malformed list becomes an empty one, which wipes the map, as in cpp-host.
       const pairs = decodePairs(bytes) ?? [];
       map.clear();
-      for (const [name, value] of pairs) map.add(byteString(name), byteString(value));
+      for (const [nameBytes, valueBytes] of pairs) {
+        const name = byteString(nameBytes);
+        const value = byteString(valueBytes);
+        checkWrite(host, type, name, value);
+        map.add(name, value);
+      }
       host.context()!.headersModified(type);
       return WasmResult.Ok;
     },
@@ -66,6 +84,7 @@ export const headerCalls: HostCallGroup = (host) => {
       if (key === null || value === null) return WasmResult.InvalidMemoryAccess;
       const map = lookup(host, type, true);
       if (typeof map === 'number') return map;
+      checkWrite(host, type, key, value);
       map.add(key, value);
       host.context()!.headersModified(type);
       return WasmResult.Ok;
@@ -82,6 +101,7 @@ export const headerCalls: HostCallGroup = (host) => {
       if (key === null || value === null) return WasmResult.InvalidMemoryAccess;
       const map = lookup(host, type, true);
       if (typeof map === 'number') return map;
+      checkWrite(host, type, key, value);
       map.replace(key, value);
       host.context()!.headersModified(type);
       return WasmResult.Ok;

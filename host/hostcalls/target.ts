@@ -20,9 +20,12 @@ export type MapLookup = HostHeaderMap | number;
 // A Wasm context (root or stream) as host calls act on it.
 export interface HostCallContext {
   readonly logPrefix: string;
+  readonly plugin: { readonly name: string };
   getMap(type: number): MapLookup;
   getMutableMap(type: number): MapLookup;
   headersModified(type: number): void;
+  // A header write Envoy's upstream codec would refuse: one line for the outcome's errors.
+  reportInvalidWrite(line: string): void;
   getBuffer(type: number): BodyBuffer | Uint8Array | number;
   property(segments: string[]): PropertyValue | undefined;
   setProperty(path: string, value: Uint8Array): number;

@@ -1,11 +1,17 @@
 // body-keys's configuration, parsed and validated once in onConfigure (config.schema.json says
 // the same in JSON Schema; `route-keys validate body-keys FILE` checks it offline).
-import { ConfigReader } from "../../assembly/config/reader";
+import { ConfigReader, isHeaderName } from "../../assembly/config/reader";
 import { JsonObject } from "../../assembly/json/value";
 import { parseJsonPointer } from "../../assembly/json/pointer";
+import { STREAM_MAX_TARGETS } from "../../assembly/json/stream";
+import { forbiddenOutputHeader } from "../../assembly/http/output_headers";
 import { CharsetPattern, parseCharsetPattern, patternError } from "../../assembly/match/charset";
 
 export const DEFAULT_VALUE_PATTERN = "^[A-Za-z0-9._:-]{1,128}$";
+const MAX_PATTERN_SOURCE: i32 = 1024;
+const MAX_VALUE_LENGTH: i32 = 1024;
+const JSON_SUFFIX_TYPE = "application/*+json";
+const FORM_TYPE = "application/x-www-form-urlencoded";
 
 export enum SourceKind {
   Header = 0,
@@ -49,6 +55,11 @@ export class OnFailure {
 
 export class BodyKeysConfig {
   keys: Array<Key> = [];
+  // Every header a key or derived part writes (lower-case), for the runtime's owned-header strip.
+  outputHeaders: Array<ArrayBuffer> = [];
+  // The JSON Pointer path of the field that names each output header, to report a second writer.
+  outputPaths: Array<string> = [];
+  jsonPointerCount: i32 = 0;
   methods: Array<ArrayBuffer> = [];
   pathPrefixes: Array<ArrayBuffer> = [];
   // Content types: exact lower-case types, with application/*+json as the structured-suffix form.
@@ -77,16 +88,27 @@ export function parseConfig(text: ArrayBuffer, reader: ConfigReader): BodyKeysCo
   const inspect = reader.object(root, "inspect", "");
   const inspectObject = inspect !== null ? inspect : new JsonObject();
   reader.allowOnly(inspectObject, "/inspect", ["methods", "path_prefixes", "content_types"]);
-  config.methods = stringList(reader, inspectObject, "methods", "/inspect", ["POST", "PUT", "PATCH"], false);
-  config.pathPrefixes = stringList(reader, inspectObject, "path_prefixes", "/inspect", ["/"], false);
-  const types = stringList(reader, inspectObject, "content_types", "/inspect", ["application/json", "application/*+json", "application/x-www-form-urlencoded"], true);
+  const methods = stringList(reader, inspectObject, "methods", "/inspect", ["POST", "PUT", "PATCH"]);
+  for (let i = 0; i < methods.length; i++) {
+    // Envoy passes :method as the client sent it and methods are case-sensitive (RFC 9110 §9.1).
+    if (!isUpperCaseMethod(methods[i])) reader.fail("/inspect/methods/" + i.toString(), "expected an HTTP method in upper case, as Envoy sends it (such as \"POST\"), got \"" + methods[i] + "\"");
+    config.methods.push(utf8(methods[i]));
+  }
+  const prefixes = stringList(reader, inspectObject, "path_prefixes", "/inspect", ["/"]);
+  for (let i = 0; i < prefixes.length; i++) {
+    if (!prefixes[i].startsWith("/")) reader.fail("/inspect/path_prefixes/" + i.toString(), "expected a path prefix starting with /, got \"" + prefixes[i] + "\"");
+    config.pathPrefixes.push(utf8(prefixes[i]));
+  }
+  const types = stringList(reader, inspectObject, "content_types", "/inspect", ["application/json", JSON_SUFFIX_TYPE, FORM_TYPE]);
   config.jsonSuffix = false;
   for (let i = 0; i < types.length; i++) {
-    const type = String.UTF8.decode(types[i]);
-    if (type == "application/*+json") config.jsonSuffix = true;
-    else if (type == "application/x-www-form-urlencoded") config.formTypes.push(types[i]);
-    else if (type.endsWith("json")) config.jsonTypes.push(types[i]);
-    else reader.fail("/inspect/content_types/" + i.toString(), "expected a JSON type, application/*+json or application/x-www-form-urlencoded, got \"" + type + "\"");
+    const type = types[i].toLowerCase();
+    const at = "/inspect/content_types/" + i.toString();
+    if (type.includes(";")) reader.fail(at, "expected a media type without parameters (requests are compared without them), got \"" + types[i] + "\"");
+    else if (type == JSON_SUFFIX_TYPE) config.jsonSuffix = true;
+    else if (type == FORM_TYPE) config.formTypes.push(utf8(type));
+    else if (isJsonMediaType(type)) config.jsonTypes.push(utf8(type));
+    else reader.fail(at, "expected a JSON type (type/subtype, the subtype ending in json), application/*+json or application/x-www-form-urlencoded, got \"" + types[i] + "\"");
   }
   config.maxBodyBytes = <i32>reader.integer(root, "max_body_bytes", "", 65536, 1, 8388608);
   config.onMissing = readFailure(reader, root, "on_missing", 400);
@@ -102,13 +124,9 @@ function parseKey(reader: ConfigReader, config: BodyKeysConfig, object: JsonObje
   }
   reader.allowOnly(object, path, ["header", "sources", "pattern", "derived"]);
   if (!object.has("header")) reader.fail(path + "/header", "expected the header the key is written to");
-  const header = utf8(reader.headerName(object, "header", path, "x-key"));
-  const patternSource = reader.string(object, "pattern", path, DEFAULT_VALUE_PATTERN);
-  const parsed = parseCharsetPattern(patternSource);
-  if (parsed === null) reader.fail(path + "/pattern", patternError + ", got \"" + patternSource + "\"");
-  const pattern = parsed !== null ? parsed : new CharsetPattern();
-  if (pattern.maxLength > 1024) reader.fail(path + "/pattern", "expected a maximum length of at most 1024");
-  else if (pattern.maxLength > config.maxValueLength) config.maxValueLength = pattern.maxLength;
+  const header = outputHeader(reader, config, object, path);
+  const pattern = valuePattern(reader, object, path);
+  if (pattern.maxLength > config.maxValueLength) config.maxValueLength = pattern.maxLength;
   const key = new Key(header, pattern);
   const sources = reader.array(object, "sources", path, 8);
   if (sources === null || sources.length == 0) reader.fail(path + "/sources", "expected at least one source");
@@ -123,13 +141,18 @@ function parseKey(reader: ConfigReader, config: BodyKeysConfig, object: JsonObje
       const kind = source.keys[0];
       const name = reader.string(source, kind, at, "");
       if (name.length == 0) reader.fail(at + "/" + kind, "expected a non-empty name");
-      if (kind == "header") key.requestSources.push(new KeySource(SourceKind.Header, utf8(name.toLowerCase())));
+      if (kind == "header") {
+        const lower = name.toLowerCase();
+        if (!isHeaderName(lower.startsWith(":") ? lower.substring(1) : lower)) reader.fail(at + "/header", "expected a header name, got \"" + name + "\"");
+        key.requestSources.push(new KeySource(SourceKind.Header, utf8(lower)));
+      }
       else if (kind == "cookie") key.requestSources.push(new KeySource(SourceKind.Cookie, utf8(name)));
       else if (kind == "query") key.requestSources.push(new KeySource(SourceKind.Query, utf8(name)));
       else if (kind == "form") key.formFields.push(utf8(name));
       else if (kind == "json") {
         const pointer = parseJsonPointer(name);
         if (pointer === null) reader.fail(at + "/json", "expected a JSON Pointer such as \"/cart/id\", got \"" + name + "\"");
+        else if (++config.jsonPointerCount > STREAM_MAX_TARGETS) reader.fail(at + "/json", "expected at most " + STREAM_MAX_TARGETS.toString() + " JSON Pointers over all keys");
         else key.jsonPointers.push(pointer);
       } else reader.fail(at + "/" + kind, "expected one of header, cookie, query, json, form");
     }
@@ -137,14 +160,53 @@ function parseKey(reader: ConfigReader, config: BodyKeysConfig, object: JsonObje
   const derived = reader.object(object, "derived", path);
   if (derived !== null) {
     reader.allowOnly(derived, path + "/derived", ["header", "until"]);
+    if (!derived.has("header")) reader.fail(path + "/derived/header", "expected the header the derived part is written to");
+    const derivedHeader = outputHeader(reader, config, derived, path + "/derived");
     const until = reader.string(derived, "until", path + "/derived", "-");
-    if (until.length != 1 || until.charCodeAt(0) > 0x7f) reader.fail(path + "/derived/until", "expected one ASCII character");
-    key.derived = new Derived(utf8(reader.headerName(derived, "header", path + "/derived", "x-key-prefix")), until.length == 1 ? until.charCodeAt(0) : 0x2d);
+    const untilOk = until.length == 1 && until.charCodeAt(0) >= 0x20 && until.charCodeAt(0) <= 0x7e;
+    if (!untilOk) reader.fail(path + "/derived/until", "expected one visible ASCII character or space");
+    key.derived = new Derived(derivedHeader, untilOk ? until.charCodeAt(0) : 0x2d);
   }
   config.keys.push(key);
 }
 
-function stringList(reader: ConfigReader, object: JsonObject, key: string, path: string, fallback: Array<string>, lower: bool): Array<ArrayBuffer> {
+// An output header: a lower-case name a filter may write (forbiddenOutputHeader), written by no
+// other key or derived part.
+function outputHeader(reader: ConfigReader, config: BodyKeysConfig, object: JsonObject, path: string): ArrayBuffer {
+  const at = path + "/header";
+  const name = reader.headerName(object, "header", path, "x-key");
+  const why = forbiddenOutputHeader(name);
+  if (why !== null) reader.fail(at, "expected a header a filter may write: \"" + name + "\" " + why);
+  const bytes = utf8(name);
+  for (let i = 0; i < config.outputHeaders.length; i++) {
+    if (String.UTF8.decode(config.outputHeaders[i]) == name) reader.fail(at, "expected a header no other key writes: \"" + name + "\" is written by " + config.outputPaths[i]);
+  }
+  config.outputHeaders.push(bytes);
+  config.outputPaths.push(at);
+  return bytes;
+}
+
+// The allow-pattern of an output: bounded, and never allowing an empty value (an empty header is
+// not a key, and a hash over it would send every such request to one pod).
+function valuePattern(reader: ConfigReader, object: JsonObject, path: string): CharsetPattern {
+  const at = path + "/pattern";
+  const source = reader.string(object, "pattern", path, DEFAULT_VALUE_PATTERN);
+  if (source.length > MAX_PATTERN_SOURCE) {
+    reader.fail(at, "expected a pattern of at most " + MAX_PATTERN_SOURCE.toString() + " characters");
+    return new CharsetPattern();
+  }
+  const parsed = parseCharsetPattern(source);
+  if (parsed === null) {
+    reader.fail(at, patternError + ", got \"" + source + "\"");
+    return new CharsetPattern();
+  }
+  if (parsed.maxLength == i32.MAX_VALUE) reader.fail(at, "expected a length range {min,max} with max at most " + MAX_VALUE_LENGTH.toString() + ": + and * set no maximum, got \"" + source + "\"");
+  else if (parsed.maxLength > MAX_VALUE_LENGTH) reader.fail(at, "expected a maximum length of at most " + MAX_VALUE_LENGTH.toString());
+  else if (parsed.minLength < 1) reader.fail(at, "expected a minimum length of at least 1 (an empty value is never written), got \"" + source + "\"");
+  return parsed;
+}
+
+function stringList(reader: ConfigReader, object: JsonObject, key: string, path: string, fallback: Array<string>): Array<string> {
   const items = reader.array(object, key, path, 32);
   const texts = new Array<string>();
   if (items === null) for (let i = 0; i < fallback.length; i++) texts.push(fallback[i]);
@@ -155,9 +217,29 @@ function stringList(reader: ConfigReader, object: JsonObject, key: string, path:
       else texts.push(items[i].asString);
     }
   }
-  const out = new Array<ArrayBuffer>();
-  for (let i = 0; i < texts.length; i++) out.push(utf8(lower ? texts[i].toLowerCase() : texts[i]));
-  return out;
+  return texts;
+}
+
+// RFC 9110 token characters, upper case only.
+function isUpperCaseMethod(method: string): bool {
+  if (method.length == 0) return false;
+  for (let i = 0; i < method.length; i++) {
+    const c = method.charCodeAt(i);
+    if (!((c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || "!#$%&'*+.^_`|~-".includes(String.fromCharCode(c)))) return false;
+  }
+  return true;
+}
+
+// A lower-case type/subtype of token characters whose subtype ends in "json" (no wildcard).
+function isJsonMediaType(type: string): bool {
+  const slash = type.indexOf("/");
+  if (slash <= 0 || !type.endsWith("json") || type.length - slash - 1 < 4) return false;
+  for (let i = 0; i < type.length; i++) {
+    if (i == slash) continue;
+    const c = type.charCodeAt(i);
+    if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || "!#$%&'+-.^_`|~".includes(String.fromCharCode(c)))) return false;
+  }
+  return true;
 }
 
 function readFailure(reader: ConfigReader, root: JsonObject, key: string, defaultStatus: u32): OnFailure {
@@ -166,6 +248,7 @@ function readFailure(reader: ConfigReader, root: JsonObject, key: string, defaul
   if (object === null) return failure;
   const path = "/" + key;
   reader.allowOnly(object, path, ["action", "status"]);
+  if (!object.has("action")) reader.fail(path + "/action", "expected forward or reject");
   failure.action = reader.oneOf(object, "action", path, ["forward", "reject"], "forward") == "reject" ? Action.Reject : Action.Forward;
   failure.status = <u32>reader.integer(object, "status", path, defaultStatus, 400, 599);
   return failure;

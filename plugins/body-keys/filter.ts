@@ -1,9 +1,11 @@
 // body-keys on one request: keys from headers, cookies and the query first; when one is still
 // missing and the request's body may hold it, hold the headers (StopIteration, which needs
 // allow_on_headers_stop_iteration) and scan the body as it arrives, releasing the request as soon
-// as every key is found, at the end of the body, or at the byte limit.
+// as every key is found, at the end of the body (its last data frame, or its trailers), or at the
+// byte limit. Client copies of the output headers are gone before any of this: the runtime strips
+// every owned header before onRequestHeaders.
 import { Context, stream_context } from "../../assembly/proxy/context";
-import { BufferType, FilterDataStatus, FilterHeadersStatus, LogLevel } from "../../assembly/proxy/enums";
+import { BufferType, FilterDataStatus, FilterHeadersStatus, FilterTrailersStatus, LogLevel } from "../../assembly/proxy/enums";
 import { getBufferBytes } from "../../assembly/proxy/buffers";
 import { log, logEnabled } from "../../assembly/proxy/log";
 import { HeaderPair } from "../../assembly/proxy/pairs";
@@ -47,10 +49,15 @@ export class KeysStream extends Context {
     super(contextId, keysRoot);
   }
 
+  // Every source is read from one snapshot taken before the runtime strips the owned headers, so a
+  // header that is both a source and an output (x-cart-id sent by the portal) is seen as sent.
+  readOwnedSources(headerCount: u32): void {
+    this.pairs.load(stream_context.headers.request);
+  }
+
   onRequestHeaders(headerCount: u32, endOfStream: bool): FilterHeadersStatus {
     const config = this.keysRoot.config;
     const metrics = this.keysRoot.metrics!;
-    this.pairs.load(stream_context.headers.request);
     let pendingBody = false;
     for (let k = 0; k < config.keys.length; k++) {
       const key = config.keys[k];
@@ -67,10 +74,8 @@ export class KeysStream extends Context {
 
   onRequestBody(bodyBufferLength: usize, endOfStream: bool): FilterDataStatus {
     if (this.body == BodyKind.None) return FilterDataStatus.Continue;
-    const config = this.keysRoot.config;
-    const metrics = this.keysRoot.metrics!;
     const total = <i32>bodyBufferLength;
-    const limit = config.maxBodyBytes;
+    const limit = this.keysRoot.config.maxBodyBytes;
     const end = total < limit ? total : limit;
     let more = true;
     // In slices: a key near the start of a large frame costs one small copy, not the whole frame,
@@ -82,15 +87,36 @@ export class KeysStream extends Context {
       this.consumed += bytes.byteLength;
       more = this.body == BodyKind.Json ? this.json!.feed(changetype<usize>(bytes), bytes.byteLength) : this.form!.feed(changetype<usize>(bytes), bytes.byteLength);
     }
-    const limitReached = more && total >= limit && !(endOfStream && total == limit);
+    // Exactly max_body_bytes so far with more to come: the next frame or the trailers say whether
+    // the body ends here or goes past the limit.
+    const limitReached = more && total > limit;
     if (more && !endOfStream && !limitReached) return FilterDataStatus.StopIterationAndBuffer;
-    if (this.body == BodyKind.Json && more) this.json!.finish();
-    if (this.body == BodyKind.Form && more) this.form!.finish();
+    const status = this.decide(endOfStream && !limitReached, limitReached);
+    return status == FilterHeadersStatus.Continue ? FilterDataStatus.Continue : FilterDataStatus.StopIterationNoBuffer;
+  }
+
+  // The body ended with trailers (its last data frame had end_of_stream false, or there was none):
+  // the held headers go on only after the decision, and a rejection answers here.
+  onRequestTrailers(trailerCount: u32): FilterTrailersStatus {
+    if (this.body == BodyKind.None) return FilterTrailersStatus.Continue;
+    const status = this.decide(true, false);
+    return status == FilterHeadersStatus.Continue ? FilterTrailersStatus.Continue : FilterTrailersStatus.StopIteration;
+  }
+
+  // The scan is over: at the end of the body (`ended`), at the limit, or with every key found.
+  private decide(ended: bool, limitReached: bool): FilterHeadersStatus {
+    const config = this.keysRoot.config;
+    const metrics = this.keysRoot.metrics!;
+    // Only a body that ended is finished: a document cut at the limit is unfinished, not malformed,
+    // and a form value cut there is not a value. An empty body is a missing key, not a bad document.
+    if (ended && this.consumed > 0) {
+      if (this.body == BodyKind.Json) this.json!.finish();
+      else this.form!.finish();
+    }
     this.collect(config, metrics);
     const unparseable = this.body == BodyKind.Json && this.json!.failed && !this.json!.complete;
     this.body = BodyKind.None;
-    const status = this.finish(config, metrics, unparseable, limitReached);
-    return status == FilterHeadersStatus.Continue ? FilterDataStatus.Continue : FilterDataStatus.StopIterationNoBuffer;
+    return this.finish(config, metrics, unparseable, limitReached);
   }
 
   // The first allowed value from a header, cookie or query source, in configuration order.
@@ -178,33 +204,26 @@ export class KeysStream extends Context {
     }
   }
 
-  // Writes the keys found (replacing client copies), removes client copies of the others, then
-  // applies on_unparseable, on_limit or on_missing.
+  // Writes the keys found and their derived parts (the runtime already removed client copies),
+  // then applies on_unparseable, on_limit or on_missing.
   private finish(config: BodyKeysConfig, metrics: KeysMetrics, unparseable: bool, limitReached: bool): FilterHeadersStatus {
     const request = stream_context.headers.request;
     let missing = 0;
     for (let k = 0; k < config.keys.length; k++) {
       const key = config.keys[k];
       const value = k < this.values.length ? this.values[k] : null;
-      if (value !== null) {
-        request.replaceBytes(key.header, value);
-      } else {
+      if (value === null) {
         missing++;
-        if (this.pairs.find(key.header)) request.removeBytes(key.header);
+        continue;
       }
+      request.replaceBytes(key.header, value);
       const derived = key.derived;
       if (derived === null) continue;
-      let prefixLength = -1;
-      if (value !== null) {
-        for (let i = 0; i < value.byteLength; i++) {
-          if (<i32>load<u8>(changetype<usize>(value) + <usize>i) == derived.until) {
-            prefixLength = i;
-            break;
-          }
-        }
+      for (let i = 0; i < value.byteLength; i++) {
+        if (<i32>load<u8>(changetype<usize>(value) + <usize>i) != derived.until) continue;
+        if (i > 0) request.replaceRaw(derived.header, changetype<usize>(value), i);
+        break;
       }
-      if (prefixLength > 0) request.replaceRaw(derived.header, changetype<usize>(value), prefixLength);
-      else if (this.pairs.find(derived.header)) request.removeBytes(derived.header);
     }
     if (missing > 0) metrics.missing.increment(missing);
     if (unparseable) metrics.unparseable.increment();
@@ -224,16 +243,21 @@ export class KeysStream extends Context {
   }
 }
 
-// The media type in lower case, without parameters or spaces ("Application/JSON; charset=utf-8").
+// The media type in lower case, without parameters or the optional whitespace (spaces and tabs,
+// RFC 9110 §5.6.3) around it: "Application/JSON\t; charset=utf-8" is application/json.
 function mediaType(start: usize, length: i32): ArrayBuffer {
   let end = 0;
   while (end < length && load<u8>(start + <usize>end) != 0x3b) end++;
   let from = 0;
-  while (from < end && load<u8>(start + <usize>from) == 0x20) from++;
-  while (end > from && load<u8>(start + <usize>(end - 1)) == 0x20) end--;
+  while (from < end && isOptionalWhitespace(load<u8>(start + <usize>from))) from++;
+  while (end > from && isOptionalWhitespace(load<u8>(start + <usize>(end - 1)))) end--;
   const out = new ArrayBuffer(end - from);
   for (let i = 0; i < end - from; i++) store<u8>(changetype<usize>(out) + <usize>i, <u8>lowerAscii(<u32>load<u8>(start + <usize>(from + i))));
   return out;
+}
+
+@inline function isOptionalWhitespace(c: u8): bool {
+  return c == 0x20 || c == 0x09;
 }
 
 function anyEquals(start: usize, length: i32, options: Array<ArrayBuffer>): bool {

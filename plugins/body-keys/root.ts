@@ -19,6 +19,7 @@ export class KeysRoot extends RootContext {
       return false;
     }
     this.config = config;
+    this.ownedRequestHeaders = config.outputHeaders;
     if (this.metrics === null) this.metrics = new KeysMetrics();
     logInfo("body-keys: configured, " + config.keys.length.toString() + " keys");
     return true;

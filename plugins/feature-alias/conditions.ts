@@ -13,7 +13,7 @@ import { Attribute, AttributeKind, RequestFacts } from "./facts";
 import { JsonKind, JsonSpan, nextElement, unescapeToUtf8 } from "../../assembly/json/scan";
 import { JWT_MAX_DEPTH } from "../../assembly/jwt/decoder";
 import { bucketFor, saltedHash } from "./bucket";
-import { parseSemVer, SemVer, semverHolds, semverOperator } from "./semver";
+import { Comparison, expandComparison, parseSemVer, satisfiesAll, SEMVER_OPERATORS } from "./semver";
 
 // Array claims: the elements compared, and the span each is read into.
 const MAX_LIST_ELEMENTS = 64;
@@ -73,8 +73,7 @@ enum Operator {
 
 class AttributeTest extends Condition {
   operands: Array<ArrayBuffer> = [];
-  semverOperators: Array<i32> = [];
-  semverBounds: Array<SemVer> = [];
+  semverComparisons: Array<Comparison> = [];
   pattern: CharsetPattern | null = null;
 
   constructor(public attribute: Attribute, public operator: Operator) { super(); }
@@ -119,10 +118,9 @@ class AttributeTest extends Condition {
       case Operator.Contains: return isListElement ? equalsAt(start, length, this.operands[0]) : indexOfAt(start, length, this.operands[0]) >= 0;
       case Operator.Pattern: return this.pattern!.matches(start, length);
       default: {
+        // A value that is not a version (surrounding spaces included) never matches.
         const version = parseSemVer(String.UTF8.decodeUnsafe(start, <usize>length));
-        if (version === null) return false;
-        for (let i = 0; i < this.semverOperators.length; i++) if (!semverHolds(version, this.semverOperators[i], this.semverBounds[i])) return false;
-        return true;
+        return version !== null && satisfiesAll(version, this.semverComparisons);
       }
     }
   }
@@ -166,6 +164,9 @@ function indexOfAt(start: usize, length: i32, needle: ArrayBuffer): i32 {
 export class AttributeTable {
   attributes: Array<Attribute> = [];
   usesClaims: bool = false;
+  // The headers the filter writes or strips: a condition on one would read a value the filter
+  // itself removes, so it is refused at configure.
+  owned: Array<string> = [];
 
   intern(kind: AttributeKind, name: string, claimPath: Array<ArrayBuffer>, display: string): Attribute {
     for (let i = 0; i < this.attributes.length; i++) {
@@ -213,6 +214,10 @@ export function parseAttribute(reader: ConfigReader, object: JsonObject, path: s
     return null;
   }
   const name = source == "header" ? value.asString.toLowerCase() : value.asString;
+  if (source == "header" && table.owned.includes(name)) {
+    reader.fail(at, "expected a header this filter does not write or strip, got \"" + name + "\"");
+    return null;
+  }
   const kind = source == "header" ? AttributeKind.Header : source == "cookie" ? AttributeKind.Cookie : AttributeKind.Query;
   return table.intern(kind, name, [], source + " " + name);
 }
@@ -284,15 +289,11 @@ export function parseCondition(reader: ConfigReader, value: JsonValue, path: str
       const comparisons = operand.asObject;
       for (let i = 0; i < comparisons.keys.length; i++) {
         const key = comparisons.keys[i];
-        const operator = semverOperator(key);
         const bound = comparisons.get(key)!;
         const version = bound.isString ? parseSemVer(bound.asString) : null;
-        if (operator < 0) reader.fail(at + "/" + key, "expected one of =, !=, >, >=, <, <=, ^, ~");
-        else if (version === null) reader.fail(at + "/" + key, "expected a semantic version such as 2.3.0");
-        else {
-          test.semverOperators.push(operator);
-          test.semverBounds.push(version);
-        }
+        if (!SEMVER_OPERATORS.includes(key)) reader.fail(at + "/" + key, "expected one of " + SEMVER_OPERATORS.join(", "));
+        else if (version === null) reader.fail(at + "/" + key, "expected a semantic version such as 2.3.0 (pre-release and build identifiers: [0-9A-Za-z-], none empty, numeric ones without leading zeros)");
+        else expandComparison(key, version!, test.semverComparisons);
       }
     }
   } else if (name == "pattern") {
@@ -303,7 +304,23 @@ export function parseCondition(reader: ConfigReader, value: JsonValue, path: str
   } else {
     test.operands.push(operandText(reader, operand, at));
   }
+  if (attribute.kind == AttributeKind.Method) checkMethods(reader, test.operands, name == "in" ? at + "/" : at, name == "in");
   return test;
+}
+
+// Methods are case-sensitive (RFC 9110 §9.1) and Envoy passes :method on as the client sent it,
+// so "post" would never match a POST: refused rather than silently never matching.
+function checkMethods(reader: ConfigReader, operands: Array<ArrayBuffer>, path: string, indexed: bool): void {
+  for (let i = 0; i < operands.length; i++) {
+    const bytes = Uint8Array.wrap(operands[i]);
+    for (let j = 0; j < bytes.length; j++) {
+      if (bytes[j] >= 0x61 && bytes[j] <= 0x7a) {
+        const text = String.UTF8.decode(operands[i]);
+        reader.fail(indexed ? path + i.toString() : path, "expected an upper-case method such as \"" + text.toUpperCase() + "\" (methods are case-sensitive), got \"" + text + "\"");
+        break;
+      }
+    }
+  }
 }
 
 function operandText(reader: ConfigReader, value: JsonValue, path: string): ArrayBuffer {

@@ -3,11 +3,14 @@
 import { ConfigReader, isHeaderName } from "../../assembly/config/reader";
 import { JsonObject, JsonValue } from "../../assembly/json/value";
 import { parseCharsetPattern } from "../../assembly/match/charset";
-import { readTokenSources, TokenSource } from "../../assembly/jwt/token_sources";
+import { readTokenSources, TokenSource, TokenSourceKind } from "../../assembly/jwt/token_sources";
+import { forbiddenOutputHeader } from "../../assembly/http/output_headers";
 import { Attribute } from "./facts";
 import { AttributeTable, Condition, parseAttribute, parseCondition } from "./conditions";
 
-// Feature names and versions become header values: they must be plain tokens.
+// Feature names, versions and rule names become header values: plain tokens, a subset of what a
+// header value may hold (visible ASCII and space), so no derived write (names joined by ",") can
+// carry a byte the runtime would refuse.
 const NAME_PATTERN = parseCharsetPattern("^[A-Za-z0-9._-]{1,64}$")!;
 
 export class Feature {
@@ -66,6 +69,9 @@ export class FeatureAliasConfig {
   aliasHeader: ArrayBuffer = new ArrayBuffer(0);
   versionHeader: ArrayBuffer = new ArrayBuffer(0);
   ruleHeader: ArrayBuffer = new ArrayBuffer(0);
+  // Every header stripped of client copies: the three above, and x-version / x-feature-rule when
+  // switched off with "", so a client never picks a version or rule whatever the configuration.
+  owned: Array<string> = [];
   keepKnownIncoming: bool = false;
   tokenSources: Array<TokenSource> = [];
   attributes: AttributeTable = new AttributeTable();
@@ -105,13 +111,25 @@ export function parseConfig(text: ArrayBuffer, reader: ConfigReader): FeatureAli
   const headers = reader.object(root, "headers", "");
   const headerObject = headers !== null ? headers : new JsonObject();
   reader.allowOnly(headerObject, "/headers", ["alias", "version", "rule"]);
-  config.aliasHeader = String.UTF8.encode(reader.headerName(headerObject, "alias", "/headers", "x-feature"));
-  config.versionHeader = optionalHeader(reader, headerObject, "version", "x-version");
-  config.ruleHeader = optionalHeader(reader, headerObject, "rule", "");
+  const alias = outputHeader(reader, headerObject, "alias", DEFAULT_ALIAS, false, []);
+  const version = outputHeader(reader, headerObject, "version", DEFAULT_VERSION, true, [alias]);
+  const rule = outputHeader(reader, headerObject, "rule", "", true, [alias, version]);
+  config.aliasHeader = String.UTF8.encode(alias);
+  config.versionHeader = String.UTF8.encode(version);
+  config.ruleHeader = String.UTF8.encode(rule);
+  const owned = [alias, version.length > 0 ? version : DEFAULT_VERSION, rule.length > 0 ? rule : DEFAULT_RULE];
+  for (let i = 0; i < owned.length; i++) if (!config.owned.includes(owned[i])) config.owned.push(owned[i]);
+  config.attributes.owned = config.owned;
 
   const incoming = reader.oneOf(root, "incoming", "", ["strip", "keep_known"], "strip");
   config.keepKnownIncoming = incoming == "keep_known";
   config.tokenSources = readTokenSources(reader, root, "token_sources", "");
+  for (let i = 0; i < config.tokenSources.length; i++) {
+    const source = config.tokenSources[i];
+    const name = String.UTF8.decode(source.name);
+    // The runtime strips owned headers before any claim is read: a token there would never be seen.
+    if (source.kind == TokenSourceKind.Header && config.owned.includes(name)) reader.fail("/token_sources/" + i.toString() + "/header", "expected a header this filter does not write or strip, got \"" + name + "\"");
+  }
 
   const rules = reader.array(root, "rules", "", 512);
   if (rules !== null) {
@@ -127,11 +145,26 @@ export function parseConfig(text: ArrayBuffer, reader: ConfigReader): FeatureAli
   return config;
 }
 
-// "" switches an optional header off.
-function optionalHeader(reader: ConfigReader, object: JsonObject, key: string, fallback: string): ArrayBuffer {
+const DEFAULT_ALIAS = "x-feature";
+const DEFAULT_VERSION = "x-version";
+const DEFAULT_RULE = "x-feature-rule";
+
+// An output header name: lower-case, one a filter may write, not one of the other outputs.
+// "" switches an optional header off (nothing is written there).
+function outputHeader(reader: ConfigReader, object: JsonObject, key: string, fallback: string, optional: bool, others: Array<string>): string {
+  const at = "/headers/" + key;
   const name = reader.string(object, key, "/headers", fallback);
-  if (name.length > 0 && !isHeaderName(name)) reader.fail("/headers/" + key, "expected a lower-case header name, or \"\" for none, got \"" + name + "\"");
-  return String.UTF8.encode(name);
+  if (name.length == 0 && optional) return name;
+  if (!isHeaderName(name)) {
+    reader.fail(at, "expected a lower-case header name" + (optional ? ", or \"\" for none" : "") + ", got \"" + name + "\"");
+    return name;
+  }
+  const forbidden = forbiddenOutputHeader(name);
+  if (forbidden !== null) reader.fail(at, "expected a header a filter may write, \"" + name + "\" " + forbidden!);
+  for (let i = 0; i < others.length; i++) {
+    if (others[i] == name) reader.fail(at, "expected a header other than the other outputs, \"" + name + "\" is already written (two outputs on one header)");
+  }
+  return name;
 }
 
 function lookup(reader: ConfigReader, config: FeatureAliasConfig, name: string, path: string): Feature | null {

@@ -8,7 +8,8 @@ import { HeaderIndex } from "../../assembly/http/header_index";
 import { cookieValueLength, cookieValueStart, findCookieIn } from "../../assembly/http/cookies";
 import { findFormField } from "../../assembly/http/query";
 import { decodeJwtAt, Jwt, JwtError } from "../../assembly/jwt/decoder";
-import { FoundToken, findToken, TokenSource } from "../../assembly/jwt/token_sources";
+import { FoundToken, findToken, TokenSource, TokenSourceKind } from "../../assembly/jwt/token_sources";
+import { startsWithIgnoreCase } from "../../assembly/http/bytes";
 import { JsonKind, JsonSpan, unescapeToUtf8 } from "../../assembly/json/scan";
 
 export enum AttributeKind {
@@ -84,30 +85,56 @@ function headerOf(attribute: Attribute): ArrayBuffer | null {
 
 export class RequestFacts {
   readonly headers: HeaderIndex = new HeaderIndex();
-  // Slots of the headers the filter itself writes (-1 when not configured).
+  // The slot of the alias header as the client sent it (read before the runtime strips it).
   readonly aliasSlot: i32;
-  readonly versionSlot: i32;
-  readonly ruleSlot: i32;
   private values: StaticArray<Value>;
   private generation: u32 = 1;
   private jwt: Jwt = new Jwt();
   private jwtDecoded: bool = false;
   private token: FoundToken = new FoundToken();
+  // With header sources only (the default), the token is taken from the headers already indexed:
+  // no host call. Otherwise findToken reads cookies and the query as jwt-tenant does.
+  private tokenSlots: StaticArray<i32> = new StaticArray<i32>(0);
 
-  constructor(attributes: Array<Attribute>, private tokenSources: Array<TokenSource>, aliasHeader: ArrayBuffer, versionHeader: ArrayBuffer, ruleHeader: ArrayBuffer) {
+  // Slots of the owned headers, in ownedRequestHeaders order, to tell the runtime which it must remove.
+  private ownedSlots: StaticArray<i32> = new StaticArray<i32>(0);
+
+  constructor(attributes: Array<Attribute>, private tokenSources: Array<TokenSource>, aliasHeader: ArrayBuffer, owned: Array<ArrayBuffer>) {
     this.values = new StaticArray<Value>(attributes.length);
     for (let i = 0; i < attributes.length; i++) {
       this.values[i] = new Value();
       const header = headerOf(attributes[i]);
       if (header !== null) attributes[i].headerSlot = this.headers.slotOf(header);
     }
-    this.aliasSlot = this.slotOrNone(aliasHeader);
-    this.versionSlot = this.slotOrNone(versionHeader);
-    this.ruleSlot = this.slotOrNone(ruleHeader);
+    this.aliasSlot = aliasHeader.byteLength > 0 ? this.headers.slotOf(aliasHeader) : -1;
+    this.ownedSlots = new StaticArray<i32>(owned.length);
+    for (let i = 0; i < owned.length; i++) this.ownedSlots[i] = this.headers.slotOf(owned[i]);
+    let headersOnly = true;
+    for (let i = 0; i < tokenSources.length; i++) if (tokenSources[i].kind != TokenSourceKind.Header) headersOnly = false;
+    this.tokenSlots = new StaticArray<i32>(headersOnly ? tokenSources.length : 0);
+    if (headersOnly) for (let i = 0; i < tokenSources.length; i++) this.tokenSlots[i] = this.headers.slotOf(tokenSources[i].name);
   }
 
-  private slotOrNone(name: ArrayBuffer): i32 {
-    return name.byteLength > 0 ? this.headers.slotOf(name) : -1;
+  // The first header source holding "<prefix><token>", as findToken reads it.
+  private findIndexedToken(): bool {
+    const headers = this.headers;
+    for (let i = 0; i < this.tokenSlots.length; i++) {
+      const slot = this.tokenSlots[i];
+      if (!headers.has(slot)) continue;
+      const start = headers.start(slot);
+      const length = headers.length(slot);
+      const prefix = this.tokenSources[i].prefix;
+      if (length == prefix.byteLength || !startsWithIgnoreCase(start, length, prefix)) continue;
+      this.token.start = start + <usize>prefix.byteLength;
+      this.token.length = length - prefix.byteLength;
+      return true;
+    }
+    return false;
+  }
+
+  // Whether the client may have sent owned header `index`: no only when the whole map was read.
+  mayCarryOwned(index: i32): bool {
+    return !this.headers.complete || this.headers.has(unchecked(this.ownedSlots[index]));
   }
 
   // Whether the request came with the slot's header (false for -1).
@@ -115,7 +142,8 @@ export class RequestFacts {
     return slot >= 0 && this.headers.has(slot);
   }
 
-  // Starts a request: reads its headers, forgets the previous request's values.
+  // Starts a request: reads its headers (as the client sent them: the filter calls this before the
+  // runtime strips the owned ones, which no condition reads), forgets the previous request's values.
   reset(): void {
     this.headers.load(stream_context.headers.request);
     this.generation++;
@@ -167,7 +195,8 @@ export class RequestFacts {
   private claim(path: Array<ArrayBuffer>, value: Value): void {
     if (!this.jwtDecoded) {
       this.jwtDecoded = true;
-      if (findToken(this.tokenSources, this.token)) decodeJwtAt(this.token.start, this.token.length, this.jwt);
+      const found = this.tokenSlots.length == this.tokenSources.length ? this.findIndexedToken() : findToken(this.tokenSources, this.token);
+      if (found) decodeJwtAt(this.token.start, this.token.length, this.jwt);
       else this.jwt.error = JwtError.Empty;
     }
     const jwt = this.jwt;

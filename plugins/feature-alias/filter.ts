@@ -1,6 +1,6 @@
 // feature-alias on one request: decide the focus group from the rules and write the feature's
-// alias and version. Client-sent copies of those headers never pass, except a known alias when
-// incoming is keep_known.
+// alias and version. Client-sent copies of the owned headers never pass (the runtime strips them
+// first); with keep_known a known incoming alias is written again, by the filter, with its version.
 import { Context, stream_context } from "../../assembly/proxy/context";
 import { FilterHeadersStatus, LogLevel } from "../../assembly/proxy/enums";
 import { log, logEnabled } from "../../assembly/proxy/log";
@@ -15,13 +15,24 @@ export class AliasStream extends Context {
     super(contextId, aliasRoot);
   }
 
+  // Runs before the runtime strips the owned headers: the one read of the request's headers, so
+  // keep_known can see the client's alias. No condition reads an owned header (refused at configure).
+  readOwnedSources(headerCount: u32): void {
+    this.aliasRoot.facts.reset();
+  }
+
+  // From that same read: the runtime removes only the owned headers the client sent.
+  mayCarryOwnedHeader(index: i32): bool {
+    return this.aliasRoot.facts.mayCarryOwned(index);
+  }
+
+  // The owned headers are gone by now (the runtime removed every client copy); facts were loaded
+  // in readOwnedSources, which the runtime always calls since the alias header is always owned.
   onRequestHeaders(headerCount: u32, endOfStream: bool): FilterHeadersStatus {
     const root = this.aliasRoot;
     const config = root.config;
     const metrics = root.metrics!;
     const facts = root.facts;
-    facts.reset();
-    const request = stream_context.headers.request;
 
     if (facts.has(facts.aliasSlot)) {
       if (config.keepKnownIncoming) {
@@ -29,19 +40,14 @@ export class AliasStream extends Context {
         const incoming = String.UTF8.decodeUnsafe(headers.start(facts.aliasSlot), <usize>headers.length(facts.aliasSlot));
         if (config.byName.has(incoming)) {
           const feature = config.byName.get(incoming);
-          if (facts.has(facts.ruleSlot)) request.removeBytes(config.ruleHeader);
-          if (facts.has(facts.versionSlot)) request.removeBytes(config.versionHeader);
           writeFeatures(config, [feature], null);
           metrics.incomingKept.increment();
           metrics.assigned[feature.index].increment();
           return FilterHeadersStatus.Continue;
         }
       }
-      request.removeBytes(config.aliasHeader);
       metrics.incomingStripped.increment();
     }
-    if (facts.has(facts.versionSlot)) request.removeBytes(config.versionHeader);
-    if (facts.has(facts.ruleSlot)) request.removeBytes(config.ruleHeader);
 
     const chosen = root.chosen;
     chosen.length = 0;

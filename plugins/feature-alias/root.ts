@@ -15,7 +15,7 @@ export class AliasRoot extends RootContext {
   // The features chosen for the current request, emptied per request rather than reallocated.
   chosen: Array<Feature> = [];
   ruleTable: RuleTable = new RuleTable([]);
-  facts: RequestFacts = new RequestFacts([], [], new ArrayBuffer(0), new ArrayBuffer(0), new ArrayBuffer(0));
+  facts: RequestFacts = new RequestFacts([], [], new ArrayBuffer(0), []);
 
   onConfigure(configurationSize: u32): bool {
     const reader = new ConfigReader();
@@ -25,8 +25,11 @@ export class AliasRoot extends RootContext {
       return false;
     }
     this.config = config;
+    const owned = new Array<ArrayBuffer>();
+    for (let i = 0; i < config.owned.length; i++) owned.push(String.UTF8.encode(config.owned[i]));
+    this.ownedRequestHeaders = owned;
     this.metrics = new AliasMetrics(config);
-    this.facts = new RequestFacts(config.attributes.attributes, config.tokenSources, config.aliasHeader, config.versionHeader, config.ruleHeader);
+    this.facts = new RequestFacts(config.attributes.attributes, config.tokenSources, config.aliasHeader, owned);
     this.ruleTable = new RuleTable(config.rules);
     logInfo("feature-alias: configured, " + config.features.length.toString() + " features, " + config.rules.length.toString() + " rules");
     return true;

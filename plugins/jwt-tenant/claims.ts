@@ -9,6 +9,8 @@ export enum ClaimStatus {
   Missing = 1,
   // Present but not a string or an integer (or an array when arrays are refused).
   WrongType = 2,
+  // A nested object on the claim's path repeats the name the path takes: the token is invalid.
+  Repeated = 3,
 }
 
 // The claim's text: bytes [start, start + length), kept alive by `owner`.
@@ -31,12 +33,12 @@ const FIRST = String.UTF8.encode("0");
 const span = new JsonSpan();
 
 export function tokenClaim(jwt: Jwt, path: Array<ArrayBuffer>, takeFirstOfArray: bool, out: ClaimText): ClaimStatus {
-  if (!jwt.claim(path, span)) return ClaimStatus.Missing;
+  if (!jwt.claim(path, span)) return jwt.ok ? ClaimStatus.Missing : ClaimStatus.Repeated;
   if (span.kind == JsonKind.Array) {
     if (!takeFirstOfArray) return ClaimStatus.WrongType;
     const first = path.slice(0);
     first.push(FIRST);
-    if (!jwt.claim(first, span)) return ClaimStatus.Missing;
+    if (!jwt.claim(first, span)) return jwt.ok ? ClaimStatus.Missing : ClaimStatus.Repeated;
   }
   return spanToText(jwt.scratch, out);
 }
@@ -76,23 +78,34 @@ export function metadataClaim(propertyPath: ArrayBuffer, out: ClaimText): ClaimS
   return ClaimStatus.Found;
 }
 
-// A token's numeric date claim (exp, nbf) in whole seconds; i64.MIN_VALUE when absent or not a number.
-export function tokenSeconds(jwt: Jwt, path: Array<ArrayBuffer>): i64 {
-  if (!jwt.claim(path, span) || span.kind != JsonKind.Number) return i64.MIN_VALUE;
+// exp or nbf absent.
+export const NO_DATE: f64 = -Infinity;
+// Beyond 9999-12-31T23:59:59Z: no issuer means such a date, and larger numbers lose their seconds in an f64.
+const LATEST_DATE: f64 = 253402300799;
+
+// A token's NumericDate claim (exp, nbf; RFC 7519 §2: any JSON number of seconds, with fraction or
+// exponent): its value, NO_DATE when absent, NaN when present but not a number within ±LATEST_DATE.
+export function numericDate(jwt: Jwt, path: Array<ArrayBuffer>): f64 {
+  if (!jwt.claim(path, span)) return jwt.ok ? NO_DATE : NaN;
+  if (span.kind != JsonKind.Number) return NaN;
+  const length = <i32>(span.end - span.start);
+  let value = integerValue(span.start, length);
+  // Fractions, exponents and long digit runs: parsed as JSON numbers are (a double), bounded first.
+  if (isNaN(value)) value = length <= 64 ? F64.parseFloat(String.UTF8.decodeUnsafe(span.start, <usize>length)) : NaN;
+  return Math.abs(value) <= LATEST_DATE ? value : NaN;
+}
+
+// -?[0-9]{1,15} exactly, the usual form; NaN for any other number text.
+function integerValue(start: usize, length: i32): f64 {
+  let i = 0;
+  const negative = length > 0 && load<u8>(start) == 0x2d;
+  if (negative) i = 1;
+  if (length - i < 1 || length - i > 15) return NaN;
   let value: i64 = 0;
-  let negative = false;
-  let p = span.start;
-  if (load<u8>(p) == 0x2d) {
-    negative = true;
-    p++;
-  }
-  for (; p < span.end; p++) {
-    const digit = <u32>load<u8>(p) - 0x30;
-    if (digit >= 10) break;
-    if (value > 100000000000) return i64.MIN_VALUE;
+  for (; i < length; i++) {
+    const digit = <u32>load<u8>(start + <usize>i) - 0x30;
+    if (digit >= 10) return NaN;
     value = value * 10 + <i64>digit;
   }
-  // A fraction is dropped (whole seconds are enough); an exponent is not a date we accept.
-  for (; p < span.end; p++) if ((load<u8>(p) | 0x20) == 0x65) return i64.MIN_VALUE;
-  return negative ? -value : value;
+  return <f64>(negative ? -value : value);
 }

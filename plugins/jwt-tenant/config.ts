@@ -4,8 +4,10 @@ import { ConfigReader } from "../../assembly/config/reader";
 import { JsonObject } from "../../assembly/json/value";
 import { CharsetPattern, parseCharsetPattern, patternError } from "../../assembly/match/charset";
 import { ClaimPath, parseClaimPath } from "../../assembly/jwt/claim_path";
-import { readTokenSources, TokenSource } from "../../assembly/jwt/token_sources";
+import { readTokenSources, TokenSource, TokenSourceKind } from "../../assembly/jwt/token_sources";
 import { propertyPath } from "../../assembly/proxy/pairs";
+import { forbiddenOutputHeader } from "../../assembly/http/output_headers";
+import { bytesEqual } from "../../assembly/http/bytes";
 
 export const DEFAULT_TENANT_PATTERN = "^[A-Za-z0-9._-]{1,64}$";
 export const DEFAULT_CLAIM_PATTERN = "^[A-Za-z0-9._@:+-]{1,256}$";
@@ -47,7 +49,7 @@ export class JwtTenantConfig {
   unmappedInvalid: bool = false;
   tenantPattern: CharsetPattern = new CharsetPattern();
   claimHeaders: Array<ClaimHeader> = [];
-  // Every header the plugin owns, removed from each request before anything else.
+  // Every header the plugin writes (the runtime's ownedRequestHeaders), removed from each request before anything else.
   ownedHeaders: Array<ArrayBuffer> = [];
   checkExpiry: bool = false;
   leewaySeconds: i64 = 60;
@@ -85,13 +87,12 @@ export function parseConfig(text: ArrayBuffer, reader: ConfigReader): JwtTenantC
   config.tenantClaim = parseClaimPath(reader, tenantObject.get("claim"), "/tenant/claim", "/tenant");
   config.missingClaimReason = "no tenant claim " + config.tenantClaim.display;
   config.missingVerifiedClaimReason = "no verified tenant claim " + config.tenantClaim.display;
-  config.tenantHeader = String.UTF8.encode(reader.headerName(tenantObject, "header", "/tenant", "x-tenant-id"));
+  config.tenantHeader = outputHeader(reader, tenantObject, "/tenant", "x-tenant-id", config);
   config.arraysTakeFirst = reader.oneOf(tenantObject, "arrays", "/tenant", ["reject", "first"], "reject") == "first";
   config.capture = readCapture(reader, tenantObject);
-  config.tenantMap = readMap(reader, tenantObject);
-  config.unmappedInvalid = reader.oneOf(tenantObject, "unmapped", "/tenant", ["keep", "invalid"], "keep") == "invalid";
   config.tenantPattern = readPattern(reader, tenantObject, "/tenant", DEFAULT_TENANT_PATTERN);
-  config.ownedHeaders.push(config.tenantHeader);
+  config.tenantMap = readMap(reader, tenantObject, config.tenantPattern);
+  config.unmappedInvalid = reader.oneOf(tenantObject, "unmapped", "/tenant", ["keep", "invalid"], "keep") == "invalid";
 
   const claimHeaders = reader.array(root, "claims_to_headers", "", 16);
   if (claimHeaders !== null) {
@@ -104,10 +105,14 @@ export function parseConfig(text: ArrayBuffer, reader: ConfigReader): JwtTenantC
       const item = claimHeaders[i].asObject;
       reader.allowOnly(item, at, ["claim", "header", "pattern"]);
       if (!item.has("claim") || !item.has("header")) reader.fail(at, "expected both claim and header");
-      const header = String.UTF8.encode(reader.headerName(item, "header", at, "x-claim"));
+      const header = outputHeader(reader, item, at, "x-claim", config);
       config.claimHeaders.push(new ClaimHeader(parseClaimPath(reader, item.get("claim"), at + "/claim", "/sub"), header, readPattern(reader, item, at, DEFAULT_CLAIM_PATTERN)));
-      config.ownedHeaders.push(header);
     }
+  }
+  // The runtime removes owned headers before the filter runs: a token there would never be seen.
+  for (let i = 0; i < config.tokenSources.length; i++) {
+    const source = config.tokenSources[i];
+    if (source.kind == TokenSourceKind.Header && isOwned(config, source.name)) reader.fail("/token_sources/" + i.toString() + "/header", "expected a header the plugin does not write");
   }
 
   const checks = reader.object(root, "checks", "");
@@ -155,7 +160,24 @@ function readCapture(reader: ConfigReader, tenant: JsonObject): Capture | null {
   return new Capture(String.UTF8.encode(prefix), until.length == 1 ? until.charCodeAt(0) : -1);
 }
 
-function readMap(reader: ConfigReader, tenant: JsonObject): Map<string, ArrayBuffer> | null {
+// An output header (lower-case, not on the deny list, not written by another output), added to
+// the owned headers the runtime strips.
+function outputHeader(reader: ConfigReader, object: JsonObject, path: string, fallback: string, config: JwtTenantConfig): ArrayBuffer {
+  const name = reader.headerName(object, "header", path, fallback);
+  const why = forbiddenOutputHeader(name);
+  if (why !== null) reader.fail(path + "/header", "\"" + name + "\" " + why + ": expected a header a filter may write");
+  const bytes = String.UTF8.encode(name);
+  if (isOwned(config, bytes)) reader.fail(path + "/header", "\"" + name + "\" is already written by another output: expected one output per header");
+  config.ownedHeaders.push(bytes);
+  return bytes;
+}
+
+function isOwned(config: JwtTenantConfig, name: ArrayBuffer): bool {
+  for (let i = 0; i < config.ownedHeaders.length; i++) if (bytesEqual(changetype<usize>(name), name.byteLength, config.ownedHeaders[i])) return true;
+  return false;
+}
+
+function readMap(reader: ConfigReader, tenant: JsonObject, pattern: CharsetPattern): Map<string, ArrayBuffer> | null {
   const object = reader.object(tenant, "map", "/tenant");
   if (object === null) return null;
   const map = new Map<string, ArrayBuffer>();
@@ -163,10 +185,13 @@ function readMap(reader: ConfigReader, tenant: JsonObject): Map<string, ArrayBuf
   for (let i = 0; i < object.keys.length; i++) {
     const key = object.keys[i];
     const value = object.get(key)!;
+    const at = "/tenant/map/" + key.replaceAll("~", "~0").replaceAll("/", "~1");
     if (!value.isString || value.asString.length == 0) {
-      reader.fail("/tenant/map/" + key, "expected a tenant name");
+      reader.fail(at, "expected a tenant name");
       continue;
     }
+    // A map target is written as it is: it must be a value the tenant pattern allows.
+    if (!pattern.matchesString(value.asString)) reader.fail(at, "expected a value the tenant pattern " + pattern.source + " allows");
     map.set(key, String.UTF8.encode(value.asString));
   }
   return map;
@@ -179,6 +204,8 @@ function readPattern(reader: ConfigReader, object: JsonObject, path: string, fal
     reader.fail(path + "/pattern", patternError + ", got \"" + source + "\"");
     return new CharsetPattern();
   }
+  // A header is never written empty.
+  if (pattern.minLength < 1) reader.fail(path + "/pattern", "expected a pattern that refuses the empty value (a minimum length of 1), got \"" + source + "\"");
   return pattern;
 }
 

@@ -1,6 +1,6 @@
-// jwt-tenant on one request: strip every header the plugin owns, find the token (or the verified
-// payload), turn the tenant claim into an allowed value, write it; otherwise apply on_missing or
-// on_invalid. Every outcome leaves no client-sent copy of an owned header.
+// jwt-tenant on one request: find the token (or the verified payload), turn the tenant claim into
+// an allowed value, write it; otherwise apply on_missing or on_invalid. The runtime has removed
+// every client copy of the owned headers before, so no outcome can leave one.
 import { Context, RootContext, stream_context } from "../../assembly/proxy/context";
 import { FilterHeadersStatus, LogLevel } from "../../assembly/proxy/enums";
 import { log, logEnabled } from "../../assembly/proxy/log";
@@ -10,7 +10,7 @@ import { currentTimeNanoseconds } from "../../assembly/proxy/clock";
 import { decodeJwtAt, Jwt, jwtErrorText } from "../../assembly/jwt/decoder";
 import { FoundToken, findToken } from "../../assembly/jwt/token_sources";
 import { bytesEqual, copyBytes } from "../../assembly/http/bytes";
-import { ClaimStatus, ClaimText, metadataClaim, tokenClaim, tokenSeconds } from "./claims";
+import { ClaimStatus, ClaimText, metadataClaim, NO_DATE, numericDate, tokenClaim } from "./claims";
 import { FailureAction, issuerPath, JwtTenantConfig, OnFailure } from "./config";
 import { TenantMetrics } from "./metrics";
 import { TenantRoot } from "./root";
@@ -22,6 +22,8 @@ const JSON_TYPE = [new HeaderPair("content-type", "application/json")];
 
 // Reused per request: the request path is single-threaded.
 const token = new FoundToken();
+// One per claims_to_headers entry; length -1 when that header is not written.
+const claimValues = new Array<ClaimText>();
 const jwt = new Jwt();
 const tenantText = new ClaimText();
 const tenant = new ClaimText();
@@ -32,13 +34,11 @@ export class TenantStream extends Context {
     super(contextId, tenantRoot);
   }
 
+  // The runtime has already removed every client copy of the owned headers (ownedRequestHeaders).
   onRequestHeaders(headerCount: u32, endOfStream: bool): FilterHeadersStatus {
     const config = this.tenantRoot.config;
     const metrics = this.tenantRoot.metrics!;
     metrics.requests.increment();
-    const request = stream_context.headers.request;
-    for (let i = 0; i < config.ownedHeaders.length; i++) request.removeBytes(config.ownedHeaders[i]);
-
     if (config.metadataPayloadPath !== null) return this.fromMetadata(config, metrics);
 
     if (!findToken(config.tokenSources, token)) return this.missing(config, metrics, "no token");
@@ -49,25 +49,36 @@ export class TenantStream extends Context {
     }
     decodeJwtAt(token.start, token.length, jwt);
     if (!jwt.ok) return this.invalid(config, metrics, jwtErrorText(jwt.error));
-    const exp = config.checkExpiry ? tokenSeconds(jwt, EXP) : i64.MIN_VALUE;
-    const nbf = config.checkExpiry ? tokenSeconds(jwt, NBF) : i64.MIN_VALUE;
+    const exp = config.checkExpiry ? numericDate(jwt, EXP) : NO_DATE;
+    const nbf = config.checkExpiry ? numericDate(jwt, NBF) : NO_DATE;
     const failedCheck = checkToken(config, jwt, exp, nbf);
     if (failedCheck !== null) return this.invalid(config, metrics, failedCheck);
 
     const status = tokenClaim(jwt, config.tenantClaim.segments, config.arraysTakeFirst, tenantText);
     if (status == ClaimStatus.Missing) return this.missing(config, metrics, config.missingClaimReason);
     if (status == ClaimStatus.WrongType) return this.invalid(config, metrics, "the tenant claim is not a string or an integer");
+    if (status == ClaimStatus.Repeated) return this.invalid(config, metrics, jwtErrorText(jwt.error));
     if (!tenantValue(config, tenantText, tenant)) return this.invalid(config, metrics, "the tenant claim's value is not allowed");
+    // Every claim is read before anything is written: a repeated name on any claim's path makes the whole token invalid.
+    const claimHeaders = config.claimHeaders;
+    while (claimValues.length < claimHeaders.length) claimValues.push(new ClaimText());
+    for (let i = 0; i < claimHeaders.length; i++) {
+      const claimHeader = claimHeaders[i];
+      const value = claimValues[i];
+      const claimStatus = tokenClaim(jwt, claimHeader.claim.segments, config.arraysTakeFirst, value);
+      if (claimStatus == ClaimStatus.Repeated) return this.invalid(config, metrics, jwtErrorText(jwt.error));
+      if (claimStatus != ClaimStatus.Found || !claimHeader.pattern.matches(value.start, value.length)) value.length = -1;
+    }
+
+    const request = stream_context.headers.request;
     request.replaceRaw(config.tenantHeader, tenant.start, tenant.length);
     metrics.tenantSet.increment();
     const stored = cache !== null ? cache.store(token.start, token.length, exp, nbf, tenant.start, tenant.length) : null;
-
-    for (let i = 0; i < config.claimHeaders.length; i++) {
-      const claimHeader = config.claimHeaders[i];
-      if (tokenClaim(jwt, claimHeader.claim.segments, config.arraysTakeFirst, claimText) != ClaimStatus.Found) continue;
-      if (!claimHeader.pattern.matches(claimText.start, claimText.length)) continue;
-      request.replaceRaw(claimHeader.header, claimText.start, claimText.length);
-      if (stored !== null) stored.claimValues[i] = copyBytes(claimText.start, claimText.length);
+    for (let i = 0; i < claimHeaders.length; i++) {
+      const value = claimValues[i];
+      if (value.length < 0) continue;
+      request.replaceRaw(claimHeaders[i].header, value.start, value.length);
+      if (stored !== null) stored.claimValues[i] = copyBytes(value.start, value.length);
     }
     return FilterHeadersStatus.Continue;
   }
@@ -135,7 +146,7 @@ export class TenantStream extends Context {
 }
 
 // exp / nbf against the host clock, and the issuer allow-list; null when the token passes.
-function checkToken(config: JwtTenantConfig, jwt: Jwt, exp: i64, nbf: i64): string | null {
+function checkToken(config: JwtTenantConfig, jwt: Jwt, exp: f64, nbf: f64): string | null {
   if (config.checkExpiry) {
     const failedTime = timeCheck(config, exp, nbf);
     if (failedTime !== null) return failedTime;
@@ -146,11 +157,15 @@ function checkToken(config: JwtTenantConfig, jwt: Jwt, exp: i64, nbf: i64): stri
   return null;
 }
 
-// exp and nbf (i64.MIN_VALUE when absent) against the host clock, with the configured leeway.
-function timeCheck(config: JwtTenantConfig, exp: i64, nbf: i64): string | null {
-  const now = <i64>(currentTimeNanoseconds() / 1_000_000_000);
-  if (exp != i64.MIN_VALUE && now > exp + config.leewaySeconds) return "the token has expired";
-  if (nbf != i64.MIN_VALUE && now + config.leewaySeconds < nbf) return "the token is not valid yet";
+// exp and nbf (NO_DATE when absent, NaN when not a NumericDate) against the host clock, with the
+// configured leeway (RFC 7519 §4.1.4, §4.1.5).
+function timeCheck(config: JwtTenantConfig, exp: f64, nbf: f64): string | null {
+  if (isNaN(exp)) return "the token's exp is not a NumericDate";
+  if (isNaN(nbf)) return "the token's nbf is not a NumericDate";
+  const now = <f64>currentTimeNanoseconds() / 1e9;
+  const leeway = <f64>config.leewaySeconds;
+  if (exp != NO_DATE && now > exp + leeway) return "the token has expired";
+  if (nbf != NO_DATE && now + leeway < nbf) return "the token is not valid yet";
   return null;
 }
 

@@ -22,6 +22,7 @@ export class TenantRoot extends RootContext {
       return false;
     }
     this.config = config;
+    this.ownedRequestHeaders = config.ownedHeaders;
     // A new configuration may map the same token differently: its cache starts empty.
     this.tokenCache = config.tokenCacheEntries > 0 && config.metadataPayloadPath === null ? new TokenCache(config.tokenCacheEntries, config.claimHeaders.length) : null;
     if (this.metrics === null) this.metrics = new TenantMetrics();

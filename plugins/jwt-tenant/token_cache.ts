@@ -12,9 +12,9 @@ export class CachedTenant {
   // The token, in a buffer reused while the tokens stored in this slot fit.
   token: ArrayBuffer = new ArrayBuffer(0);
   tokenLength: i32 = -1;
-  // i64.MIN_VALUE when the token has no such claim.
-  exp: i64 = i64.MIN_VALUE;
-  nbf: i64 = i64.MIN_VALUE;
+  // NumericDates as read from the token; NO_DATE (-Infinity) when the token has no such claim.
+  exp: f64 = -Infinity;
+  nbf: f64 = -Infinity;
   tenant: ArrayBuffer = new ArrayBuffer(0);
   // One per claims_to_headers entry; null when that header is not written for this token.
   claimValues: Array<ArrayBuffer | null> = [];
@@ -41,7 +41,7 @@ export class TokenCache {
 
   // Stores the token with its tenant (replacing whatever held its slot); the caller then sets the
   // claim values it wrote.
-  store(start: usize, length: i32, exp: i64, nbf: i64, tenantStart: usize, tenantLength: i32): CachedTenant {
+  store(start: usize, length: i32, exp: f64, nbf: f64, tenantStart: usize, tenantLength: i32): CachedTenant {
     const slot = this.slotFor(start, length);
     if (slot.token.byteLength < length) slot.token = new ArrayBuffer(length);
     memory.copy(changetype<usize>(slot.token), start, <usize>length);

@@ -14,7 +14,7 @@ function run(request: string, allowStopIteration: boolean) {
   return JSON.parse(result.stdout);
 }
 
-for (const request of ['cart-json.yaml', 'cart-form.yaml', 'cart-cookie.yaml']) {
+for (const request of ['cart-json.yaml', 'cart-form.yaml', 'cart-form-trailers.yaml', 'cart-cookie.yaml']) {
   test(`${request}: x-cart-id and x-cart-dc reach upstream`, () => {
     const report = run(request, true);
     assert.equal(report.decision, 'continue');

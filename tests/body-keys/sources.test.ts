@@ -37,6 +37,8 @@ test('the cart example: id in a cookie, no body needed', () => {
   assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-cart-id'), ['lon-9']);
   assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-session-id'), ['s-9']);
   assert.equal(outcome.hostCalls['body-keys'].proxy_get_buffer_bytes, undefined);
+  // One snapshot of the headers serves every source, the owned ones included.
+  assert.equal(outcome.hostCalls['body-keys'].proxy_get_header_map_pairs, 1);
 });
 
 test('header and query sources come before the body', () => {
@@ -105,6 +107,12 @@ test('the limit: a key past max_body_bytes is not waited for; the request goes o
 const contentTypes: [string, boolean][] = [
   ['application/json', true],
   ['Application/JSON; charset=utf-8', true],
+  // Optional whitespace (RFC 9110 §5.6.3) around the media type, before the parameters.
+  ['application/json\t; charset=utf-8', true],
+  ['application/json ;charset=utf-8', true],
+  ['application/json \t ; charset=utf-8', true],
+  ['\tapplication/json', true],
+  ['application/vnd.shop.cart+json\t;v=2', true],
   ['application/vnd.shop.cart+json', true],
   ['text/plain', false],
   ['application/xml', false],
@@ -115,6 +123,66 @@ for (const [type, inspected] of contentTypes) {
     assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-cart-id'), inspected ? ['ams-2'] : []);
   });
 }
+
+test('content type application/x-www-form-urlencoded\t;charset=UTF-8: read', () => {
+  const outcome = chain().send({ method: 'POST', path: '/c', headers: [['content-type', 'application/x-www-form-urlencoded\t;charset=UTF-8']], body: 'cartId=ams-3' });
+  assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-cart-id'), ['ams-3']);
+});
+
+// The limit against a parse error: a document cut at max_body_bytes is unfinished, not malformed,
+// and a form value cut there is not a value.
+const LIMIT = 100;
+const limitConfig = { keys: [{ header: 'x-cart-id', sources: [{ json: '/cart/id' }, { form: 'cartId' }] }], max_body_bytes: LIMIT };
+const pastLimit = JSON.stringify({ pad: 'p'.repeat(140), cart: { id: 'ams-9' } });
+// Exactly max_body_bytes, the value ending with the body: only the end of the body completes it.
+const atLimit = `pad=${'p'.repeat(LIMIT - 17)}&cartId=ams-9`;
+const limitRows: { name: string; type: string; body: string | string[]; trailers?: boolean; on?: object; cartId: string[]; status?: number; limit: number; unparseable: number }[] = [
+  { name: 'a well-formed body with the key past the limit', type: 'application/json', body: pastLimit, cartId: [], limit: 1, unparseable: 0 },
+  { name: 'the same in two frames', type: 'application/json', body: [pastLimit.slice(0, 60), pastLimit.slice(60)], cartId: [], limit: 1, unparseable: 0 },
+  { name: 'the same with on_unparseable reject: forwarded', type: 'application/json', body: pastLimit, on: { on_unparseable: { action: 'reject' } }, cartId: [], limit: 1, unparseable: 0 },
+  { name: 'the same with on_limit reject: 413', type: 'application/json', body: pastLimit, on: { on_limit: { action: 'reject' }, on_unparseable: { action: 'reject', status: 400 } }, cartId: [], status: 413, limit: 1, unparseable: 0 },
+  { name: 'a body malformed before the limit is unparseable', type: 'application/json', body: `{"pad":}${' '.repeat(200)}`, cartId: [], limit: 0, unparseable: 1 },
+  { name: 'a form body of exactly max_body_bytes, then more', type: 'application/x-www-form-urlencoded', body: [atLimit, '&x=1'], cartId: [], limit: 1, unparseable: 0 },
+  { name: 'a form value cut by the limit is not written', type: 'application/x-www-form-urlencoded', body: `pad=${'p'.repeat(LIMIT - 16)}&cartId=ams-7f3a9c`, cartId: [], limit: 1, unparseable: 0 },
+  { name: 'a form body of exactly max_body_bytes, then trailers', type: 'application/x-www-form-urlencoded', body: atLimit, trailers: true, cartId: ['ams-9'], limit: 0, unparseable: 0 },
+  { name: 'a form body of exactly max_body_bytes in two frames', type: 'application/x-www-form-urlencoded', body: [atLimit.slice(0, 50), atLimit.slice(50)], cartId: ['ams-9'], limit: 0, unparseable: 0 },
+];
+for (const row of limitRows) {
+  test(`max_body_bytes ${LIMIT}: ${row.name}`, () => {
+    if (row.body === atLimit) assert.equal(Buffer.byteLength(atLimit), LIMIT);
+    const outcome = chain({ ...limitConfig, ...row.on }).send({ method: 'POST', path: '/c', headers: [['content-type', row.type]], body: row.body, ...(row.trailers ? { trailers: [['x-checksum', '1']] } : {}) });
+    if (row.status !== undefined) assert.equal(outcome.response?.status, row.status);
+    else assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-cart-id'), row.cartId);
+    const metrics = outcome.metrics['body-keys'];
+    assert.deepEqual([metrics['wasmcustom.body_keys.limit_reached'].value, metrics['wasmcustom.body_keys.unparseable'].value], [row.limit, row.unparseable]);
+  });
+}
+
+// JSON values: strings (unescaped) and numbers become the header; true, false, null, objects and
+// arrays are no key (the next source is tried, then on_missing).
+const valueRows: [string, string, string[]][] = [
+  ['null', '{"cart":{"id":null}}', []],
+  ['true', '{"cart":{"id":true}}', []],
+  ['false', '{"cart":{"id":false}}', []],
+  ['an object', '{"cart":{"id":{"v":"ams-1"}}}', []],
+  ['an array', '{"cart":{"id":["ams-1"]}}', []],
+  ['the string "null"', '{"cart":{"id":"null"}}', ['null']],
+  ['a number', '{"cart":{"id":12345}}', ['12345']],
+  ['null, then a string in the next source', '{"cart":{"id":null},"alt":"ams-2"}', ['ams-2']],
+];
+for (const [name, body, cartId] of valueRows) {
+  test(`a JSON value that is ${name} → x-cart-id ${JSON.stringify(cartId)}`, () => {
+    const config = { keys: [{ header: 'x-cart-id', sources: [{ json: '/cart/id' }, { json: '/alt' }] }] };
+    const outcome = chain(config).send(json(body));
+    assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-cart-id'), cartId);
+    assert.equal(outcome.metrics['body-keys']['wasmcustom.body_keys.missing'].value, cartId.length === 0 ? 1 : 0);
+  });
+}
+
+test('on_missing reject: a null key is answered like an absent one', () => {
+  const outcome = chain({ keys: [{ header: 'x-cart-id', sources: [{ json: '/cart/id' }] }], on_missing: { action: 'reject' } }).send(json('{"cart":{"id":null}}'));
+  assert.equal(outcome.response?.status, 400);
+});
 
 test('methods and path prefixes decide which bodies are read', () => {
   const config = { keys: [{ header: 'x-cart-id', sources: [{ json: '/id' }] }], inspect: { methods: ['POST'], path_prefixes: ['/cart/'] } };

@@ -36,6 +36,7 @@ test('a WAT module: the documented fields, upstream headers in order', () => {
     'stall',
     'route_cache_clears',
     'host_calls',
+    'errors',
     'logs',
     'metrics',
     'unsupported',
@@ -94,6 +95,8 @@ test('errors are one line on stderr and exit 1, never a stack trace', () => {
   writeFileSync(invalid, '{"path": ');
   cases.push([['run', '--wasm', module('raw-abi'), '--request', `@${invalid}`], /^route-keys: .*invalid\.json is not valid JSON: .*\n$/]);
   cases.push([['run', '--wasm', module('raw-abi'), '--request', requestFile('shape.json', { headers: [['only-name']] })], /^route-keys: invalid request file .*shape\.json: \/headers\/0 .*\n$/]);
+  cases.push([['run', '--wasm', module('raw-abi'), '--request', requestFile('space.json', { headers: [['x-a', '1'], ['x-tenant-id ', 'globex']] })], /^route-keys: invalid request file .*space\.json: \/headers\/1 "x-tenant-id ": the name has a space at byte 11.*Envoy's codecs refuse such a header\n$/]);
+  cases.push([['run', '--wasm', module('raw-abi'), '--request', requestFile('crlf.json', { body: 'x', trailers: [['x-sum', 'a\r\nb']] })], /^route-keys: invalid request file .*crlf\.json: \/trailers\/0 "x-sum": the value has CR at byte 1.*\n$/]);
   for (const [args, pattern] of cases) {
     const result = cli(...args);
     assert.equal(result.status, 1, args.join(' '));
@@ -161,4 +164,15 @@ test('advance_ms in the request file moves the clock: on_tick runs once per peri
   assert.equal(result.status, 0, result.stderr);
   const ticks = result.json().logs.filter((l: { message: string }) => l.message === 'on_tick');
   assert.equal(ticks.length, 3);
+});
+
+test('a header a filter writes with CR LF is in errors, and the request is not forwarded', () => {
+  const result = cli('run', '--wasm', module('bad-write'), '--root-id', 'writer', '--config', 'c', '--request', plain);
+  assert.equal(result.status, 0, result.stderr);
+  const report = result.json();
+  assert.deepEqual(report.errors, ['writer wrote request header "x-tenant-id": "a\\r\\nb": the value has CR at byte 1']);
+  assert.equal(report.decision, 'local_reply');
+  assert.equal(report.status, 503);
+  assert.equal(report.upstream, null);
+  assert.deepEqual(cli('run', '--wasm', module('raw-abi'), '--root-id', 'raw', '--request', plain).json().errors, []);
 });

@@ -1,22 +1,25 @@
 // The shipping commands as a user runs them: package, push and render istio, with their errors.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
+import { exampleTexts, staleExamples } from '../../cli/istio/examples.ts';
 import { imagesOf } from '../../cli/package.ts';
 import { ROOT } from '../support/modules.ts';
 
 const routeKeys = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'cli', 'bin.js'), ...args], { encoding: 'utf8', cwd: ROOT });
 
-test('render istio --out writes one file per plugin, pinned to the digests package computes', () => {
+test('render istio --out writes a Kustomize base: the gateway, one file per plugin, pinned to the digests package computes', () => {
   const out = mkdtempSync(join(tmpdir(), 'route-keys-render-'));
   try {
     const result = routeKeys('render', 'istio', '--registry', 'registry.internal:5000', '--namespace', 'payments', '--out', out);
     assert.equal(result.status, 0, result.stderr);
-    assert.deepEqual(readdirSync(out).sort(), ['body-keys.yaml', 'feature-alias.yaml', 'jwt-tenant.yaml']);
+    assert.deepEqual(readdirSync(out).sort(), ['body-keys.yaml', 'feature-alias.yaml', 'gateway.yaml', 'jwt-tenant.yaml', 'kustomization.yaml']);
+    assert.deepEqual(parseAllDocuments(readFileSync(join(out, 'kustomization.yaml'), 'utf8'))[0]!.toJS().resources, ['gateway.yaml', 'body-keys.yaml', 'feature-alias.yaml', 'jwt-tenant.yaml']);
+    assert.ok(parseAllDocuments(readFileSync(join(out, 'gateway.yaml'), 'utf8')).every((d) => d.toJS().metadata.namespace === 'payments'));
     for (const plugin of ['jwt-tenant', 'feature-alias', 'body-keys']) {
       const text = readFileSync(join(out, `${plugin}.yaml`), 'utf8');
       const digest = imagesOf(plugin)[0]!.manifest.descriptor.digest;
@@ -32,6 +35,8 @@ test('wrong arguments are one line and a non-zero exit', () => {
   const cases: [string[], RegExp][] = [
     [['render', 'helm', '--registry', 'r'], /render knows "istio", not "helm"/],
     [['render', 'istio', '--registry', 'r', '--selector', 'app'], /--selector takes KEY=VALUE/],
+    [['render', 'istio'], /render istio needs --registry HOST\[:PORT\]/],
+    [['render', 'istio', '--registry', 'r', '--istio-version', '1.27.3'], /Istio 1\.27\.3 cannot run body-keys: its istio-agent's Envoy API predates allow_on_headers_stop_iteration.*Istio 1\.28 or newer is needed/],
     [['push', '--registry', 'https://registry.example.com'], /--registry takes HOST or HOST:PORT/],
     [['push', '--registry', 'r:5000', '--tag', '-bad'], /--tag "-bad" is not a valid image tag/],
   ];
@@ -40,5 +45,23 @@ test('wrong arguments are one line and a non-zero exit', () => {
     assert.equal(result.status, 1, args.join(' '));
     assert.match(result.stderr, message);
     assert.equal(result.stderr.trim().split('\n').length, 1);
+  }
+});
+
+test('render istio --check passes on the committed examples; a stale digest is found and named', () => {
+  const result = routeKeys('render', 'istio', '--check');
+  assert.equal(result.status, 0, result.stderr);
+  const copy = mkdtempSync(join(tmpdir(), 'route-keys-examples-'));
+  try {
+    for (const [path, text] of exampleTexts()) {
+      mkdirSync(dirname(join(copy, path)), { recursive: true });
+      writeFileSync(join(copy, path), text);
+    }
+    assert.deepEqual(staleExamples(copy), []);
+    const stale = join(copy, 'plugins', 'jwt-tenant', 'istio.yaml');
+    writeFileSync(stale, readFileSync(stale, 'utf8').replace(/@sha256:[0-9a-f]{8}/, '@sha256:00000000'));
+    assert.deepEqual(staleExamples(copy), [join('plugins', 'jwt-tenant', 'istio.yaml')]);
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
   }
 });

@@ -1,7 +1,8 @@
-// `route-keys validate <plugin> FILE`: the schema offline, a non-zero exit and the path of each error.
+// `route-keys validate <plugin> FILE`: the plugin's own verdict at configure and the schema's
+// findings beside it, a non-zero exit when either rejects, the path of each error.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -9,18 +10,18 @@ import { ROOT } from '../support/modules.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'route-keys-validate-'));
 
-function validate(plugin: string, document: string, name = 'config.json') {
+function validate(plugin: string, document: string, name = 'config.json', root = ROOT) {
   const file = join(dir, name);
   writeFileSync(file, document);
-  const result = spawnSync(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'validate', plugin, file], { encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [join(root, 'cli', 'bin.js'), 'validate', plugin, file], { encoding: 'utf8' });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-test('the example configurations are valid', () => {
-  for (const plugin of ['jwt-tenant', 'feature-alias']) {
+test('the example configurations are valid: the plugin accepts them and the schema agrees', () => {
+  for (const plugin of ['jwt-tenant', 'feature-alias', 'body-keys']) {
     const result = spawnSync(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'validate', plugin, join(ROOT, 'plugins', plugin, 'example.config.json')], { encoding: 'utf8' });
     assert.equal(result.status, 0, result.stderr);
-    assert.match(result.stdout, new RegExp(`valid ${plugin} configuration`));
+    assert.match(result.stdout, new RegExp(`valid ${plugin} configuration \\(the plugin accepts it at configure, and the schema agrees\\)`));
   }
 });
 
@@ -40,6 +41,7 @@ const invalid: [string, string, string, RegExp][] = [
   ['jwt-tenant', 'a token source with two kinds', '{"token_sources": [{"header": "authorization", "cookie": "t"}]}', /: \/token_sources\/0 /m],
   ['feature-alias', 'no features', '{}', /: \/ needs "features"$/m],
   ['feature-alias', 'a rule without a name', '{"features": {"a": {}}, "rules": [{"feature": "a", "when": {"method": true, "present": true}}]}', /: \/rules\/0 needs "name"$/m],
+  ['body-keys', 'a key without sources', '{"keys": [{"header": "x-cart-id"}]}', /: \/keys\/0 needs "sources"$/m],
   ['feature-alias', 'a percent over 100', '{"features": {"a": {}}, "rules": [{"name": "r", "feature": "a", "when": {"percentage": {"key": {"cookie": "s"}, "percent": 101}}}]}', /\/rules\/0\/when\/percentage\/percent must be <= 100/m],
 ];
 
@@ -49,8 +51,38 @@ for (const [plugin, name, document, line] of invalid) {
     assert.equal(result.status, 1);
     assert.match(result.stderr, /not a valid/);
     assert.match(result.stderr, line);
+    // Every configuration here breaks the plugin's own check too: its line comes first.
+    assert.match(result.stderr, /the plugin rejects it/);
+    assert.match(result.stderr, new RegExp(`^  .*config\\.json: plugin: ${plugin}: .*`, 'm'));
   });
 }
+
+// What JSON Schema cannot say, the plugin still does: validate reports it, and exits 1.
+const pluginOnly: [string, string, string, RegExp][] = [
+  ['jwt-tenant', 'a repeated key', '{"tenant": {"claim": "/org"}, "tenant": {"claim": "/team"}}', /plugin: jwt-tenant: .*duplicate key "tenant"/],
+  ['body-keys', 'a repeated key', '{"keys": [{"header": "x-cart-id", "sources": [{"cookie": "cart"}]}], "max_body_bytes": 100, "max_body_bytes": 200}', /plugin: body-keys: .*duplicate key "max_body_bytes"/],
+  ['feature-alias', 'a repeated key', '{"features": {"a": {}}, "features": {"b": {}}}', /plugin: feature-alias: .*duplicate key "features"/],
+];
+
+for (const [plugin, name, document, line] of pluginOnly) {
+  test(`${plugin}: ${name}, which the schema cannot see, is rejected by the plugin's own check, exit 1`, () => {
+    const result = validate(plugin, document);
+    assert.equal(result.status, 1, result.stdout);
+    assert.match(result.stderr, /the plugin rejects it; the schema accepts it/);
+    assert.match(result.stderr, line);
+  });
+}
+
+test('a missing dist/<plugin>.wasm says to build first', () => {
+  // A copy of the command beside the real plugins and dependencies, without dist/.
+  const root = mkdtempSync(join(tmpdir(), 'route-keys-nodist-'));
+  cpSync(join(ROOT, 'cli'), join(root, 'cli'), { recursive: true });
+  for (const linked of ['host', 'plugins', 'node_modules', 'package.json']) symlinkSync(join(ROOT, linked), join(root, linked));
+  mkdirSync(join(root, 'assembly'));
+  const result = validate('jwt-tenant', '{}', 'config.json', root);
+  assert.equal(result.status, 1);
+  assert.match(result.stderr, /^route-keys: dist\/jwt-tenant\.wasm is missing: run npm run build first/);
+});
 
 test('invalid JSON and an unknown plugin are one clear line, exit 1', () => {
   const broken = validate('jwt-tenant', '{"tenant": ');

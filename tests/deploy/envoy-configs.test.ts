@@ -12,6 +12,7 @@ import { ROOT, pluginNames } from '../../cli/build.ts';
 import { WASM_FILTER_TYPE, readBootstrap } from '../../cli/e2e/envoy-config.ts';
 import { readScenarios } from '../../cli/e2e/scenarios.ts';
 import { validationErrors } from '../../cli/validate.ts';
+import { outputHeaders } from '../../cli/output-headers.ts';
 
 const CONFIG_DIR = join(ROOT, 'envoy-test-configs');
 const bootstraps = readdirSync(CONFIG_DIR).filter((f) => f.endsWith('.yaml') && f !== 'scenarios.yaml').sort();
@@ -32,23 +33,8 @@ function wasmFilters(file: string): Record<string, any>[] {
   return found;
 }
 
-// The headers a plugin writes under a configuration (outputs only: not the headers its rules or
-// sources read), with the schema's defaults.
-function outputHeaders(plugin: string, config: Record<string, any>): string[] {
-  switch (plugin) {
-    case 'jwt-tenant':
-      return [config.tenant?.header ?? 'x-tenant-id', ...(config.claims_to_headers ?? []).map((c: { header: string }) => c.header)];
-    case 'feature-alias':
-      return [config.headers?.alias ?? 'x-feature', config.headers?.version ?? 'x-version', config.headers?.rule].filter((h) => h !== undefined);
-    case 'body-keys':
-      return (config.keys as { header: string; derived?: { header: string } }[]).flatMap((k) => [k.header, ...(k.derived ? [k.derived.header] : [])]);
-    default:
-      throw new Error(`no output headers known for ${plugin}`);
-  }
-}
-
 test('there are bootstraps for each plugin alone and for the chain', () => {
-  assert.deepEqual(bootstraps, ['body-keys.yaml', 'chain.yaml', 'feature-alias.yaml', 'jwt-tenant.yaml']);
+  assert.deepEqual(bootstraps, ['body-keys.yaml', 'chain.yaml', 'feature-alias.yaml', 'jwt-tenant.yaml', 'two-dc.yaml']);
 });
 
 for (const file of [...bootstraps.map((f) => join('envoy-test-configs', f)), ...snippets]) {
@@ -71,30 +57,46 @@ for (const file of [...bootstraps.map((f) => join('envoy-test-configs', f)), ...
 }
 
 for (const file of bootstraps) {
-  test(`envoy-test-configs/${file}: the route table routes and hashes on the headers the filters write`, () => {
+  test(`envoy-test-configs/${file}: each listener's route table routes and hashes on the headers its filters write`, () => {
     const bootstrap = readBootstrap(join(CONFIG_DIR, file));
-    assert.equal(bootstrap.httpFilterNames.at(-1), 'envoy.filters.http.router');
-    const used = new Set(bootstrap.routes.map((r) => r.cluster));
+    const used = new Set(bootstrap.listeners.flatMap((l) => l.routes.map((r) => r.cluster)));
     assert.deepEqual([...bootstrap.clusters.keys()].sort(), [...used].sort(), 'every cluster is routed to, every route has its cluster');
-    const written = new Set(bootstrap.wasmFilters.flatMap((f) => outputHeaders(f.rootId, JSON.parse(f.configuration))));
-    for (const route of bootstrap.routes) {
-      for (const match of route.headers) assert.ok(written.has(match.name), `route ${route.name} matches ${match.name}, which no filter here writes`);
-      const cluster = bootstrap.clusters.get(route.cluster)!;
-      if (route.hashHeader !== null) {
-        assert.ok(written.has(route.hashHeader), `route ${route.name} hashes on ${route.hashHeader}, which no filter here writes`);
-        assert.match(cluster.lbPolicy, /^(RING_HASH|MAGLEV)$/);
-        assert.ok(cluster.endpoints.length >= 3, `${cluster.name}: several endpoints to hash over`);
+    for (const listener of bootstrap.listeners) {
+      assert.equal(listener.httpFilterNames.at(-1), 'envoy.filters.http.router');
+      const written = new Set(listener.wasmFilters.flatMap((f) => outputHeaders(f.rootId, JSON.parse(f.configuration))));
+      for (const route of listener.routes) {
+        for (const match of route.headers) assert.ok(written.has(match.name), `${listener.name}: route ${route.name} matches ${match.name}, which no filter here writes`);
+        const cluster = bootstrap.clusters.get(route.cluster)!;
+        if (route.hashHeader !== null) {
+          assert.ok(written.has(route.hashHeader), `${listener.name}: route ${route.name} hashes on ${route.hashHeader}, which no filter here writes`);
+          assert.match(cluster.lbPolicy, /^(RING_HASH|MAGLEV)$/);
+          assert.ok(cluster.endpoints.length >= 3, `${cluster.name}: several endpoints to hash over`);
+          assert.ok(cluster.balancer !== null, `${cluster.name}: its balancer is modelled`);
+        }
+        if (cluster.gateway !== null) assert.notEqual(cluster.gateway, listener.name, `${listener.name}: route ${route.name} sends requests back to its own listener`);
       }
+      // The last route catches everything, so no request is left without a route.
+      assert.ok(listener.routes.at(-1)!.headers.length === 0);
     }
-    // The last route catches everything, so no request is left without a route.
-    assert.ok(bootstrap.routes.at(-1)!.headers.length === 0);
   });
 }
+
+test('two-dc.yaml: each data centre sends the other\'s carts to the other\'s gateway and keeps every other cart', () => {
+  const bootstrap = readBootstrap(join(CONFIG_DIR, 'two-dc.yaml'));
+  assert.deepEqual(bootstrap.listeners.map((l) => l.name), ['ams', 'fra']);
+  for (const [here, there] of [['ams', 'fra'], ['fra', 'ams']] as const) {
+    const [forward, local] = bootstrap.listeners.find((l) => l.name === here)!.routes;
+    assert.deepEqual(forward!.headers, [{ name: 'x-cart-dc', exact: there }]);
+    assert.equal(bootstrap.clusters.get(forward!.cluster)!.gateway, there);
+    assert.deepEqual([local!.prefix, local!.headers, local!.hashHeader], ['/', [], 'x-cart-id']);
+    assert.equal(bootstrap.clusters.get(local!.cluster)!.gateway, null);
+  }
+});
 
 test('listeners, admin and upstream ports do not collide across the bootstraps', () => {
   const ports = bootstraps.flatMap((file) => {
     const b = readBootstrap(join(CONFIG_DIR, file));
-    return [b.listener.port, b.admin!.port];
+    return [...b.listeners.map((l) => l.port), b.admin!.port];
   });
   assert.equal(new Set(ports).size, ports.length);
 });
@@ -107,4 +109,20 @@ test('a route feature the host does not model is refused, not misread', () => {
   const file = join(mkdtempSync(join(tmpdir(), 'route-keys-envoy-')), 'regex.yaml');
   writeFileSync(file, readFileSync(join(CONFIG_DIR, 'jwt-tenant.yaml'), 'utf8').replace('match: { prefix: / }', 'match: { safe_regex: { regex: "/.*" } }'));
   assert.throws(() => readBootstrap(file), /match\.safe_regex is not modelled/);
+});
+
+test('a balancer feature the host does not model is refused, not misread', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'route-keys-envoy-'));
+  const original = readFileSync(join(CONFIG_DIR, 'two-dc.yaml'), 'utf8');
+  const cases: [string, string, RegExp][] = [
+    ['lb_policy: MAGLEV', 'lb_policy: MAGLEV\n    common_lb_config: { locality_weighted_lb_config: {} }', /common_lb_config\.locality_weighted_lb_config is not modelled/],
+    ['lb_policy: RING_HASH', 'lb_policy: RING_HASH\n    health_checks: []', /health_checks are not modelled/],
+    ['      - lb_endpoints:\n        - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: 18211', '      - priority: 1\n        lb_endpoints:\n        - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: 18211', /only priority 0 is modelled/],
+  ];
+  for (const [from, to, error] of cases) {
+    assert.ok(original.includes(from), from);
+    const file = join(dir, 'two-dc.yaml');
+    writeFileSync(file, original.replace(from, to));
+    assert.throws(() => readBootstrap(file), error);
+  }
 });

@@ -42,9 +42,30 @@ for (const plugin of plugins) {
     assert.deepEqual(extra, [], `README rows for fields the schema of ${plugin} does not have`);
   });
 
-  test(`${plugin}: the example configuration is accepted by the plugin`, async () => {
+  // Both documented configurations pass the schema and the plugin's own configure, silently; an
+  // unknown field added to them is refused by both, naming the field, so acceptance means something.
+  test(`${plugin}: the example and the README's minimal configuration are accepted, and the same with an unknown field refused`, async () => {
     const { load, pluginModule } = await import('../support/modules.ts');
-    const example = readFileSync(join(ROOT, 'plugins', plugin, 'example.config.json'), 'utf8');
-    assert.ok(load(pluginModule(plugin), { rootId: plugin, configuration: example }));
+    const { ConfigurationRejectedError } = await import('../../host/index.ts');
+    const { validationErrors } = await import('../../cli/validate.ts');
+    const readme = readFileSync(join(ROOT, 'plugins', plugin, 'README.md'), 'utf8');
+    const minimal = /^## Minimal configuration\n+```json\n([\s\S]*?)\n```/m.exec(readme)?.[1];
+    assert.ok(minimal, `${plugin}/README.md has a Minimal configuration JSON block`);
+    const documented = { 'example.config.json': readFileSync(join(ROOT, 'plugins', plugin, 'example.config.json'), 'utf8'), 'README minimal configuration': minimal };
+    const wasm = pluginModule(plugin);
+    for (const [name, text] of Object.entries(documented)) {
+      const configuration = JSON.parse(text) as Record<string, unknown>;
+      assert.deepEqual(validationErrors(plugin, configuration), [], `${plugin} ${name}: schema`);
+      const loaded = load(wasm, { rootId: plugin, configuration: text });
+      assert.deepEqual(loaded.logs.records.filter((r) => r.level !== 'trace' && r.level !== 'debug' && r.level !== 'info'), [], `${plugin} ${name}: no warning at configure`);
+
+      const broken = JSON.stringify({ ...configuration, not_a_field: true });
+      assert.notDeepEqual(validationErrors(plugin, JSON.parse(broken)), [], `${plugin} ${name} + not_a_field: schema`);
+      assert.throws(() => load(wasm, { rootId: plugin, configuration: broken }), (error: unknown) => {
+        assert.ok(error instanceof ConfigurationRejectedError, String(error));
+        assert.match(error.logs.map((r) => r.message).join('\n'), /not_a_field/);
+        return true;
+      });
+    }
   });
 }

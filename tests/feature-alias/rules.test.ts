@@ -161,3 +161,20 @@ test('a rule on x-tenant-id sees the tenant jwt-tenant wrote before it, never th
   const genuine = both.send({ headers: [bearer(signToken('RS256', keycloak('acme')))] });
   assert.equal(header(genuine.upstream!.headers, 'x-feature'), 'a');
 });
+
+// Token sources for claim conditions: headers are read from the headers already indexed (prefix
+// compared ignoring case, the first source holding a token wins); a cookie source as jwt-tenant reads it.
+const sourceCases: { name: string; token_sources: object[]; headers: [string, string][]; matches: boolean }[] = [
+  { name: 'the default source, prefix in another case', token_sources: [{ header: 'authorization', prefix: 'Bearer ' }], headers: [['authorization', `bEARER ${signToken('RS256', { plan: 'gold' })}`]], matches: true },
+  { name: 'a header without the prefix is no token', token_sources: [{ header: 'authorization', prefix: 'Bearer ' }], headers: [['authorization', signToken('RS256', { plan: 'gold' })]], matches: false },
+  { name: 'the prefix alone is no token', token_sources: [{ header: 'authorization', prefix: 'Bearer ' }], headers: [['authorization', 'Bearer ']], matches: false },
+  { name: 'the second header source when the first is absent', token_sources: [{ header: 'authorization', prefix: 'Bearer ' }, { header: 'x-token' }], headers: [['x-token', signToken('RS256', { plan: 'gold' })]], matches: true },
+  { name: 'the first source holding a token wins', token_sources: [{ header: 'x-token' }, { header: 'authorization', prefix: 'Bearer ' }], headers: [['authorization', `Bearer ${signToken('RS256', { plan: 'gold' })}`], ['x-token', signToken('RS256', { plan: 'free' })]], matches: false },
+  { name: 'a cookie source after a header source', token_sources: [{ header: 'authorization', prefix: 'Bearer ' }, { cookie: 'session' }], headers: [['cookie', `a=1; session=${signToken('RS256', { plan: 'gold' })}`]], matches: true },
+];
+for (const c of sourceCases) {
+  test(`token sources: ${c.name}`, () => {
+    const config = { features, token_sources: c.token_sources, rules: [rule('a', { claim: '/plan', equals: 'gold' })], default_feature: 'baseline' };
+    assert.equal(header(chain(config).send({ headers: c.headers }).upstream!.headers, 'x-feature'), c.matches ? 'a' : 'baseline');
+  });
+}

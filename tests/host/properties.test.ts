@@ -15,7 +15,7 @@ const int64 = (n: number) => {
 };
 
 function read(path: string[], request: HttpRequest = {}): { status: string; hex: string } {
-  const outcome = probe.send({ ...request, headers: [...(request.headers ?? []), ['x-prop', path.join('\0')]] });
+  const outcome = probe.send({ ...request, headers: [...(request.headers ?? []), ['x-prop', path.join('|')]] });
   return { status: header(outcome.upstream!.headers, 'x-prop-status')!, hex: header(outcome.upstream!.headers, 'x-prop-hex')! };
 }
 
@@ -50,7 +50,7 @@ test('request.headers is a map in the pairs serialization, repeated values joine
   const { status, hex: value } = read(['request', 'headers'], { headers: [['a', '1'], ['a', '2']] });
   assert.equal(status, '0');
   const bytes = Buffer.from(value, 'hex');
-  const expected = Buffer.from(encodePairs([[':method', 'GET'], [':scheme', 'http'], [':authority', 'example.com'], [':path', '/'], ['a', '1,2'], ['x-prop', 'request\0headers']]));
+  const expected = Buffer.from(encodePairs([[':method', 'GET'], [':scheme', 'http'], [':authority', 'example.com'], [':path', '/'], ['a', '1,2'], ['x-prop', 'request|headers']]));
   assert.deepEqual(bytes, expected);
 });
 

@@ -22,6 +22,20 @@ const cases: [string, string, RegExp][] = [
   ['a token cache of more than 4096 entries', '{"token_cache":{"entries":5000}}', /^\/token_cache\/entries: expected an integer from 0 to 4096$/],
   ['a token cache with metadata', '{"payload_in_metadata":{"key":"p"},"token_cache":{"entries":8}}', /^\/token_cache: expected no token_cache with payload_in_metadata/],
   ['a duplicate key', '{"tenant":{},"tenant":{}}', /duplicate key "tenant"/],
+  // Nothing invalid is ever written: every value the filter can write is checked here.
+  ['a map target with CR LF', '{"tenant":{"map":{"abc":"a\\r\\nb"}}}', /^\/tenant\/map\/abc: expected a value the tenant pattern \^\[A-Za-z0-9._-\]\{1,64\}\$ allows$/],
+  ['a map target outside the tenant pattern', '{"tenant":{"map":{"abc":"a b"},"pattern":"^[a-z]{1,8}$"}}', /^\/tenant\/map\/abc: expected a value the tenant pattern \^\[a-z\]\{1,8\}\$ allows$/],
+  ['a map key with a slash, named as a JSON Pointer', '{"tenant":{"map":{"a/b~c":"A B"}}}', /^\/tenant\/map\/a~1b~0c: expected a value the tenant pattern/],
+  ['a tenant pattern that allows the empty value', '{"tenant":{"pattern":"^[a-z]{0,5}$"}}', /^\/tenant\/pattern: expected a pattern that refuses the empty value/],
+  ['a claim pattern that allows the empty value', '{"claims_to_headers":[{"claim":"/sub","header":"x-user-id","pattern":"^[a-z]*$"}]}', /^\/claims_to_headers\/0\/pattern: expected a pattern that refuses the empty value/],
+  ['the tenant written to authorization', '{"tenant":{"header":"authorization"}}', /^\/tenant\/header: "authorization" is a header Envoy or the verifier owns: expected a header a filter may write$/],
+  ['the tenant written to host', '{"tenant":{"header":"host"}}', /^\/tenant\/header: "host" is a header Envoy or the verifier owns/],
+  ['a claim written to a proxy-* header', '{"claims_to_headers":[{"claim":"/sub","header":"proxy-user"}]}', /^\/claims_to_headers\/0\/header: "proxy-user" is a proxy-\* header/],
+  ['a claim written to content-length', '{"claims_to_headers":[{"claim":"/sub","header":"content-length"}]}', /^\/claims_to_headers\/0\/header: "content-length" is a header Envoy or the verifier owns/],
+  ['a claim written to the tenant header', '{"claims_to_headers":[{"claim":"/org","header":"x-tenant-id"}]}', /^\/claims_to_headers\/0\/header: "x-tenant-id" is already written by another output: expected one output per header$/],
+  ['two claims written to one header', '{"claims_to_headers":[{"claim":"/sub","header":"x-user"},{"claim":"/email","header":"x-user"}]}', /^\/claims_to_headers\/1\/header: "x-user" is already written by another output/],
+  ['a token read from a header the plugin writes', '{"token_sources":[{"header":"x-user-id"}],"claims_to_headers":[{"claim":"/sub","header":"x-user-id"}]}', /^\/token_sources\/0\/header: expected a header the plugin does not write$/],
+  ['token_cache with payload_in_metadata, even with 0 entries', '{"payload_in_metadata":{"key":"p"},"token_cache":{"entries":0}}', /^\/token_cache: expected no token_cache with payload_in_metadata/],
 ];
 
 for (const [name, configuration, message] of cases) {

@@ -67,6 +67,16 @@ describe("JsonPointerStream", () => {
     expect(s.values[0]).toBeNull();
   });
 
+  it("reports true, false and null as invalid, never as their text", () => {
+    const s = run(stream(["/a", "/b", "/c", "/d"]), '{"a":null,"b":true,"c":false,"d":"null"}');
+    expect(s.error).toBe(StreamError.None);
+    expect(s.invalid[0]).toBe(true);
+    expect(s.invalid[1]).toBe(true);
+    expect(s.invalid[2]).toBe(true);
+    expect(s.values[0]).toBeNull();
+    expect(value(s, 3)).toBe("null");
+  });
+
   it("rejects malformed and truncated documents, and bounds depth", () => {
     expect(run(stream(["/x"]), '{"a":}').error).toBe(StreamError.Malformed);
     expect(run(stream(["/x"]), '{"a":"unterminated').error).toBe(StreamError.Malformed);

@@ -1,4 +1,5 @@
-;; Reads the property whose NUL-separated path is in request header x-prop and reports what the host
+;; Reads the property whose path is in request header x-prop, segments separated by "|" (a header
+;; value cannot hold the NUL the ABI separates them with: the probe swaps them), and reports what the host
 ;; answered: x-prop-status (the WasmResult, in decimal) and x-prop-hex (the bytes, in hex).
 ;; With x-set-prop: <name>=<value> it first calls proxy_set_property(name, value).
 (module
@@ -40,6 +41,15 @@
           (i32.sub (local.get $len) (i32.add (local.get $eq) (i32.const 1)))))))
     (if (i32.ne (call $get_value (i32.const 0) (i32.const 16) (i32.const 6) (i32.const 512) (i32.const 516)) (i32.const 0))
       (then (return (i32.const 0))))
+    (local.set $ptr (i32.load (i32.const 512)))
+    (local.set $len (i32.load (i32.const 516)))
+    (local.set $i (i32.const 0))
+    (block $swapped (loop $swap
+      (br_if $swapped (i32.ge_u (local.get $i) (local.get $len)))
+      (if (i32.eq (i32.load8_u (i32.add (local.get $ptr) (local.get $i))) (i32.const 124))
+        (then (i32.store8 (i32.add (local.get $ptr) (local.get $i)) (i32.const 0))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $swap)))
     (i32.store (i32.const 520) (i32.const 0))
     (i32.store (i32.const 524) (i32.const 0))
     (local.set $status (call $get_property (i32.load (i32.const 512)) (i32.load (i32.const 516)) (i32.const 520) (i32.const 524)))

@@ -1,0 +1,50 @@
+// The ingress gateway the filters run on: Istio's Gateway (which hosts and ports it serves), and
+// the workload itself, deployed by gateway injection so its pod carries the stats inclusion
+// that exports the filters' wasmcustom.* counters.
+import { stringify } from 'yaml';
+import { DEFAULT_HOST, GATEWAY_NAME, type RenderOptions, type Resource, gatewayLabels, metadata } from './options.ts';
+
+// Istio's proxy keeps only the stats its matcher includes, built from ProxyConfig.proxyStatsMatcher (per pod: proxy.istio.io/config).
+export const STATS_INCLUSION = { proxyStatsMatcher: { inclusionPrefixes: ['wasmcustom'] } };
+
+export function gateway(options: RenderOptions): Resource {
+  return {
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'Gateway',
+    metadata: metadata(GATEWAY_NAME, options),
+    spec: {
+      selector: gatewayLabels(options),
+      servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: [options.host ?? DEFAULT_HOST] }],
+    },
+  };
+}
+
+export function gatewayDeployment(options: RenderOptions): Resource {
+  const labels = gatewayLabels(options);
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: metadata(GATEWAY_NAME, options),
+    spec: {
+      selector: { matchLabels: labels },
+      template: {
+        metadata: {
+          labels: { ...labels, 'sidecar.istio.io/inject': 'true' },
+          annotations: { 'inject.istio.io/templates': 'gateway', 'proxy.istio.io/config': stringify(STATS_INCLUSION) },
+        },
+        // "auto": the injector replaces the image with the proxy of the mesh's revision.
+        spec: { containers: [{ name: 'istio-proxy', image: 'auto' }] },
+      },
+    },
+  };
+}
+
+// 8080 in the pod (the gateway runs unprivileged): Istio maps the Gateway's port 80 to the Service's target port.
+export function gatewayService(options: RenderOptions): Resource {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: metadata(GATEWAY_NAME, options),
+    spec: { type: 'LoadBalancer', selector: gatewayLabels(options), ports: [{ name: 'http', port: 80, targetPort: 8080 }] },
+  };
+}

@@ -1,0 +1,48 @@
+// What every rendered resource shares: the options, names, labels and the pinned image URL.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from '../build.ts';
+import { imagesOf } from '../package.ts';
+import { DEFAULT_NAMESPACE, repositoryFor } from '../push.ts';
+
+export interface RenderOptions {
+  registry: string;
+  // The repository path before the plugin name (as for push).
+  repositoryNamespace?: string;
+  // The Kubernetes namespace of the resources.
+  namespace?: string;
+  // The gateway workload the filters attach to (label key=value).
+  selector?: string;
+  // The host clients send to the gateway.
+  host?: string;
+  // The identity provider the RequestAuthentications verify tokens of.
+  issuer?: string;
+  jwksUri?: string;
+}
+
+export type Resource = Record<string, any>;
+
+export const GATEWAY_NAME = 'shop-gateway';
+export const DEFAULT_HOST = 'shop.example.com';
+export const WASM_TYPE = 'type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm';
+
+export function exampleConfig(plugin: string): Record<string, any> {
+  return JSON.parse(readFileSync(join(ROOT, 'plugins', plugin, 'example.config.json'), 'utf8'));
+}
+
+export function compatDigest(plugin: string): string {
+  return imagesOf(plugin).find((image) => image.variant === 'compat')!.manifest.descriptor.digest;
+}
+
+export function pinnedUrl(plugin: string, options: RenderOptions): string {
+  return `oci://${options.registry}/${repositoryFor(options.repositoryNamespace ?? DEFAULT_NAMESPACE, plugin)}@${compatDigest(plugin)}`;
+}
+
+export function gatewayLabels(options: RenderOptions): Record<string, string> {
+  const [key, value] = (options.selector ?? `app=${GATEWAY_NAME}`).split('=');
+  return { [key!]: value ?? '' };
+}
+
+export function metadata(name: string, options: RenderOptions, annotations?: Record<string, string>): Resource {
+  return { name, namespace: options.namespace ?? 'shop', labels: { 'app.kubernetes.io/part-of': 'route-keys' }, ...(annotations ? { annotations } : {}) };
+}
