@@ -43,7 +43,7 @@ function program(out: (text: string) => void): Command {
         .default(1024 * 1024, "1048576, 1 MiB, Envoy's default"),
     )
     .action((options) => {
-      out(`${formatJson(runCommand(options))}\n`);
+      out(`${formatJson(runCommand(options, (line) => process.stderr.write(`route-keys: ${line}\n`)))}\n`);
     });
 
   cli

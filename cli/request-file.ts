@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020.js';
 import YAML from 'yaml';
-import type { HttpRequest } from '../host/index.ts';
+import type { CalloutAnswer, HttpRequest } from '../host/index.ts';
 import { headerNameProblem, headerValueProblem } from '../host/header-validation.ts';
 import { utf8ToBytes } from '../host/header-map.ts';
 import { CliError } from './errors.ts';
@@ -17,7 +17,14 @@ interface RequestFile {
   trailers?: [string, string][];
   source?: string;
   metadata?: Record<string, Record<string, unknown>>;
-  upstream_response?: { status?: number; headers?: [string, string][]; body?: string };
+  upstream_response?: {
+    status?: number;
+    headers?: [string, string][];
+    body?: string | string[];
+    trailers?: [string, string][];
+  };
+  callouts?: CalloutAnswer[];
+  advance_ms?: number;
 }
 
 const validate = new Ajv2020.default({ allErrors: true }).compile<RequestFile>(requestSchema);
@@ -45,6 +52,8 @@ export function readRequestFile(path: string): HttpRequest {
     trailers: parsed.trailers,
     stream: { sourceAddress: parsed.source, filterMetadata: parsed.metadata },
     upstreamResponse: parsed.upstream_response,
+    callouts: parsed.callouts,
+    advanceMilliseconds: parsed.advance_ms,
   };
 }
 

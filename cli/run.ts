@@ -1,4 +1,13 @@
-import { FilterChain, ModuleLoadError, Plugin, ConfigurationRejectedError, formatLogRecord, type Outcome } from '../host/index.ts';
+import {
+  ConfigurationRejectedError,
+  FilterChain,
+  fixedClock,
+  formatLogRecord,
+  ModuleLoadError,
+  Plugin,
+  type Clock,
+  type Outcome,
+} from '../host/index.ts';
 import type { LogLevelName } from '../host/abi.ts';
 import { assertBuilt } from './build.ts';
 import { CliError } from './errors.ts';
@@ -27,13 +36,19 @@ export interface RunReport {
   errors: string[];
   logs: { plugin: string; level: string; message: string }[];
   metrics: Outcome['metrics'];
+  unsupported: string[];
 }
 
-export function runCommand(options: RunOptions): RunReport {
+export function runCommand(options: RunOptions, warn: (line: string) => void = () => {}): RunReport {
   const groups = pluginGroups(options);
   const request = readRequestFile(stripAt(options.request));
-  const plugins = groups.map((group) => loadPlugin(group, options));
+  // A clock the request file can move (advance_ms) starts at the machine's time.
+  const clock = request.advanceMilliseconds === undefined ? undefined : fixedClock(Date.now() / 1000);
+  const plugins = groups.map((group) => loadPlugin(group, options, clock));
   const outcome = new FilterChain(plugins, { bufferLimitBytes: options.bufferLimit }).send(request);
+  if (outcome.unsupported.length > 0) {
+    warn(`warning: the host does not model ${outcome.unsupported.join(', ')}: Envoy would behave differently`);
+  }
   return toReport(outcome);
 }
 
@@ -69,7 +84,7 @@ function stripAt(path: string): string {
   return path.startsWith('@') ? path.slice(1) : path;
 }
 
-function loadPlugin(group: PluginGroup, options: RunOptions): Plugin {
+function loadPlugin(group: PluginGroup, options: RunOptions, clock: Clock | undefined): Plugin {
   assertBuilt(group.wasm);
   const bytes = readBytes(group.wasm);
   try {
@@ -82,6 +97,7 @@ function loadPlugin(group: PluginGroup, options: RunOptions): Plugin {
       failurePolicy: options.failOpen ? 'FAIL_OPEN' : 'FAIL_CLOSED',
       allowOnHeadersStopIteration: options.allowStopIteration,
       logLevel: options.logLevel,
+      clock,
     });
   } catch (error) {
     if (error instanceof ModuleLoadError) throw new CliError(`${group.wasm}: ${error.message}`);
@@ -114,5 +130,6 @@ export function toReport(outcome: Outcome): RunReport {
     errors: outcome.errors,
     logs: outcome.logs.map(({ plugin, level, message }) => ({ plugin, level, message })),
     metrics: outcome.metrics,
+    unsupported: outcome.unsupported,
   };
 }

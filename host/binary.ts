@@ -70,7 +70,8 @@ export function readModuleShape(bytes: Uint8Array): ModuleShape {
       case 1: {
         for (let count = reader.leb(), i = 0; i < count; i++) {
           if (reader.byte() !== 0x60) throw new BinaryFormatError('type section holds a non-function type');
-          types.push({ params: reader.vector(() => reader.valueType()), results: reader.vector(() => reader.valueType()) });
+          const params = reader.vector(() => reader.valueType());
+          types.push({ params, results: reader.vector(() => reader.valueType()) });
         }
         break;
       }

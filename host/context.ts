@@ -1,16 +1,11 @@
 import { BufferType, WasmResult } from './abi.ts';
 import { BodyBuffer } from './body-buffer.ts';
-import type { HeaderMap } from './header-map.ts';
+import type { HostHeaderMap } from './header-map.ts';
+import type { HostCallContext, LocalReply, MapLookup } from './hostcalls/index.ts';
 import { str, type PropertyValue } from './properties.ts';
 import type { WasmVm } from './vm.ts';
 
-export interface LocalReply {
-  status: number;
-  details: string;
-  body: Uint8Array;
-  headers: [string, string][];
-  grpcStatus: number | null;
-}
+export type { LocalReply, MapLookup };
 
 // The PluginConfig fields a context can see.
 export interface PluginIdentity {
@@ -20,12 +15,9 @@ export interface PluginIdentity {
   vmConfiguration: Uint8Array;
 }
 
-// What a host call may find for a header map: the map, or the status that says why not.
-export type MapLookup = HeaderMap | number;
-
 // Envoy's Wasm Context as the host calls see it. The root context uses these defaults: it has
 // no stream, so maps are BadArgument and stream properties NotFound.
-export class ContextBase {
+export class HostContext implements HostCallContext {
   // PLUGIN_CONFIGURATION is readable only while Envoy configures the plugin (temp_plugin_).
   pluginConfiguration: Uint8Array | null = null;
   // Header writes Envoy's codecs would refuse, one line each; null until the first (none is the rule).
@@ -88,6 +80,19 @@ export class ContextBase {
 
   closeStream(_type: number): number {
     return WasmResult.BadArgument;
+  }
+
+  // A root context has no route to clear.
+  clearRouteCache(): void {}
+
+  // Callouts from a root context are not modelled: Envoy's answer for an unknown cluster.
+  httpCall(_cluster: string, _headers: HostHeaderMap, _body: Uint8Array): { result: number; token?: number } {
+    this.vm.reportUnsupported('proxy_http_call');
+    return { result: WasmResult.BadArgument };
+  }
+
+  callStatus(): { code: number; message: string } {
+    return { code: WasmResult.Ok, message: '' };
   }
 }
 

@@ -14,7 +14,7 @@ function lower(name: string): string {
   return name;
 }
 
-export class HeaderMap {
+export class HostHeaderMap {
   // Parallel arrays, walked with indexed loops: the host's hottest code.
   private names: ByteString[] = [];
   private values: ByteString[] = [];
@@ -22,8 +22,8 @@ export class HeaderMap {
   // clone shares it: a request copied from a template serializes once, not once per request.
   private serialized: Uint8Array | null = null;
 
-  static fromPairs(pairs: Iterable<readonly [string, string]>): HeaderMap {
-    const map = new HeaderMap();
+  static fromPairs(pairs: Iterable<readonly [string, string]>): HostHeaderMap {
+    const map = new HostHeaderMap();
     for (const [name, value] of pairs) map.add(utf8ToBytes(name), utf8ToBytes(value));
     return map;
   }
@@ -32,7 +32,7 @@ export class HeaderMap {
     return this.names.length;
   }
 
-  // HeaderMap::byteSize(): the sum of name and value lengths (what proxy_get_header_map_size returns).
+  // Envoy HeaderMap::byteSize(): the sum of name and value lengths (what proxy_get_header_map_size returns).
   get byteSize(): number {
     let size = 0;
     for (let i = 0; i < this.names.length; i++) size += this.names[i].length + this.values[i].length;
@@ -116,8 +116,8 @@ export class HeaderMap {
     return this.names.map((n, i) => [n, this.values[i]]);
   }
 
-  clone(): HeaderMap {
-    const copy = new HeaderMap();
+  clone(): HostHeaderMap {
+    const copy = new HostHeaderMap();
     copy.names = this.names.slice();
     copy.values = this.values.slice();
     copy.serialized = this.serialized;

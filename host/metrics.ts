@@ -20,11 +20,14 @@ interface Metric {
 const KIND_BY_TYPE: MetricKind[] = ['counter', 'gauge', 'histogram'];
 
 // Envoy's metric store for one Wasm VM: stats are named `wasmcustom.<name>`, every define gives a
-// new id (type in the low 2 bits, ids step by 4), and ids for one name point at the same stat.
+// new id from its type's own sequence (type in the low 2 bits, stepping by 4: the first counter is
+// 4, the first gauge 5, the first histogram 6; Envoy wasm.h nextCounterMetricId and siblings), and
+// ids for one name point at the same stat.
 export class MetricStore {
   private readonly byName = new Map<string, Metric>();
   private readonly byId = new Map<number, Metric>();
-  private nextIndex = 1;
+  // The last id handed out per type; each starts at its type (Envoy next_*_metric_id_).
+  private readonly lastIds = [MetricType.Counter, MetricType.Gauge, MetricType.Histogram];
 
   define(type: number, name: string): { result: number; id?: number } {
     if (type > MetricType.Histogram) return { result: WasmResult.BadArgument };
@@ -34,7 +37,7 @@ export class MetricStore {
       metric = { type: KIND_BY_TYPE[type], value: 0, samples: [] };
       this.byName.set(fullName, metric);
     }
-    const id = (this.nextIndex++ << 2) | type;
+    const id = (this.lastIds[type] += 4);
     this.byId.set(id, metric);
     return { result: WasmResult.Ok, id };
   }

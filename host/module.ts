@@ -1,6 +1,6 @@
 import { ABI_MARKERS, type AbiVersion } from './abi.ts';
 import { BinaryFormatError, readModuleShape, signatureText, type ModuleShape, type Signature } from './binary.ts';
-import { hostFunctionSignatures } from './hostcalls/index.ts';
+import { hostCallSignatures } from './abi-host-calls.ts';
 
 // Exports the host calls, with the signatures cpp-host (wasm.h) requires of them for ABI 0.2.x.
 const i = 'i32' as const;
@@ -49,32 +49,49 @@ export function compileModule(bytes: Uint8Array): CompiledModule {
     throw error;
   }
   const marker = shape.exports.find((e) => e.kind === 'function' && e.name in ABI_MARKERS);
-  if (marker === undefined) throw new ModuleLoadError('not a Proxy-Wasm module: Missing or unknown Proxy-Wasm ABI version');
+  if (marker === undefined) {
+    throw new ModuleLoadError('not a Proxy-Wasm module: Missing or unknown Proxy-Wasm ABI version');
+  }
   const abiVersion = ABI_MARKERS[marker.name];
-  if (abiVersion === '0.1.0') throw new ModuleLoadError('Proxy-Wasm ABI 0.1.0 is not supported by this host (0.2.0 and 0.2.1 are)');
+  if (abiVersion === '0.1.0') {
+    throw new ModuleLoadError('Proxy-Wasm ABI 0.1.0 is not supported by this host (0.2.0 and 0.2.1 are)');
+  }
 
-  const provided = hostFunctionSignatures(abiVersion);
+  const provided = hostCallSignatures(abiVersion);
   for (const entry of shape.imports) {
     const where = `${entry.module}.${entry.name}`;
-    if (entry.kind === 'global') throw new ModuleLoadError(`Failed to load Wasm module due to an imported global: ${where}`);
+    if (entry.kind === 'global') {
+      throw new ModuleLoadError(`Failed to load Wasm module due to an imported global: ${where}`);
+    }
     if (entry.kind !== 'function') continue;
     const expected = provided.get(where);
-    if (expected === undefined) throw new ModuleLoadError(`Failed to load Wasm module due to a missing import: ${where}`);
+    if (expected === undefined) {
+      throw new ModuleLoadError(`Failed to load Wasm module due to a missing import: ${where}`);
+    }
     const actual = signatureText(entry.signature!);
     if (actual !== expected) {
-      throw new ModuleLoadError(`Failed to load Wasm module due to an import type mismatch: ${where}, want ${expected}, but the module imports it as ${actual}`);
+      throw new ModuleLoadError(
+        `Failed to load Wasm module due to an import type mismatch: ${where}, want ${expected}, ` +
+          `but the module imports it as ${actual}`,
+      );
     }
   }
   for (const entry of shape.exports) {
     const expected = CALLBACK_SIGNATURES[entry.name];
     if (entry.kind !== 'function' || expected === undefined) continue;
     if (signatureText(entry.signature!) !== signatureText(expected)) {
-      throw new ModuleLoadError(`Bad function signature for: ${entry.name}: ${signatureText(entry.signature!)}, want ${signatureText(expected)}`);
+      const actual = signatureText(entry.signature!);
+      const wanted = signatureText(expected);
+      throw new ModuleLoadError(`Bad function signature for: ${entry.name}: ${actual}, want ${wanted}`);
     }
   }
   const exportNames = new Set(shape.exports.map((e) => e.name));
   // cpp-host looks for malloc first and falls back to proxy_on_memory_allocate (wasm.cc getFunctions).
-  const allocatorExport = exportNames.has('malloc') ? 'malloc' : exportNames.has('proxy_on_memory_allocate') ? 'proxy_on_memory_allocate' : null;
+  const allocatorExport = exportNames.has('malloc')
+    ? 'malloc'
+    : exportNames.has('proxy_on_memory_allocate')
+      ? 'proxy_on_memory_allocate'
+      : null;
   if (allocatorExport === null) throw new ModuleLoadError('Wasm module is missing malloc function.');
   if (!shape.exports.some((e) => e.kind === 'memory') && !shape.imports.some((e) => e.kind === 'memory')) {
     throw new ModuleLoadError('Wasm module has no memory');

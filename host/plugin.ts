@@ -1,11 +1,11 @@
 import type { LogLevelName } from './abi.ts';
 import { systemClock, type Clock } from './clock.ts';
-import { ContextBase, makeLogPrefix, type PluginIdentity } from './context.ts';
+import { HostContext, makeLogPrefix, type PluginIdentity } from './context.ts';
 import { LogSink, type LogRecord } from './logs.ts';
 import { MetricStore } from './metrics.ts';
 import { compileModule, type CompiledModule } from './module.ts';
 import type { StreamInfo } from './stream-info.ts';
-import { StreamContext, type FailurePolicy } from './stream-context.ts';
+import { HostStreamContext, type FailurePolicy } from './stream-context.ts';
 import { WasmVm } from './vm.ts';
 
 export type FailurePolicyName = 'FAIL_CLOSED' | 'FAIL_OPEN';
@@ -37,7 +37,8 @@ export class ConfigurationRejectedError extends Error {
 }
 
 const encoder = new TextEncoder();
-const asBytes = (value: string | Uint8Array | undefined) => (value === undefined ? new Uint8Array(0) : typeof value === 'string' ? encoder.encode(value) : value);
+const asBytes = (value: string | Uint8Array | undefined) =>
+  value === undefined ? new Uint8Array(0) : typeof value === 'string' ? encoder.encode(value) : value;
 
 // A configured plugin on one worker: its VM, its root context, its logs and metrics.
 export class Plugin {
@@ -50,7 +51,7 @@ export class Plugin {
 
   private constructor(
     readonly vm: WasmVm,
-    readonly root: ContextBase,
+    readonly root: HostContext,
     options: PluginOptions,
   ) {
     this.identity = root.plugin;
@@ -82,7 +83,9 @@ export class Plugin {
   static load(options: PluginOptions): Plugin {
     const compiled = options.wasm instanceof Uint8Array ? compileModule(options.wasm) : options.wasm;
     const logs = new LogSink(options.logLevel ?? 'info');
-    const vm = new WasmVm(compiled, { logs, metrics: new MetricStore(), clock: options.clock ?? systemClock, environment: options.environment ?? {} });
+    const clock = options.clock ?? systemClock;
+    const environment = options.environment ?? {};
+    const vm = new WasmVm(compiled, { logs, metrics: new MetricStore(), clock, environment });
     const identity: PluginIdentity = {
       name: options.name ?? options.rootId ?? '',
       rootId: options.rootId ?? '',
@@ -90,9 +93,10 @@ export class Plugin {
       vmConfiguration: asBytes(options.vmConfiguration),
     };
     const reject = (message: string) => new ConfigurationRejectedError(message, logs.since(0));
+    vm.vmId = identity.vmId;
     if (!vm.start()) throw reject(`VM start failed: ${vm.failure}`);
 
-    const root = new ContextBase(vm, vm.allocateContextId(), identity, makeLogPrefix([identity.rootId, identity.vmId]));
+    const root = new HostContext(vm, vm.allocateContextId(), identity, makeLogPrefix([identity.rootId, identity.vmId]));
     vm.contexts.set(root.id, root);
     const configuration = asBytes(options.configuration);
     root.pluginConfiguration = configuration;
@@ -101,10 +105,13 @@ export class Plugin {
       if (vm.failed) throw reject(`proxy_on_context_create failed: ${vm.failure}`);
       // Any non-zero result is true; a missing callback counts as true.
       const started = vm.call(root, 'proxy_on_vm_start', [root.id, identity.vmConfiguration.length]);
-      if (vm.failed || started === 0) throw reject(vm.failed ? `proxy_on_vm_start failed: ${vm.failure}` : 'proxy_on_vm_start returned false');
+      if (vm.failed || started === 0) {
+        throw reject(vm.failed ? `proxy_on_vm_start failed: ${vm.failure}` : 'proxy_on_vm_start returned false');
+      }
       const configured = vm.call(root, 'proxy_on_configure', [root.id, configuration.length]);
       if (vm.failed || configured === 0) {
-        throw reject(vm.failed ? `proxy_on_configure failed: ${vm.failure}` : 'the plugin rejected its configuration (proxy_on_configure returned false)');
+        const rejected = 'the plugin rejected its configuration (proxy_on_configure returned false)';
+        throw reject(vm.failed ? `proxy_on_configure failed: ${vm.failure}` : rejected);
       }
     } finally {
       root.pluginConfiguration = null;
@@ -112,11 +119,20 @@ export class Plugin {
     return new Plugin(vm, root, options);
   }
 
+  // The root context's on_tick for every period the clock has passed since the last one.
+  fireDueTicks(): void {
+    const vm = this.vm;
+    while (vm.tickPeriodMilliseconds !== 0 && !vm.failed && vm.env.clock.monotonic() >= vm.nextTickNanos) {
+      vm.nextTickNanos += BigInt(vm.tickPeriodMilliseconds) * 1_000_000n;
+      vm.call(this.root, 'proxy_on_tick', [this.root.id]);
+    }
+  }
+
   // Envoy's createFilter on this worker: a failed VM is skipped (fail-open) or still builds a
   // filter that answers 503 (fail-closed); otherwise a new stream context with a fresh id.
-  newStream(info: StreamInfo): StreamContext | null {
+  newStream(info: StreamInfo): HostStreamContext | null {
     if (this.vm.failed && this.failOpen) return null;
     const id = this.vm.failed ? 0 : this.vm.allocateContextId();
-    return new StreamContext(this.vm, id, this.identity, this.root.id, this.policy, info, this.streamLogPrefix);
+    return new HostStreamContext(this.vm, id, this.identity, this.root.id, this.policy, info, this.streamLogPrefix);
   }
 }

@@ -16,8 +16,23 @@ export interface HttpRequest {
   body?: BodyInput | BodyInput[];
   trailers?: HeaderList;
   stream?: StreamInfoInput;
-  // What the upstream answers when the request reaches it (default 200, no body).
-  upstreamResponse?: { status?: number; headers?: HeaderList; body?: BodyInput };
+  // Time that passes before this request arrives: settable plugin clocks move on and due on_tick fire.
+  advanceMilliseconds?: number;
+  // How the clusters the plugins call out to answer (proxy_http_call).
+  callouts?: CalloutAnswer[];
+  // What the upstream answers when the request reaches it (default 200, no body): one body or its
+  // data frames in order, and trailers.
+  upstreamResponse?: { status?: number; headers?: HeaderList; body?: BodyInput | BodyInput[]; trailers?: HeaderList };
+}
+
+// The answer of one cluster to a plugin's HTTP callout: a response, a timeout or a reset.
+export interface CalloutAnswer {
+  cluster: string;
+  // What the plugin should send; a call that differs is logged at error level.
+  expect?: { method?: string; path?: string; headers?: HeaderList };
+  response?: { status?: number; headers?: HeaderList; body?: BodyInput; trailers?: HeaderList };
+  timeout?: boolean;
+  reset?: boolean;
 }
 
 export interface UpstreamRequest {
@@ -37,11 +52,19 @@ export interface DownstreamResponse {
 export interface StallReport {
   filter: string;
   // Where the request waits: request headers held, or body held by the filter.
-  phase: 'request_headers' | 'request_body' | 'request_trailers' | 'response';
+  phase:
+    | 'request_headers'
+    | 'request_body'
+    | 'request_trailers'
+    | 'response_headers'
+    | 'response_body'
+    | 'response_trailers';
   reason: string;
 }
 
-export type Decision = 'continue' | 'local_reply' | 'stalled';
+// local_reply: downstream got a local reply (sent while the request or the response was filtered);
+// reset: a filter asked for a reply after the response headers had gone downstream, and Envoy resets.
+export type Decision = 'continue' | 'local_reply' | 'stalled' | 'reset';
 
 export interface Outcome {
   decision: Decision;
@@ -59,4 +82,6 @@ export interface Outcome {
   // filter wrote with a name or value they cannot send (one line each, naming the header).
   errors: string[];
   metrics: Record<string, Record<string, MetricSnapshot>>;
+  // Host calls the plugins made (at load or since) that this host does not model, by name.
+  unsupported: string[];
 }

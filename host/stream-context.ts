@@ -1,7 +1,16 @@
-import { BufferType, FilterDataStatus, FilterHeadersStatus, FilterTrailersStatus, MapType, StreamType, WasmResult } from './abi.ts';
+import {
+  BufferType,
+  FilterDataStatus,
+  FilterHeadersStatus,
+  FilterTrailersStatus,
+  MapType,
+  StreamType,
+  WasmResult,
+} from './abi.ts';
 import { BodyBuffer } from './body-buffer.ts';
-import { ContextBase, type LocalReply, type MapLookup, type PluginIdentity } from './context.ts';
-import { bytesOf, type HeaderMap } from './header-map.ts';
+import { HostContext, type LocalReply, type MapLookup, type PluginIdentity } from './context.ts';
+import { bytesOf, type HostHeaderMap } from './header-map.ts';
+import { HttpCallouts } from './http-callouts.ts';
 import { bool, fromJson, int, map, str, uint, walk, type PropertyValue } from './properties.ts';
 import { portOf, type StreamInfo } from './stream-info.ts';
 import type { WasmVm } from './vm.ts';
@@ -20,26 +29,44 @@ export interface DeferredEffects {
 }
 
 export interface AccessLogView {
-  requestHeaders: HeaderMap | null;
-  responseHeaders: HeaderMap | null;
-  responseTrailers: HeaderMap | null;
+  requestHeaders: HostHeaderMap | null;
+  responseHeaders: HostHeaderMap | null;
+  responseTrailers: HostHeaderMap | null;
 }
 
-const FAIL_STREAM_REPLY: LocalReply = { status: 503, details: 'wasm_fail_stream', body: new Uint8Array(0), headers: [], grpcStatus: 14 };
+const NO_CALLOUTS = new HttpCallouts([]);
+
+const FAIL_STREAM_REPLY: LocalReply = {
+  status: 503,
+  details: 'wasm_fail_stream',
+  body: new Uint8Array(0),
+  headers: [],
+  grpcStatus: 14,
+};
 
 // Envoy's Wasm Context for one HTTP stream (source/extensions/common/wasm/context.cc): it owns the
 // in-VM stream context, decides which maps and buffers the plugin can reach in each phase, maps
 // the plugin's return codes to filter statuses, and defers what Envoy defers.
-export class StreamContext extends ContextBase {
-  private requestHeaders: HeaderMap | null = null;
-  private requestTrailers: HeaderMap | null = null;
-  private responseHeaders: HeaderMap | null = null;
-  private responseTrailers: HeaderMap | null = null;
+export class HostStreamContext extends HostContext {
+  private requestHeaders: HostHeaderMap | null = null;
+  private requestTrailers: HostHeaderMap | null = null;
+  private responseHeaders: HostHeaderMap | null = null;
+  private responseTrailers: HostHeaderMap | null = null;
   private requestBody: BodyBuffer | null = null;
   private responseBody: BodyBuffer | null = null;
   private accessLog: AccessLogView | null = null;
   private created = false;
   private failReplySent = false;
+  // The plugin's raw result from its last headers callback (before Envoy's status mapping).
+  lastHeadersResult = 0;
+  // The request's callout answers; set by the filter chain before the stream starts.
+  callouts = NO_CALLOUTS;
+  // Envoy's response code details once the response is decided, for response.code_details.
+  responseCodeDetails: string | null = null;
+  // Request bytes received (body frames), for request.size and request.total_size.
+  requestBodyBytes = 0;
+  // Set when the stream completes: request.duration exists from then on (in on_log), measured when read.
+  complete = false;
   effects: DeferredEffects = emptyEffects();
   // Number of request-header mutations; Envoy clears the route cache on each one for ABI 0.2.x.
   routeCacheClears = 0;
@@ -65,14 +92,20 @@ export class StreamContext extends ContextBase {
 
   // ---- filter callbacks, as Envoy's decode*/encode*/log/onDestroy call them.
 
-  decodeHeaders(headers: HeaderMap, endOfStream: boolean): number {
+  // Envoy's onCreate: the in-VM context is made at request headers, or at the access log for a
+  // filter whose stream ended before its headers came (Context::log).
+  private create(): void {
+    if (this.created || this.vm.failed) return;
+    this.created = true;
+    this.vm.contexts.set(this.id, this);
+    this.vm.call(this, 'proxy_on_context_create', [this.id, this.rootId]);
+  }
+
+  decodeHeaders(headers: HostHeaderMap, endOfStream: boolean): number {
     this.requestHeaders = headers;
-    if (!this.created && !this.vm.failed) {
-      this.created = true;
-      this.vm.contexts.set(this.id, this);
-      this.vm.call(this, 'proxy_on_context_create', [this.id, this.rootId]);
-    }
-    const status = this.headersStatus(this.invoke('proxy_on_request_headers', [this.id, headers.size, endOfStream ? 1 : 0]));
+    this.create();
+    const result = this.invoke('proxy_on_request_headers', [this.id, headers.size, endOfStream ? 1 : 0]);
+    const status = this.headersStatus(result);
     if (status === FilterHeadersStatus.Continue) this.requestHeaders = null;
     return status;
   }
@@ -80,37 +113,40 @@ export class StreamContext extends ContextBase {
   decodeData(body: BodyBuffer, endOfStream: boolean): number {
     this.requestBody = body;
     const status = this.dataStatus(this.invoke('proxy_on_request_body', [this.id, body.length, endOfStream ? 1 : 0]));
-    if (status === FilterDataStatus.Continue) this.releaseRequest();
+    // Only the body pointer goes (Envoy decodeData): held headers stay readable.
+    if (status === FilterDataStatus.Continue) this.requestBody = null;
     return status;
   }
 
-  decodeTrailers(trailers: HeaderMap): number {
+  decodeTrailers(trailers: HostHeaderMap): number {
     this.requestTrailers = trailers;
     const status = this.trailersStatus(this.invoke('proxy_on_request_trailers', [this.id, trailers.size]));
-    if (status === FilterTrailersStatus.Continue) this.releaseRequest();
+    if (status === FilterTrailersStatus.Continue) this.requestTrailers = null;
     return status;
   }
 
-  encodeHeaders(headers: HeaderMap, endOfStream: boolean): number {
+  encodeHeaders(headers: HostHeaderMap, endOfStream: boolean): number {
     this.responseHeaders = headers;
     this.responseCode = Number(headers.first(':status') ?? 0);
-    // cpp-host skips response callbacks for a stream whose context never reached the VM.
-    if (!this.created) return FilterHeadersStatus.Continue;
-    const status = this.headersStatus(this.invoke('proxy_on_response_headers', [this.id, headers.size, endOfStream ? 1 : 0]));
+    // No response callbacks for a context that never reached the VM, or after the fail-closed 503
+    // (Envoy Context::encodeHeaders, failure_local_reply_sent_).
+    if (!this.created || this.failReplySent) return FilterHeadersStatus.Continue;
+    const result = this.invoke('proxy_on_response_headers', [this.id, headers.size, endOfStream ? 1 : 0]);
+    const status = this.headersStatus(result);
     if (status === FilterHeadersStatus.Continue) this.responseHeaders = null;
     return status;
   }
 
   encodeData(body: BodyBuffer, endOfStream: boolean): number {
-    if (!this.created) return FilterDataStatus.Continue;
+    if (!this.created || this.failReplySent) return FilterDataStatus.Continue;
     this.responseBody = body;
     const status = this.dataStatus(this.invoke('proxy_on_response_body', [this.id, body.length, endOfStream ? 1 : 0]));
     if (status === FilterDataStatus.Continue) this.responseBody = null;
     return status;
   }
 
-  encodeTrailers(trailers: HeaderMap): number {
-    if (!this.created) return FilterTrailersStatus.Continue;
+  encodeTrailers(trailers: HostHeaderMap): number {
+    if (!this.created || this.failReplySent) return FilterTrailersStatus.Continue;
     this.responseTrailers = trailers;
     const status = this.trailersStatus(this.invoke('proxy_on_response_trailers', [this.id, trailers.size]));
     if (status === FilterTrailersStatus.Continue) this.responseTrailers = null;
@@ -119,6 +155,7 @@ export class StreamContext extends ContextBase {
 
   // Access log phase: read-only copies of what the access log has (proxy_on_log before on_done).
   log(view: AccessLogView): void {
+    this.create();
     if (!this.created || this.vm.failed) return;
     this.accessLog = view;
     this.vm.call(this, 'proxy_on_log', [this.id]);
@@ -156,13 +193,16 @@ export class StreamContext extends ContextBase {
   // cpp-host: StopIteration becomes StopAllIterationAndWatermark unless allow_on_headers_stop_iteration;
   // ContinueAndEndStream (2) falls to Continue; anything above 4 is StopAllIterationAndWatermark.
   private headersStatus(result: number | null): number {
+    this.lastHeadersResult = result ?? FilterHeadersStatus.StopAllIterationAndWatermark;
     if (result === null || this.effects.localReply !== null) return FilterHeadersStatus.StopAllIterationAndWatermark;
     switch (result) {
       case 0:
       case 2:
         return FilterHeadersStatus.Continue;
       case 1:
-        return this.policy.allowOnHeadersStopIteration ? FilterHeadersStatus.StopIteration : FilterHeadersStatus.StopAllIterationAndWatermark;
+        return this.policy.allowOnHeadersStopIteration
+          ? FilterHeadersStatus.StopIteration
+          : FilterHeadersStatus.StopAllIterationAndWatermark;
       case 3:
         return FilterHeadersStatus.StopAllIterationAndBuffer;
       default:
@@ -171,7 +211,9 @@ export class StreamContext extends ContextBase {
   }
 
   private dataStatus(result: number | null): number {
-    if (result === null || this.effects.localReply !== null || result > 3) return FilterDataStatus.StopIterationNoBuffer;
+    if (result === null || this.effects.localReply !== null || result > 3) {
+      return FilterDataStatus.StopIterationNoBuffer;
+    }
     return result;
   }
 
@@ -192,7 +234,13 @@ export class StreamContext extends ContextBase {
     if (this.accessLog !== null) {
       const view = this.accessLog;
       const found =
-        type === MapType.HttpRequestHeaders ? view.requestHeaders : type === MapType.HttpResponseHeaders ? view.responseHeaders : type === MapType.HttpResponseTrailers ? view.responseTrailers : null;
+        type === MapType.HttpRequestHeaders
+          ? view.requestHeaders
+          : type === MapType.HttpResponseHeaders
+            ? view.responseHeaders
+            : type === MapType.HttpResponseTrailers
+              ? view.responseTrailers
+              : null;
       return found ?? WasmResult.NotFound;
     }
     return this.liveMap(type) ?? WasmResult.BadArgument;
@@ -203,8 +251,12 @@ export class StreamContext extends ContextBase {
     return this.liveMap(type) ?? WasmResult.BadArgument;
   }
 
-  private liveMap(type: number): HeaderMap | null {
+  private liveMap(type: number): HostHeaderMap | null {
     switch (type) {
+      case MapType.HttpCallResponseHeaders:
+        return this.callouts.current?.headers ?? null;
+      case MapType.HttpCallResponseTrailers:
+        return this.callouts.current?.trailers ?? null;
       case MapType.HttpRequestHeaders:
         return this.requestHeaders;
       case MapType.HttpRequestTrailers:
@@ -218,6 +270,34 @@ export class StreamContext extends ContextBase {
     }
   }
 
+  // ---- HTTP callouts, answered from the request's callouts after the callback that made them.
+
+  override httpCall(cluster: string, headers: HostHeaderMap, _body: Uint8Array): { result: number; token?: number } {
+    const call = this.callouts.call(cluster, headers, () => this.vm.nextHttpCallToken());
+    // No answer for the cluster: Envoy's unknown cluster, and reported, since a request file can give one.
+    if (!this.callouts.knows(cluster)) this.vm.reportUnsupported('proxy_http_call');
+    return call;
+  }
+
+  get callsWaiting(): boolean {
+    return this.callouts.waiting;
+  }
+
+  // Envoy delivers a callout's answer to the context that made it, outside any other callback.
+  deliverCallouts(): void {
+    this.callouts.deliver(
+      (token, headers, bodySize, trailers) => {
+        this.invoke('proxy_on_http_call_response', [this.id, token, headers, bodySize, trailers]);
+      },
+      (message) => this.vm.env.logs.write(4, this.logPrefix, message),
+    );
+  }
+
+  override callStatus(): { code: number; message: string } {
+    const current = this.callouts.current;
+    return current === null ? super.callStatus() : { code: current.status, message: current.message };
+  }
+
   override headersModified(type: number): void {
     if (type === MapType.HttpRequestHeaders) this.routeCacheClears++;
   }
@@ -225,12 +305,19 @@ export class StreamContext extends ContextBase {
   override getBuffer(type: number): BodyBuffer | Uint8Array | number {
     if (type === BufferType.HttpRequestBody) return this.requestBody ?? new BodyBuffer();
     if (type === BufferType.HttpResponseBody) return this.responseBody ?? new BodyBuffer();
+    if (type === BufferType.HttpCallResponseBody) return this.callouts.current?.body ?? WasmResult.NotFound;
     return super.getBuffer(type);
   }
 
+  // Envoy queues each reply as an after-call action; the first one ends the stream, so it is kept.
   override sendLocalResponse(reply: LocalReply): number {
-    this.effects.localReply = reply;
+    this.effects.localReply ??= reply;
     return WasmResult.Ok;
+  }
+
+  // Foreign function clear_route_cache (Envoy 1.33+ foreign.cc): one more route cache clear.
+  override clearRouteCache(): void {
+    this.routeCacheClears++;
   }
 
   override continueStream(type: number): number {
@@ -294,19 +381,33 @@ export class StreamContext extends ContextBase {
       case 'connection_id':
         return uint(info.connectionId);
       case 'metadata':
-        return { type: 'message', entries: [['filter_metadata', map(Object.entries(info.filterMetadata).map(([ns, struct]) => [ns, fromJson(struct)]))]] };
+        const namespaces = Object.entries(info.filterMetadata);
+        const structs = namespaces.map(([ns, struct]): [string, PropertyValue] => [ns, fromJson(struct)]);
+        return { type: 'message', entries: [['filter_metadata', map(structs)]] };
       case 'filter_state':
         return map([...info.filterState].map(([k, v]) => [k, { type: 'bytes', value: v }]));
       case 'xds':
         return map([
           ['route_name', str(info.routeName)],
           ['cluster_name', str(info.clusterName)],
+          ['node', { type: 'message', entries: [['id', str(info.nodeId)]] }],
         ]);
       case 'response':
-        return this.responseCode === null ? undefined : map([['code', int(this.responseCode)]]);
+        return this.responseProperties();
       default:
         return undefined;
     }
+  }
+
+  // Envoy's response attributes: the code once response headers exist, the details once the
+  // response is decided, the headers while they are held or in on_log.
+  private responseProperties(): PropertyValue | undefined {
+    const entries: [string, PropertyValue][] = [];
+    if (this.responseCode !== null) entries.push(['code', int(this.responseCode)]);
+    if (this.responseCodeDetails !== null) entries.push(['code_details', str(this.responseCodeDetails)]);
+    const headers = this.responseHeaders ?? this.accessLog?.responseHeaders ?? null;
+    if (headers !== null) entries.push(['headers', joinedHeaders(headers)]);
+    return entries.length === 0 ? undefined : map(entries);
   }
 
   // Header-derived request fields exist only while request headers are held (or in on_log).
@@ -315,12 +416,24 @@ export class StreamContext extends ContextBase {
       ['time', { type: 'timestamp', nanos: this.info.startTimeNanos }],
       ['protocol', str(this.info.protocol)],
     ];
+    if (this.complete) {
+      entries.push(['duration', { type: 'duration', nanos: this.vm.env.clock.now() - this.info.startTimeNanos }]);
+    }
     const headers = this.requestHeaders ?? this.accessLog?.requestHeaders ?? null;
+    // request.size is content-length when given, else the body bytes received (Envoy attributes).
+    const contentLength = headers?.first('content-length');
+    const declared = contentLength !== undefined && /^[0-9]+$/.test(contentLength);
+    const size = declared ? Number(contentLength) : this.requestBodyBytes;
+    entries.push(['size', int(size)]);
+    const headerBytes = headers?.byteSize ?? 0;
+    entries.push(['headers_bytes', int(headerBytes)], ['total_size', int(headerBytes + this.requestBodyBytes)]);
     if (headers === null) return entries;
-    const raw = (value: string | undefined): PropertyValue | undefined => (value === undefined ? undefined : { type: 'bytes', value: bytesOf(value) });
+    const raw = (value: string | undefined): PropertyValue | undefined =>
+      value === undefined ? undefined : { type: 'bytes', value: bytesOf(value) };
     const path = headers.first(':path');
     const query = path?.includes('?') ? path.slice(path.indexOf('?') + 1) : path === undefined ? undefined : '';
-    const add = (key: string, value: PropertyValue | undefined) => value !== undefined && (only === undefined || only === key) && entries.push([key, value]);
+    const add = (key: string, value: PropertyValue | undefined) =>
+      value !== undefined && (only === undefined || only === key) && entries.push([key, value]);
     add('path', raw(path));
     add('url_path', raw(path?.split('?')[0]));
     add('host', raw(headers.first(':authority')));
@@ -330,16 +443,18 @@ export class StreamContext extends ContextBase {
     add('useragent', raw(headers.first('user-agent')));
     add('id', raw(headers.first('x-request-id')));
     add('query', raw(query));
-    if (only === undefined || only === 'headers') {
-      const byName = new Map<string, string[]>();
-      for (const [n, v] of headers.pairs()) byName.set(n, [...(byName.get(n) ?? []), v]);
-      // Envoy joins repeated values with a comma for the request.headers map.
-      add('headers', map([...byName].map(([n, values]) => [n, { type: 'bytes', value: bytesOf(values.join(',')) }])));
-    }
+    if (only === undefined || only === 'headers') add('headers', joinedHeaders(headers));
     return entries;
   }
 }
 
 function emptyEffects(): DeferredEffects {
   return { localReply: null, continueRequest: false, continueResponse: false, closeStream: false };
+}
+
+// A header map as Envoy's CEL layer shows it: repeated values joined with a comma.
+function joinedHeaders(headers: HostHeaderMap): PropertyValue {
+  const byName = new Map<string, string[]>();
+  for (const [n, v] of headers.pairs()) byName.set(n, [...(byName.get(n) ?? []), v]);
+  return map([...byName].map(([n, values]) => [n, { type: 'bytes', value: bytesOf(values.join(',')) }]));
 }

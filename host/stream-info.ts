@@ -14,6 +14,8 @@ export interface StreamInfo {
   filterState: Map<string, Uint8Array>;
   routeName: string;
   clusterName: string;
+  // The Envoy node's id (xds.node.id), from its bootstrap or --service-node.
+  nodeId: string;
 }
 
 export interface StreamInfoInput {
@@ -27,6 +29,7 @@ export interface StreamInfoInput {
   filterState?: Record<string, string>;
   routeName?: string;
   clusterName?: string;
+  nodeId?: string;
 }
 
 export function makeStreamInfo(input: StreamInfoInput, nowNanos: bigint, connectionId: number): StreamInfo {
@@ -42,6 +45,7 @@ export function makeStreamInfo(input: StreamInfoInput, nowNanos: bigint, connect
     filterState: new Map(Object.entries(input.filterState ?? {}).map(([k, v]) => [k, Buffer.from(v, 'utf8')])),
     routeName: input.routeName ?? '',
     clusterName: input.clusterName ?? '',
+    nodeId: input.nodeId ?? '',
   };
 }
 

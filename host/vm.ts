@@ -1,36 +1,36 @@
-import { WasmResult } from './abi.ts';
-import type { LogSink } from './logs.ts';
-import type { MetricStore } from './metrics.ts';
+import { WasmResult, type AbiVersion } from './abi.ts';
+import {
+  ALLOWED_AT_START,
+  ALLOWED_IN_ALLOCATOR,
+  ENV_HOST_CALLS,
+  linkedIn,
+  WASI_HOST_CALLS,
+  WASI_MODULES,
+  type HostCallSpec,
+} from './abi-host-calls.ts';
+import { GuestMemory, HostTrap, MAX_MEMORY_BYTES } from './guest-memory.ts';
+import { queueNoticesWaiting, runQueueNotices } from './shared-queues.ts';
+import {
+  hostCallImplementations,
+  type HostCallContext,
+  type HostCallTable,
+  type HostCallTarget,
+  type HostImpl,
+  type VmEnvironment,
+} from './hostcalls/index.ts';
 import type { CompiledModule } from './module.ts';
-import { buildImports } from './hostcalls/index.ts';
-import type { ContextBase } from './context.ts';
-import type { Clock } from './clock.ts';
-
-// Envoy's V8 runs with --wasm_max_mem_pages=16384 (cpp-host limits.h): 1 GiB of linear memory.
-export const MAX_MEMORY_BYTES = 1024 * 1024 * 1024;
-
-// Thrown by a host call to trap the module, as cpp-host does for a call made where it is not allowed.
-export class HostTrap extends Error {}
 
 export type Restriction = 'start' | 'allocator' | null;
-
-export interface VmEnvironment {
-  logs: LogSink;
-  metrics: MetricStore;
-  clock: Clock;
-  environment: Record<string, string>;
-}
+export type { VmEnvironment };
 
 // One instance of a module: Envoy's per-worker VM with its own memory, globals and context ids.
-export class WasmVm {
+export class WasmVm implements HostCallTarget {
   readonly instance: WebAssembly.Instance;
-  readonly memory: WebAssembly.Memory;
-  readonly contexts = new Map<number, ContextBase>();
+  readonly memory: GuestMemory = new GuestMemory((size) => this.allocate(size));
+  readonly contexts = new Map<number, HostCallContext>();
   failure: string | null = null;
   restriction: Restriction = null;
-  // Host calls made since resetHostCalls (the chain resets it per stream), one slot per import
-  // name: an increment per call, and one small copy per stream for the report. A plain array of
-  // small integers: allocating a typed array per stream costs V8 a backing store each time.
+  // Host calls since resetHostCalls, a slot per import name: a plain array, as a typed array per stream costs a store.
   private readonly hostCallNames: string[] = [];
   private readonly hostCallCounts: number[] = [];
 
@@ -65,29 +65,28 @@ export class WasmVm {
     return out;
   }
 
-  private current: ContextBase | null = null;
-  private effective: ContextBase | null = null;
+  // PluginConfig vm_id, set by the plugin that loads this VM.
+  vmId = '';
+  // Host calls made since load that this host does not model (see reportUnsupported).
+  readonly unsupportedCalls = new Set<string>();
+  private current: HostCallContext | null = null;
+  private effective: HostCallContext | null = null;
   private nextContextId = 1;
-  private cachedBuffer: ArrayBuffer | null = null;
-  private bytesView = new Uint8Array(0);
-  // A Buffer over the same memory, for latin1 reads and writes without intermediate copies.
-  private bufferView = Buffer.alloc(0);
-  private readonly shortStrings = new Map<number, string>();
-  private dataView = new DataView(new ArrayBuffer(0));
-  private readonly allocator: (size: number) => number;
+  private readonly allocator: ((size: number) => number) | null = null;
 
   constructor(
     readonly compiled: CompiledModule,
     readonly env: VmEnvironment,
   ) {
-    const imported: Record<string, Record<string, WebAssembly.ImportValue>> = buildImports(this, compiled.abiVersion);
+    const imported = this.buildImports(compiled.abiVersion);
     let importedMemory: WebAssembly.Memory | undefined;
     for (const entry of compiled.shape.imports) {
       if (entry.kind === 'memory') {
         importedMemory = new WebAssembly.Memory({ initial: entry.limits!.initial, maximum: entry.limits!.maximum });
         (imported[entry.module] ??= {})[entry.name] = importedMemory;
       } else if (entry.kind === 'table') {
-        (imported[entry.module] ??= {})[entry.name] = new WebAssembly.Table({ element: 'anyfunc', initial: entry.limits!.initial, maximum: entry.limits!.maximum });
+        const { initial, maximum } = entry.limits!;
+        (imported[entry.module] ??= {})[entry.name] = new WebAssembly.Table({ element: 'anyfunc', initial, maximum });
       }
     }
     // A start section runs here, with no context at all (cpp-host link()).
@@ -97,10 +96,10 @@ export class WasmVm {
     } finally {
       this.restriction = null;
     }
-    const exportedMemory = Object.values(this.instance.exports).find((e) => e instanceof WebAssembly.Memory) as WebAssembly.Memory | undefined;
-    this.memory = importedMemory ?? exportedMemory!;
-    const allocate = this.instance.exports[compiled.allocatorExport] as (size: number) => number;
-    this.allocator = allocate;
+    const exports = Object.values(this.instance.exports);
+    const exportedMemory = exports.find((e) => e instanceof WebAssembly.Memory) as WebAssembly.Memory | undefined;
+    this.memory.attach(importedMemory ?? exportedMemory!);
+    this.allocator = this.instance.exports[compiled.allocatorExport] as (size: number) => number;
   }
 
   get failed(): boolean {
@@ -129,7 +128,12 @@ export class WasmVm {
 
   // Calls an export with `context` current. A trap marks the VM failed (as cpp-host's fail()) and
   // returns undefined; a missing export also returns undefined, and callers apply Envoy's default.
-  call(context: ContextBase | null, exportName: string, args: (number | bigint)[], restriction: Restriction = null): number | undefined {
+  call(
+    context: HostCallContext | null,
+    exportName: string,
+    args: (number | bigint)[],
+    restriction: Restriction = null,
+  ): number | undefined {
     const fn = this.exportedFunction(exportName);
     if (fn === undefined || this.failed) return undefined;
     const savedCurrent = this.current;
@@ -140,7 +144,9 @@ export class WasmVm {
     this.restriction = restriction;
     try {
       const result = fn(...args);
-      if (this.memoryGrew() && this.bytesView.length > MAX_MEMORY_BYTES) this.fail(`Function: ${exportName} failed: linear memory grew past 1 GiB`);
+      if (this.memory.grew() && this.memory.viewLength > MAX_MEMORY_BYTES) {
+        this.fail(`Function: ${exportName} failed: linear memory grew past 1 GiB`);
+      }
       return result === undefined ? 0 : result;
     } catch (error) {
       this.fail(`Function: ${exportName} failed: ${describeTrap(error)}`);
@@ -149,7 +155,14 @@ export class WasmVm {
       this.current = savedCurrent;
       this.effective = savedEffective;
       this.restriction = savedRestriction;
+      if (savedCurrent === null && queueNoticesWaiting()) runQueueNotices();
     }
+  }
+
+  // proxy_on_queue_ready for a queue this VM registered, on its root context (the first context).
+  queueReady(token: number): void {
+    const root = this.contexts.get(1);
+    if (root !== undefined) this.call(root, 'proxy_on_queue_ready', [1, token]);
   }
 
   private readonly functions = new Map<string, ((...a: (number | bigint)[]) => number | undefined) | undefined>();
@@ -171,8 +184,29 @@ export class WasmVm {
   }
 
   // The context host calls act on: proxy_set_effective_context's choice, else the callee's.
-  context(): ContextBase | null {
+  context(): HostCallContext | null {
     return this.effective ?? this.current;
+  }
+
+  // Envoy's callout tokens: the type in the low 2 bits (HttpCall is 0), stepping by 4 per VM.
+  private lastHttpCallToken = 0;
+
+  nextHttpCallToken(): number {
+    return (this.lastHttpCallToken += 4);
+  }
+
+  // The tick period (Envoy keeps one per root context; a VM here has one root) and the next tick,
+  // in the clock's monotonic nanoseconds.
+  tickPeriodMilliseconds = 0;
+  nextTickNanos = 0n;
+
+  setTickPeriod(milliseconds: number): void {
+    this.tickPeriodMilliseconds = milliseconds;
+    this.nextTickNanos = this.env.clock.monotonic() + BigInt(milliseconds) * 1_000_000n;
+  }
+
+  reportUnsupported(name: string): void {
+    this.unsupportedCalls.add(name);
   }
 
   setEffectiveContext(id: number): number {
@@ -182,115 +216,8 @@ export class WasmVm {
     return WasmResult.Ok;
   }
 
-  // ---- linear memory access; views are refreshed whenever memory.grow replaced the buffer.
-
-  private refresh(): void {
-    const buffer = this.memory.buffer;
-    if (buffer !== this.cachedBuffer) {
-      this.cachedBuffer = buffer;
-      this.bytesView = new Uint8Array(buffer);
-      this.bufferView = Buffer.from(buffer);
-      this.dataView = new DataView(buffer);
-    }
-  }
-
-  // memory.grow detaches the buffer the views were made over (its length reads 0 then), so a
-  // detached or missing view is how growth shows; the views are refreshed at the same time. Reading
-  // memory.buffer after every call would cost more than most calls.
-  private memoryGrew(): boolean {
-    if (this.cachedBuffer !== null && this.cachedBuffer.byteLength !== 0) return false;
-    this.refresh();
-    return true;
-  }
-
-  // Whether [pointer, end) lies in memory. The views are refreshed only when the range falls
-  // outside them: memory.grow detaches the old buffer, whose views then have length 0.
-  private inBounds(end: number): boolean {
-    if (end <= this.bytesView.length && this.bytesView.length !== 0) return true;
-    this.refresh();
-    return end <= this.bytesView.length;
-  }
-
-  // A range outside memory is InvalidMemoryAccess, not a trap (cpp-host v8.cc getMemory).
-  read(pointer: number, length: number): Uint8Array | null {
-    pointer >>>= 0;
-    length >>>= 0;
-    if (!this.inBounds(pointer + length)) return null;
-    return this.bytesView.subarray(pointer, pointer + length);
-  }
-
-  writeU32(pointer: number, value: number): boolean {
-    pointer >>>= 0;
-    if (!this.inBounds(pointer + 4)) return false;
-    this.dataView.setUint32(pointer, value >>> 0, true);
-    return true;
-  }
-
-  writeU64(pointer: number, value: bigint): boolean {
-    pointer >>>= 0;
-    if (!this.inBounds(pointer + 8)) return false;
-    this.dataView.setBigUint64(pointer, BigInt.asUintN(64, value), true);
-    return true;
-  }
-
-  writeBytes(pointer: number, data: Uint8Array): boolean {
-    pointer >>>= 0;
-    if (!this.inBounds(pointer + data.length)) return false;
-    this.bytesView.set(data, pointer);
-    return true;
-  }
-
-  // Bytes [pointer, pointer + length) as a byte string (one char per byte), or null when out of range.
-  readByteString(pointer: number, length: number): string | null {
-    pointer >>>= 0;
-    length >>>= 0;
-    if (!this.inBounds(pointer + length)) return null;
-    if (length > 64) return this.bufferView.toString('latin1', pointer, pointer + length);
-    // Plugins pass the same short names (configured once, at fixed addresses) on every request:
-    // comparing them with the string made last time is far cheaper than making a new one.
-    const bytes = this.bytesView;
-    const key = pointer * 65 + length;
-    const cached = this.shortStrings.get(key);
-    if (cached !== undefined) {
-      let same = true;
-      for (let i = 0; i < length; i++) {
-        if (cached.charCodeAt(i) !== bytes[pointer + i]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return cached;
-    }
-    let text = '';
-    for (let i = 0; i < length; i++) text += String.fromCharCode(bytes[pointer + i]);
-    if (this.shortStrings.size > 4096) this.shortStrings.clear();
-    this.shortStrings.set(key, text);
-    return text;
-  }
-
-  // copyOut for a byte string: written straight into the block the module allocates.
-  copyOutByteString(text: string, pointerOut: number, sizeOut: number): number {
-    if (text.length === 0) return this.copyOut(new Uint8Array(0), pointerOut, sizeOut);
-    if (text.length > 64) return this.copyOut(this.longValueBytes(text), pointerOut, sizeOut);
-    const pointer = this.allocate(text.length);
-    if (pointer === 0 || !this.inBounds(pointer + text.length)) return WasmResult.InvalidMemoryAccess;
-    this.bufferView.write(text, pointer, text.length, 'latin1');
-    return this.writeU32(pointerOut, pointer) && this.writeU32(sizeOut, text.length) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
-  }
-
-  // Long values (tokens, cookies) come back request after request when a request is replayed:
-  // their bytes are kept, so a copy-out is one memcpy, as it is in Envoy, whose header values are
-  // bytes already, and not a string conversion each time.
-  private readonly longValues = new Map<string, Uint8Array>();
-
-  private longValueBytes(text: string): Uint8Array {
-    let bytes = this.longValues.get(text);
-    if (bytes === undefined) {
-      bytes = Buffer.from(text, 'latin1');
-      if (this.longValues.size >= 256) this.longValues.clear();
-      this.longValues.set(text, bytes);
-    }
-    return bytes;
+  get memoryBytes(): number {
+    return this.memory.byteLength;
   }
 
   // The module's allocator, run with the VM context and allocator-time restrictions.
@@ -302,7 +229,7 @@ export class WasmVm {
     this.effective = null;
     this.restriction = 'allocator';
     try {
-      return this.allocator(size) >>> 0;
+      return this.allocator!(size) >>> 0;
     } finally {
       this.current = savedCurrent;
       this.effective = savedEffective;
@@ -310,19 +237,37 @@ export class WasmVm {
     }
   }
 
-  // copyToPointerSize (cpp-host wasm.h): empty data is (0, 0) with no allocation; otherwise the
-  // module's allocator is called (with the VM context and allocator-time restrictions).
-  copyOut(data: Uint8Array, pointerOut: number, sizeOut: number): number {
-    if (data.length === 0) {
-      return this.writeU32(pointerOut, 0) && this.writeU32(sizeOut, 0) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
-    }
-    const pointer = this.allocate(data.length);
-    if (pointer === 0 || !this.writeBytes(pointer, data)) return WasmResult.InvalidMemoryAccess;
-    return this.writeU32(pointerOut, pointer) && this.writeU32(sizeOut, data.length) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
-  }
-
-  get memoryBytes(): number {
-    return this.memory.buffer.byteLength;
+  // The imports for the module's ABI version: each host call from the table, wrapped so that it
+  // is counted and refused where cpp-host restricts it.
+  private buildImports(abiVersion: AbiVersion): Record<string, Record<string, WebAssembly.ImportValue>> {
+    const implementations = hostCallImplementations(this);
+    const link = (specs: Record<string, HostCallSpec>, impls: HostCallTable, isWasi: boolean) => {
+      const out: Record<string, WebAssembly.ImportValue> = {};
+      for (const [name, spec] of Object.entries(specs)) {
+        if (!linkedIn(spec, abiVersion)) continue;
+        const impl = impls[name];
+        if (impl === undefined) throw new Error(`host call ${name} is in the ABI table but not implemented`);
+        const slot = this.hostCallSlot(name);
+        const check = () => {
+          this.countHostCall(slot);
+          const restriction = this.restriction;
+          if (restriction === 'start' && !isWasi && !ALLOWED_AT_START.has(name)) {
+            throw new HostTrap(`restricted_callback: ${name} called during VM start`);
+          }
+          if (restriction === 'allocator' && !ALLOWED_IN_ALLOCATOR.has(name)) {
+            throw new HostTrap(`restricted_callback: ${name} called from the allocator`);
+          }
+        };
+        out[name] = withArity(spec.params.length, check, impl);
+      }
+      return out;
+    };
+    const imports: Record<string, Record<string, WebAssembly.ImportValue>> = {
+      env: link(ENV_HOST_CALLS, implementations.env, false),
+    };
+    const wasi = link(WASI_HOST_CALLS, implementations.wasi, true);
+    for (const module of WASI_MODULES) imports[module] = wasi;
+    return imports;
   }
 }
 
@@ -331,4 +276,30 @@ function describeTrap(error: unknown): string {
   if (error instanceof HostTrap) return error.message;
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);
+}
+
+// A wrapper whose arity matches the Wasm signature: V8 calls an import of matching arity on its
+// fast path, and a mismatch (or rest parameters) costs an adapter on every call.
+function withArity(arity: number, check: () => void, impl: HostImpl): HostImpl {
+  const f = impl as (...args: any[]) => number | void;
+  switch (arity) {
+    case 0:
+      return () => (check(), f());
+    case 1:
+      return (a: any) => (check(), f(a));
+    case 2:
+      return (a: any, b: any) => (check(), f(a, b));
+    case 3:
+      return (a: any, b: any, c: any) => (check(), f(a, b, c));
+    case 4:
+      return (a: any, b: any, c: any, d: any) => (check(), f(a, b, c, d));
+    case 5:
+      return (a: any, b: any, c: any, d: any, e: any) => (check(), f(a, b, c, d, e));
+    case 6:
+      return (a: any, b: any, c: any, d: any, e: any, g: any) => (check(), f(a, b, c, d, e, g));
+    case 8:
+      return (a: any, b: any, c: any, d: any, e: any, g: any, h: any, i: any) => (check(), f(a, b, c, d, e, g, h, i));
+    default:
+      return (...args: any[]) => (check(), f(...args));
+  }
 }

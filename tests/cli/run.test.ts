@@ -28,7 +28,19 @@ test('a WAT module: the documented fields, upstream headers in order', () => {
   const result = cli('run', '--wasm', module('raw-abi'), '--root-id', 'raw', '--request', plain);
   assert.equal(result.status, 0, result.stderr);
   const report = result.json();
-  assert.deepEqual(Object.keys(report), ['decision', 'status', 'upstream', 'response', 'stall', 'route_cache_clears', 'host_calls', 'errors', 'logs', 'metrics']);
+  assert.deepEqual(Object.keys(report), [
+    'decision',
+    'status',
+    'upstream',
+    'response',
+    'stall',
+    'route_cache_clears',
+    'host_calls',
+    'errors',
+    'logs',
+    'metrics',
+    'unsupported',
+  ]);
   assert.equal(report.decision, 'continue');
   assert.equal(report.status, null);
   assert.deepEqual(report.upstream.headers.slice(0, 6), [[':method', 'GET'], [':scheme', 'http'], [':authority', 'example.com'], [':path', '/a'], ['x-a', '1'], ['x-a', '2']]);
@@ -98,6 +110,60 @@ test('a configuration the plugin rejects exits 2 and shows its log lines', () =>
   assert.equal(result.status, 2);
   assert.match(result.stderr, /configuration rejected/);
   assert.match(result.stderr, /empty configuration refused/);
+});
+
+test('host calls the host does not model are listed in the report and named in one stderr line', () => {
+  const result = cli('run', '--wasm', module('callout-probe'), '--config', 'grpc tick', '--request', plain);
+  assert.equal(result.status, 0, result.stderr);
+  assert.deepEqual(result.json().unsupported, ['proxy_grpc_call']);
+  const warnings = result.stderr.split('\n').filter((line) => line.includes('does not model'));
+  assert.equal(warnings.length, 1, result.stderr);
+  assert.match(warnings[0], /proxy_grpc_call/);
+});
+
+test('a run that uses only modelled host calls prints no warning', () => {
+  const result = cli('run', '--wasm', module('raw-abi'), '--root-id', 'raw', '--request', plain);
+  assert.deepEqual(result.json().unsupported, []);
+  assert.equal(result.stderr, '');
+});
+
+test('a module that calls out: the request file answers the call, and run gives the continue or the reply Envoy would', () => {
+  const asking = { method: 'GET', path: '/orders', headers: [['x-user', 'alice']] };
+  const allowed = requestFile('allowed.json', {
+    ...asking,
+    callouts: [{ cluster: 'auth', expect: { path: '/check' }, response: { status: 200, body: 'alice-ok' } }],
+  });
+  const continued = cli('run', '--wasm', module('callout-probe'), '--config', 'http', '--request', allowed);
+  assert.equal(continued.status, 0, continued.stderr);
+  assert.equal(continued.json().decision, 'continue');
+  assert.deepEqual(continued.json().upstream.headers.find(([n]: string[]) => n === 'x-auth'), ['x-auth', 'alice-ok']);
+  assert.equal(continued.stderr, '');
+
+  const denied = requestFile('denied.json', { ...asking, callouts: [{ cluster: 'auth', response: { status: 401 } }] });
+  const replied = cli('run', '--wasm', module('callout-probe'), '--config', 'http', '--request', denied);
+  assert.equal(replied.json().decision, 'local_reply');
+  assert.equal(replied.json().status, 403);
+});
+
+test('upstream_response with body frames and trailers reaches the plugins frame by frame', () => {
+  const framed = requestFile('framed.json', {
+    upstream_response: { status: 200, body: ['ab', 'cd'], trailers: [['grpc-status', '0']] },
+  });
+  const result = cli('run', '--wasm', module('edge-probe'), '--config', 'response_body:release', '--request', framed);
+  assert.equal(result.status, 0, result.stderr);
+  const report = result.json();
+  assert.equal(report.response.body, 'abcd');
+  const bodyLogs = report.logs.map((l: { message: string }) => l.message).filter((m: string) => m.startsWith('on_response_body'));
+  // With trailers to come, no data frame ends the stream (Envoy end_stream), and the buffer grows.
+  assert.deepEqual(bodyLogs, ['on_response_body 2', 'on_response_body 4']);
+});
+
+test('advance_ms in the request file moves the clock: on_tick runs once per period passed', () => {
+  const later = requestFile('later.json', { advance_ms: 3500 });
+  const result = cli('run', '--wasm', module('callout-probe'), '--config', 'tick', '--request', later);
+  assert.equal(result.status, 0, result.stderr);
+  const ticks = result.json().logs.filter((l: { message: string }) => l.message === 'on_tick');
+  assert.equal(ticks.length, 3);
 });
 
 test('a header a filter writes with CR LF is in errors, and the request is not forwarded', () => {

@@ -1,0 +1,109 @@
+import { bytesToUtf8, HostHeaderMap, utf8ToBytes } from './header-map.ts';
+import {
+  headerNameProblem,
+  headerValueProblem,
+  requestTargetProblem,
+  tokenProblem,
+  trimOptionalWhitespace,
+} from './header-validation.ts';
+import type { LocalReply } from './local-reply.ts';
+import type { HttpRequest } from './request.ts';
+
+const encoder = new TextEncoder();
+
+// A request Envoy's downstream codec refuses before any filter sees it: the line for the outcome's
+// errors and the response code details of its 400.
+export interface CodecRefusal {
+  error: string;
+  details: string;
+}
+
+// The request as the downstream codec delivers it, and its verdict; made once per request object,
+// each send copies the maps.
+export interface RequestTemplate {
+  headers: HostHeaderMap;
+  trailers: HostHeaderMap | null;
+  refusal: CodecRefusal | null;
+}
+
+const requestTemplates = new WeakMap<HttpRequest, RequestTemplate>();
+
+export function requestTemplate(request: HttpRequest): RequestTemplate {
+  let template = requestTemplates.get(request);
+  if (template === undefined) {
+    template = buildRequestTemplate(request);
+    // Serialized once here, so every copy answers proxy_get_header_map_pairs without redoing it
+    // until a filter changes that copy.
+    template.headers.serializedPairs();
+    requestTemplates.set(request, template);
+  }
+  return template;
+}
+
+type Refuse = (what: string, problem: string | null, details: string) => void;
+
+function buildRequestTemplate(request: HttpRequest): RequestTemplate {
+  const map = new HostHeaderMap();
+  let refusal: CodecRefusal | null = null;
+  const refuse: Refuse = (what, problem, details) => {
+    if (problem !== null && refusal === null) {
+      refusal = { error: `${what}: ${problem}; Envoy's codec answers 400 (${details}) before any filter runs`, details };
+    }
+  };
+  const method = request.method ?? 'GET';
+  const authority = utf8ToBytes(request.authority ?? 'example.com');
+  const path = utf8ToBytes(request.path ?? '/');
+  refuse(`method ${JSON.stringify(method)}`, tokenProblem(method), 'http1.codec_error');
+  refuse(`path ${JSON.stringify(request.path)}`, requestTargetProblem(path), 'http1.codec_error');
+  refuse(`authority ${JSON.stringify(request.authority)}`, requestTargetProblem(authority), 'http1.codec_error');
+  map.add(':method', method);
+  map.add(':scheme', request.scheme ?? 'http');
+  map.add(':authority', authority);
+  map.add(':path', path);
+  for (const [name, value] of request.headers ?? []) {
+    const [nameBytes, valueBytes] = checkedField('request header', name, value, refuse);
+    map.add(nameBytes, valueBytes);
+  }
+  let trailers: HostHeaderMap | null = null;
+  if (request.trailers !== undefined) {
+    trailers = new HostHeaderMap();
+    for (const [name, value] of request.trailers) {
+      const [nameBytes, valueBytes] = checkedField('request trailer', name, value, refuse);
+      trailers.add(nameBytes, valueBytes);
+    }
+  }
+  return { headers: map, trailers, refusal };
+}
+
+// A field as the codec delivers it (value without surrounding whitespace), after its checks.
+function checkedField(what: string, name: string, value: string, refuse: Refuse): [string, string] {
+  const nameBytes = utf8ToBytes(name);
+  const valueBytes = trimOptionalWhitespace(utf8ToBytes(value));
+  refuse(`${what} ${JSON.stringify(name)}`, headerNameProblem(nameBytes), 'http1.codec_error');
+  refuse(`${what} ${JSON.stringify(name)}`, headerValueProblem(valueBytes), 'http1.invalid_characters');
+  return [nameBytes, valueBytes];
+}
+
+// The downstream codec's own 400 (Envoy ServerConnectionImpl::sendProtocolError): no filter sees it.
+export function codecErrorResponse(): { headers: HostHeaderMap; body: Uint8Array } {
+  const body = encoder.encode('Bad Request');
+  const headers = new HostHeaderMap();
+  headers.add(':status', '400');
+  headers.add('content-length', String(body.length));
+  headers.add('content-type', 'text/plain');
+  return { headers, body };
+}
+
+// The upstream codec's check of what the filters left (HeaderUtility::checkValidRequestHeaders in
+// http1/http2 encodeHeaders); the router answers a failure with a 503 (upstream_request.cc).
+export function upstreamCodecRefusal(headers: HostHeaderMap): LocalReply | null {
+  for (const [name, value] of headers.pairs()) {
+    const pseudo = name.charCodeAt(0) === 0x3a;
+    const nameProblem = headerNameProblem(pseudo ? name.slice(1) : name);
+    if (nameProblem === null && headerValueProblem(value) === null) continue;
+    const message = `invalid header ${nameProblem !== null ? 'name' : 'value for'}: ${JSON.stringify(bytesToUtf8(name)).slice(1, -1)}`;
+    const details = `filter_removed_required_request_headers{${message.replace(/ /g, '_')}}`;
+    return { status: 503, details, body: encoder.encode(message), headers: [], grpcStatus: null };
+  }
+  return null;
+}
