@@ -57,3 +57,8 @@ export function manifestOf(plugin: string): PluginManifest {
 export function exampleConfig(plugin: string): Record<string, any> {
   return JSON.parse(readFileSync(pluginFile(plugin, manifestOf(plugin).example_config), 'utf8'));
 }
+
+// The plugin whose entry registers this root id (what an Envoy or Istio configuration names).
+export function pluginOfRootId(rootId: string): string | undefined {
+  return pluginNames().find((plugin) => manifestOf(plugin).root_id === rootId);
+}
