@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { FilterChain, type HttpRequest } from '../../host/index.ts';
-import { headerValues, load, pluginModule, ROOT } from '../support/modules.ts';
+import { FilterChain, type HttpRequest } from '../../../host/index.ts';
+import { headerValues, load, pluginModule, ROOT } from '../../../tests/support/modules.ts';
 
 const example = readFileSync(join(ROOT, 'plugins', 'body-keys', 'example.config.json'), 'utf8');
 const chain = (config: object | string = example, options = {}) =>
