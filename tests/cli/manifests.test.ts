@@ -21,7 +21,7 @@ test('every plugin folder with an entry has a manifest naming the root id its en
 });
 
 test('the manifest schema refuses a placement without its priority and an unknown field', () => {
-  const manifest = JSON.parse(readFileSync(pluginFile('jwt-tenant', 'plugin.json'), 'utf8'));
+  const manifest = JSON.parse(readFileSync(pluginFile('jwt-tenant', 'plugin.json'), 'utf8')) as Record<string, unknown>;
   assert.ok(validate(manifest), JSON.stringify(validate.errors));
   assert.ok(!validate({ ...manifest, istio: { kind: 'WasmPlugin', phase: 'AUTHZ', why: '' } }));
   assert.ok(!validate({ ...manifest, phase: 'AUTHZ' }));
