@@ -24,7 +24,8 @@ export interface PluginManifest {
   deploy?: string;
 }
 
-const validateManifest = new Ajv2020.default({ allErrors: true }).compile<PluginManifest>(JSON.parse(readFileSync(join(ROOT, 'cli', 'plugin.schema.json'), 'utf8')));
+const manifestSchema = JSON.parse(readFileSync(join(ROOT, 'cli', 'plugin.schema.json'), 'utf8'));
+const validateManifest = new Ajv2020.default({ allErrors: true }).compile<PluginManifest>(manifestSchema);
 const manifests = new Map<string, PluginManifest>();
 
 export function pluginNames(): string[] {

@@ -1,5 +1,5 @@
-// Which Istio releases an EnvoyFilter with allow_on_headers_stop_iteration (body-keys') works on. Istio 1.27's proxy is Envoy
-// 1.35, but its istio-agent converts the TypedStruct with a go-control-plane from June 2025,
+// Which Istio releases an EnvoyFilter with allow_on_headers_stop_iteration works on (the plugins
+// whose manifest places them so). Istio 1.27's proxy is Envoy 1.35, but its istio-agent converts the TypedStruct with a go-control-plane from June 2025,
 // before PluginConfig.allow_on_headers_stop_iteration existed: the conversion fails and the
 // filter never loads. Istio 1.28 is the first whose agent knows the field.
 import { CliError } from '../errors.ts';
