@@ -1,14 +1,15 @@
 // npm run bench: per scenario the median and p99 time per request, the difference to its
 // baseline measured in the same run, and linear memory before and after a million streams.
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
-import { DIST, pluginNames, ROOT, assertBuilt } from '../cli/build.ts';
+import { DIST, ROOT, assertBuilt } from '../cli/build.ts';
+import { pluginNames } from '../cli/plugins.ts';
 import { CliError } from '../cli/errors.ts';
 import { baselineScenarios } from './baseline.ts';
 import { BATCH, BLOCK_ROUNDS, baselineName, measureLatency, measureMemory, measureOverBaseline, type ScenarioResult } from './measure.ts';
-import type { Scenario } from './scenario.ts';
+import { benchModules, type Scenario } from './scenario.ts';
 import { lbLine, runLbBenchmarks } from './lb.ts';
 
 const options = new Command('bench')
@@ -28,13 +29,10 @@ try {
   process.exit(1);
 }
 
-// bench/scenarios/<plugin>.ts exports each plugin's scenarios.
+// Each plugin's bench module (plugins/<name>/bench.ts, named by its manifest) exports its scenarios.
 async function allScenarios(): Promise<Scenario[]> {
   const scenarios = [...baselineScenarios];
-  for (const name of pluginNames()) {
-    const file = join(ROOT, 'bench', 'scenarios', `${name}.ts`);
-    if (existsSync(file)) scenarios.push(...((await import(pathToFileURL(file).href)) as { scenarios: Scenario[] }).scenarios);
-  }
+  for (const file of benchModules()) scenarios.push(...((await import(pathToFileURL(file).href)) as { scenarios: Scenario[] }).scenarios);
   const wanted = options.only;
   return wanted === undefined ? scenarios : scenarios.filter((s) => s.name.includes(wanted));
 }

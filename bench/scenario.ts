@@ -1,4 +1,5 @@
 import type { FilterChain, HttpRequest, Outcome } from '../host/index.ts';
+import { manifestOf, pluginFile, pluginNames } from '../cli/plugins.ts';
 
 // One benchmark scenario: a chain, a request, and the check that the request does what the
 // scenario says (so a broken plugin cannot post a fast number).
@@ -14,4 +15,12 @@ export interface Scenario {
   bodyBytes?: number;
   // Streams for the memory measurement when fewer than --streams keep the run short (large bodies).
   memoryStreams?: number;
+}
+
+// The plugins' bench modules (plugins/<name>/bench.ts, as each manifest names it), each exporting `scenarios`.
+export function benchModules(): string[] {
+  return pluginNames().flatMap((plugin) => {
+    const module = manifestOf(plugin).bench;
+    return module ? [pluginFile(plugin, module)] : [];
+  });
 }

@@ -2,6 +2,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { basename, join, relative, resolve, sep } from 'node:path';
 import wabtInit from 'wabt';
 import { CliError } from './errors.ts';
+import { pluginNames } from './plugins.ts';
+
+export { pluginNames } from './plugins.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const DIST = join(ROOT, 'dist');
@@ -60,19 +63,14 @@ function firstError(text: string): string {
   return line ? line.replace(/\u001b\[[0-9;]*m/g, '').trim() : text.trim().split('\n')[0] ?? '';
 }
 
-export function pluginNames(): string[] {
-  const dir = join(ROOT, 'plugins');
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, 'index.ts')))
-    .map((d) => d.name)
-    .sort();
-}
-
-// `route-keys build`: every plugin, release and debug, into dist/<name>.wasm and dist/<name>.debug.wasm.
-export async function buildPlugins(log: (line: string) => void, targets: readonly Target[] = ['release', 'debug']): Promise<string[]> {
+// `route-keys build [name…]`: the named plugins (all when none is named), release and debug, into
+// dist/<name>.wasm and dist/<name>.debug.wasm.
+export async function buildPlugins(log: (line: string) => void, targets: readonly Target[] = ['release', 'debug'], only: readonly string[] = []): Promise<string[]> {
+  const known = pluginNames();
+  const unknown = only.filter((name) => !known.includes(name));
+  if (unknown.length > 0) throw new CliError(`unknown plugin${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}: expected one of ${known.join(', ')}`);
   const built: string[] = [];
-  for (const name of pluginNames()) {
+  for (const name of only.length > 0 ? known.filter((n) => only.includes(n)) : known) {
     for (const target of targets) {
       const outFile = join(DIST, target === 'release' ? `${name}.wasm` : `${name}.debug.wasm`);
       await compileAssemblyScript(join(ROOT, 'plugins', name, 'index.ts'), outFile, target);

@@ -55,11 +55,12 @@ function program(out: (text: string) => void): Command {
 
   cli
     .command('build')
-    .description('Compile every plugin under plugins/ (release and debug) into dist/')
+    .description('Compile the named plugins, or every plugin under plugins/ when none is named (release and debug), into dist/')
+    .argument('[plugin...]', 'plugins to build, for example jwt-tenant (default: all)')
     .option('--test-modules', 'also build the test modules under tests/modules into dist/test/', false)
-    .action(async (options: { testModules: boolean }) => {
+    .action(async (names: string[], options: { testModules: boolean }) => {
       const log = (line: string) => process.stderr.write(`${line}\n`);
-      await buildPlugins(log);
+      await buildPlugins(log, ['release', 'debug'], names);
       if (options.testModules) await buildTestModules(log);
     });
 

@@ -2,7 +2,8 @@
 // dist/oci/<plugin>/ (both variants in one layout, named "compat" and "wasm").
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DIST, ROOT, assertBuilt, pluginNames } from './build.ts';
+import { DIST, ROOT, assertBuilt } from './build.ts';
+import { manifestOf, pluginNames } from './plugins.ts';
 import { type ImageMetadata, type PluginImage, pluginImages } from './oci/image.ts';
 import { writeLayout } from './oci/layout.ts';
 
@@ -30,7 +31,7 @@ export function imageMetadata(plugin: string): ImageMetadata {
     source: (pkg.repository?.url ?? '').replace(/^git\+/, '').replace(/\.git$/, ''),
     description,
     licenses: pkg.license,
-    rootId: plugin,
+    rootId: manifestOf(plugin).root_id,
   };
 }
 

@@ -5,7 +5,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { ConfigurationRejectedError, Plugin, compileModule, type CompiledModule } from '../host/index.ts';
-import { DIST, ROOT, pluginNames } from './build.ts';
+import { DIST, ROOT } from './build.ts';
+import { manifestOf, pluginNames } from './plugins.ts';
 import { CliError } from './errors.ts';
 import { parseDocument, readText } from './request-file.ts';
 
@@ -77,7 +78,7 @@ export function pluginModule(plugin: string): CompiledModule {
 export function pluginErrors(plugin: string, configuration: string): string[] {
   const wasm = pluginModule(plugin);
   try {
-    Plugin.load({ wasm, name: plugin, rootId: plugin, vmId: 'validate', configuration, failurePolicy: 'FAIL_CLOSED', logLevel: 'warn' });
+    Plugin.load({ wasm, name: plugin, rootId: manifestOf(plugin).root_id, vmId: 'validate', configuration, failurePolicy: 'FAIL_CLOSED', logLevel: 'warn' });
     return [];
   } catch (error) {
     if (!(error instanceof ConfigurationRejectedError)) throw error;

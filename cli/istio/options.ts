@@ -1,7 +1,4 @@
 // What every rendered resource shares: the options, names, labels and the pinned image URL.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ROOT } from '../build.ts';
 import { imagesOf } from '../package.ts';
 import { DEFAULT_NAMESPACE, repositoryFor } from '../push.ts';
 
@@ -26,9 +23,7 @@ export const GATEWAY_NAME = 'shop-gateway';
 export const DEFAULT_HOST = 'shop.example.com';
 export const WASM_TYPE = 'type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm';
 
-export function exampleConfig(plugin: string): Record<string, any> {
-  return JSON.parse(readFileSync(join(ROOT, 'plugins', plugin, 'example.config.json'), 'utf8'));
-}
+export { exampleConfig } from '../plugins.ts';
 
 export function compatDigest(plugin: string): string {
   return imagesOf(plugin).find((image) => image.variant === 'compat')!.manifest.descriptor.digest;

@@ -1,87 +1,43 @@
 // `route-keys render istio`: a deployment that routes, generated from the plugins' example
 // configurations and image digests, so a GitOps repository generates it rather than hand-edits
 // it. gateway.yaml holds the gateway and the routes bound to it; each plugin's file holds its
-// filter and the DestinationRules of the services it steers. One function per resource kind
-// (gateway.ts, filters.ts, routes.ts); a plugin's list below is where a new kind for it goes.
+// filter (placed as its manifest says) and what its deploy module (plugins/<name>/istio.ts) adds:
+// the resources of the services it steers. One function per resource kind (gateway.ts,
+// filters.ts, routes.ts, authentication.ts).
+import { pathToFileURL } from 'node:url';
 import { stringify } from 'yaml';
-import { pluginNames } from '../build.ts';
-import { requestAuthentication } from './authentication.ts';
-import { bodyKeysEnvoyFilter, wasmPlugin } from './filters.ts';
+import { manifestOf, pluginFile, pluginNames } from '../plugins.ts';
+import type { PluginDeployment } from './deployment.ts';
+import { filterResource } from './filters.ts';
 import { gateway, gatewayDeployment, gatewayService } from './gateway.ts';
 import { exampleConfig, type RenderOptions, type Resource } from './options.ts';
-import { gatewayVirtualService, hashRule, type HttpRoute, meshVirtualService, subsetRule } from './routes.ts';
+import { gatewayVirtualService } from './routes.ts';
+
+// A plugin without a deploy module: its filter alone, no routes.
+const NO_SERVICES: PluginDeployment = { resources: () => [], gatewayRoutes: () => [] };
 
 export type { RenderOptions } from './options.ts';
 export { tokenSourcesOf } from './authentication.ts';
 
-interface PluginDeployment {
-  // The filter and the resources of the services its headers steer.
-  resources(config: Record<string, any>, options: RenderOptions): Resource[];
-  // Its routes on the gateway, in order (the last one for a prefix catches the rest).
-  gatewayRoutes(config: Record<string, any>): HttpRoute[];
-}
-
-// The example's services: "account" has a dedicated deployment for tenant globex; "pricing"
-// runs one version per feature; "cart" and "checkout" keep a cart on one pod.
-const tenantHeader = (config: Record<string, any>) => (config.tenant.header ?? 'x-tenant-id') as string;
-const versionHeader = (config: Record<string, any>) => (config.headers?.version ?? 'x-version') as string;
-const cartHeader = (config: Record<string, any>) => config.keys[0].header as string;
-
-function versions(config: Record<string, any>): { all: string[]; baseline: string } {
-  const all = [...new Set(Object.values(config.features as Record<string, { version: string }>).map((f) => f.version))];
-  return { all, baseline: config.features[config.default_feature].version as string };
-}
-
-function versionRoutes(config: Record<string, any>, prefix?: string): HttpRoute[] {
-  const { all, baseline } = versions(config);
-  return [
-    ...all.filter((v) => v !== baseline).map((v) => ({ name: `pricing-v${v}`, prefix, header: [versionHeader(config), v] as [string, string], host: 'pricing', subset: `v${v}` })),
-    { name: `pricing-v${baseline}`, prefix, host: 'pricing', subset: `v${baseline}` },
-  ];
-}
-
-const PLUGINS: Record<string, PluginDeployment> = {
-  'jwt-tenant': {
-    resources: (config, options) => [
-      wasmPlugin('jwt-tenant', options),
-      ...requestAuthentication('jwt-tenant', config, options),
-      subsetRule('account', 'tenant', [['globex', 'globex'], ['shared', 'shared']], options)],
-    gatewayRoutes: (config) => [
-      { name: 'account-globex', prefix: '/account', header: [tenantHeader(config), 'globex'], host: 'account', subset: 'globex' },
-      { name: 'account-shared', prefix: '/account', host: 'account', subset: 'shared' },
-    ],
-  },
-  'feature-alias': {
-    // Calls between services reach pricing through sidecars: they keep the gateway's version if the caller forwards x-version.
-    resources: (config, options) => [
-      wasmPlugin('feature-alias', options),
-      ...requestAuthentication('feature-alias', config, options),
-      subsetRule('pricing', 'version', versions(config).all.map((v) => [`v${v}`, `v${v}`]), options),
-      meshVirtualService('pricing', versionRoutes(config), [versionHeader(config)], options),
-    ],
-    gatewayRoutes: (config) => versionRoutes(config, '/pricing'),
-  },
-  'body-keys': {
-    resources: (config, options) => [
-      bodyKeysEnvoyFilter(options),
-      hashRule('cart', cartHeader(config), { ringHash: { minimumRingSize: 1024 } }, options),
-      hashRule('checkout', cartHeader(config), { maglev: { tableSize: 65537 } }, options),
-    ],
-    gatewayRoutes: () => [
-      { name: 'cart', prefix: '/cart', host: 'cart' },
-      { name: 'checkout', prefix: '/checkout', host: 'checkout' },
-    ],
-  },
-};
+// Each plugin's deploy module, named by its manifest, loaded once when the render is imported.
+const DEPLOYMENTS = new Map<string, PluginDeployment>(
+  await Promise.all(
+    pluginNames().map(async (plugin): Promise<[string, PluginDeployment]> => {
+      const module = manifestOf(plugin).deploy;
+      const deployment = module ? ((await import(pathToFileURL(pluginFile(plugin, module)).href)) as { deployment: PluginDeployment }).deployment : NO_SERVICES;
+      return [plugin, deployment];
+    }),
+  ),
+);
 
 function deploymentOf(plugin: string): PluginDeployment {
-  const deployment = PLUGINS[plugin];
+  const deployment = DEPLOYMENTS.get(plugin);
   if (!deployment) throw new Error(`no Istio resources are defined for plugin ${plugin}`);
   return deployment;
 }
 
 export function renderPlugin(plugin: string, options: RenderOptions): Resource[] {
-  return deploymentOf(plugin).resources(exampleConfig(plugin), options);
+  return [filterResource(plugin, options), ...deploymentOf(plugin).resources(exampleConfig(plugin), options)];
 }
 
 export function renderGateway(options: RenderOptions): Resource[] {
@@ -99,7 +55,7 @@ export interface RenderedFile {
 export function renderFiles(options: RenderOptions): RenderedFile[] {
   return [
     { name: 'gateway.yaml', source: 'plugins/*/example.config.json', resources: renderGateway(options) },
-    ...pluginNames().map((plugin) => ({ name: `${plugin}.yaml`, source: `plugins/${plugin}/example.config.json`, resources: renderPlugin(plugin, options) })),
+    ...pluginNames().map((plugin) => ({ name: `${plugin}.yaml`, source: `plugins/${plugin}/${manifestOf(plugin).example_config}`, resources: renderPlugin(plugin, options) })),
   ];
 }
 

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { pluginErrors, validationErrors } from '../../cli/validate.ts';
+import { exampleConfig, pluginNames } from '../../cli/plugins.ts';
 import { FUZZ_RUNS } from '../support/fuzz.ts';
 import { ROOT } from '../support/modules.ts';
 import { schemaArbitrary } from '../support/schema-arbitrary.ts';
@@ -43,14 +44,14 @@ const justified: Disagreement[] = [
   { plugin: 'body-keys', rejectedBy: 'schema', says: /\/derived needs "header"/, why: 'the plugin accepts derived without header, the schema requires it', toFixInPlugin: true },
 ];
 
-const PLUGINS = ['jwt-tenant', 'feature-alias', 'body-keys'];
+const PLUGINS = pluginNames();
 
 function schemaOf(plugin: string) {
   return JSON.parse(readFileSync(join(ROOT, 'plugins', plugin, 'config.schema.json'), 'utf8'));
 }
 
 function exampleOf(plugin: string): unknown {
-  return JSON.parse(readFileSync(join(ROOT, 'plugins', plugin, 'example.config.json'), 'utf8'));
+  return exampleConfig(plugin);
 }
 
 // A configuration text: a drawn or example document as it is, or with one mutation.

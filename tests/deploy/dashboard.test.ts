@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ROOT, pluginNames } from '../../cli/build.ts';
+import { manifestOf } from '../../cli/plugins.ts';
 import { FilterChain, Plugin } from '../../host/index.ts';
 import { pluginModule } from '../support/modules.ts';
 
@@ -21,7 +22,7 @@ function definedMetrics(): Set<string> {
     Plugin.load({
       wasm: pluginModule(plugin),
       name: plugin,
-      rootId: plugin,
+      rootId: manifestOf(plugin).root_id,
       vmId: plugin,
       configuration: readFileSync(join(ROOT, 'plugins', plugin, 'example.config.json'), 'utf8'),
       failurePolicy: 'FAIL_CLOSED',

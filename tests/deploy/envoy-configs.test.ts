@@ -13,6 +13,7 @@ import { WASM_FILTER_TYPE, readBootstrap } from '../../cli/e2e/envoy-config.ts';
 import { readScenarios } from '../../cli/e2e/scenarios.ts';
 import { validationErrors } from '../../cli/validate.ts';
 import { outputHeaders } from '../../cli/output-headers.ts';
+import { manifestOf, pluginOfRootId } from '../../cli/plugins.ts';
 
 const CONFIG_DIR = join(ROOT, 'envoy-test-configs');
 const bootstraps = readdirSync(CONFIG_DIR).filter((f) => f.endsWith('.yaml') && f !== 'scenarios.yaml').sort();
@@ -33,8 +34,12 @@ function wasmFilters(file: string): Record<string, any>[] {
   return found;
 }
 
-test('there are bootstraps for each plugin alone and for the chain', () => {
-  assert.deepEqual(bootstraps, ['body-keys.yaml', 'chain.yaml', 'feature-alias.yaml', 'jwt-tenant.yaml', 'two-dc.yaml']);
+test('each plugin has an Envoy snippet in its folder that loads it, and the chain has a bootstrap', () => {
+  for (const plugin of pluginNames()) {
+    const rootIds = wasmFilters(join('plugins', plugin, 'envoy.yaml')).map((config) => config.root_id);
+    assert.ok(rootIds.includes(manifestOf(plugin).root_id), `plugins/${plugin}/envoy.yaml loads ${plugin}`);
+  }
+  assert.ok(bootstraps.includes('chain.yaml'));
 });
 
 for (const file of [...bootstraps.map((f) => join('envoy-test-configs', f)), ...snippets]) {
@@ -42,13 +47,14 @@ for (const file of [...bootstraps.map((f) => join('envoy-test-configs', f)), ...
   if (filters.length === 0) continue;
   test(`${file}: every Wasm filter's configuration is valid and its module exists`, () => {
     for (const config of filters) {
-      const plugin = config.root_id as string;
-      assert.ok(pluginNames().includes(plugin), `root_id ${plugin} is not a plugin`);
+      const plugin = pluginOfRootId(config.root_id);
+      assert.ok(plugin !== undefined, `root_id ${config.root_id} is not a plugin's`);
       assert.equal(config.name, plugin);
       assert.match(config.failure_policy, /^FAIL_(CLOSED|OPEN)$/, 'failure_policy is set explicitly');
       assert.equal(config.configuration['@type'], 'type.googleapis.com/google.protobuf.StringValue');
       assert.deepEqual(validationErrors(plugin, JSON.parse(config.configuration.value)), [], `${plugin} configuration`);
-      if (plugin === 'body-keys') assert.equal(config.allow_on_headers_stop_iteration, true, 'body-keys needs allow_on_headers_stop_iteration');
+      const { istio } = manifestOf(plugin);
+      if (istio.kind === 'EnvoyFilter' && istio.allow_on_headers_stop_iteration) assert.equal(config.allow_on_headers_stop_iteration, true, `${plugin} needs allow_on_headers_stop_iteration`);
       const code = config.vm_config.code;
       if (code.local) assert.ok(existsSync(resolve(ROOT, code.local.filename)), `${code.local.filename} does not exist after a build`);
       else assert.match(code.remote.sha256, /^[0-9a-f]{64}$/, 'remote code is pinned by its sha256');
@@ -63,7 +69,7 @@ for (const file of bootstraps) {
     assert.deepEqual([...bootstrap.clusters.keys()].sort(), [...used].sort(), 'every cluster is routed to, every route has its cluster');
     for (const listener of bootstrap.listeners) {
       assert.equal(listener.httpFilterNames.at(-1), 'envoy.filters.http.router');
-      const written = new Set(listener.wasmFilters.flatMap((f) => outputHeaders(f.rootId, JSON.parse(f.configuration))));
+      const written = new Set(listener.wasmFilters.flatMap((f) => outputHeaders(pluginOfRootId(f.rootId)!, JSON.parse(f.configuration))));
       for (const route of listener.routes) {
         for (const match of route.headers) assert.ok(written.has(match.name), `${listener.name}: route ${route.name} matches ${match.name}, which no filter here writes`);
         const cluster = bootstrap.clusters.get(route.cluster)!;

@@ -6,6 +6,7 @@
 // headers exist where a route matches or a DestinationRule hashes; and that each subset a route
 // sends to is defined.
 import { outputHeaders } from '../../cli/output-headers.ts';
+import { pluginOfRootId } from '../../cli/plugins.ts';
 import { FORWARDED_HEADERS_ANNOTATION } from '../../cli/istio/routes.ts';
 import { WASM_TYPE } from '../../cli/istio/options.ts';
 
@@ -82,7 +83,8 @@ function writtenHeaders(resources: Resource[], proxy: Proxy, options: ModelOptio
   const root = options.rootNamespace ?? 'istio-system';
   const version = options.istioVersion ?? '1.28.0';
   const written = new Set<string>();
-  const add = (plugin: string, config: Record<string, any>) => outputHeaders(plugin, config).forEach((h) => written.add(h));
+  // A root id no plugin registers is an error (an unknown plugin), not a filter that writes nothing.
+  const add = (rootId: string, config: Record<string, any>) => outputHeaders(pluginOfRootId(rootId) ?? rootId, config).forEach((h) => written.add(h));
   for (const r of resources) {
     if (r.kind === 'WasmPlugin' && (r.spec.type ?? 'HTTP') === 'HTTP' && selects(r, proxy, r.spec.selector?.matchLabels, root)) add(r.spec.pluginName, r.spec.pluginConfig ?? {});
     if (r.kind !== 'EnvoyFilter' || !selects(r, proxy, r.spec.workloadSelector?.labels, root)) continue;

@@ -11,7 +11,12 @@ import { main } from '../../cli/main.ts';
 test('every scenario lands where scenarios.yaml says, through the host', async () => {
   const run = await runScenarios({ hostOnly: true });
   assert.equal(run.engine, 'host');
-  assert.ok(run.results.length >= 20);
+  // Every scenario of the file ran, once, in its order: none skipped or lost.
+  const listed = readScenarios().flatMap((suite) => suite.scenarios.map((scenario) => `${suite.config} · ${scenario.name}`));
+  assert.ok(listed.length >= 20, 'the scenario file was read');
+  assert.deepEqual(run.results.map((r) => `${r.suite} · ${r.name}`), listed);
+  // Each says where it expects to land or what it expects to see, so a result is checked, not only counted.
+  for (const suite of readScenarios()) for (const scenario of suite.scenarios) assert.ok(Object.keys(scenario.expect).length > 0, `${suite.config} · ${scenario.name} expects something`);
   assert.deepEqual(run.results.filter((r) => r.problems.length).map((r) => `${r.name}: ${r.problems.join('; ')}`), []);
   // Sticky: every cart request of the chain landed on one endpoint per cart.
   const carts = run.results.filter((r) => r.suite === 'chain.yaml' && r.landing?.cluster === 'carts-ring-hash');

@@ -9,11 +9,17 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { ROOT, pluginNames } from '../../cli/build.ts';
+import { manifestOf, pluginFile } from '../../cli/plugins.ts';
 import { WASM_FILTER_TYPE } from '../../cli/e2e/envoy-config.ts';
 import { renderPlugin, tokenSourcesOf } from '../../cli/istio/render.ts';
 
 const JWT_AUTHN_TYPE = 'type.googleapis.com/envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication';
-const TOKEN_READERS = new Set(['jwt-tenant', 'feature-alias']);
+// The plugins whose configuration has token sources (by their schema), by root id.
+const TOKEN_READERS = new Set(
+  pluginNames()
+    .filter((p) => JSON.parse(readFileSync(pluginFile(p, 'config.schema.json'), 'utf8')).properties?.token_sources !== undefined)
+    .map((p) => manifestOf(p).root_id),
+);
 
 type Node = Record<string, any>;
 interface Source {

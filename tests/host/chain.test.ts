@@ -19,8 +19,19 @@ test('a later filter sees what an earlier one wrote', () => {
 
 test('each request gets a fresh stream context, and contexts are deleted after the stream', () => {
   const plugin = load(testModule('raw-abi'), { rootId: 'raw' });
+  const rootId = [...plugin.vm.contexts.keys()][0]!;
+  // The module's view: the (context id, parent id) of each proxy_on_context_create the host makes.
+  const created: (number | bigint)[][] = [];
+  const call = plugin.vm.call.bind(plugin.vm);
+  plugin.vm.call = ((context, name, args, ...rest) => {
+    if (name === 'proxy_on_context_create') created.push([...args]);
+    return call(context, name, args, ...rest);
+  }) as typeof plugin.vm.call;
   const chain = new FilterChain([plugin]);
   for (let i = 0; i < 5; i++) chain.send({});
+  assert.equal(created.length, 5, 'one stream context per request');
+  assert.ok(created.every(([, parent]) => parent === rootId), 'each created under the root context');
+  assert.equal(new Set([rootId, ...created.map(([id]) => id)]).size, 6, 'each with an id not used before');
   // Only the root context stays.
-  assert.equal(plugin.vm.contexts.size, 1);
+  assert.deepEqual([...plugin.vm.contexts.keys()], [rootId]);
 });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ROOT } from '../support/modules.ts';
+import { ROOT } from '../../../tests/support/modules.ts';
 
 function run(request: string) {
   const args = ['run', '--wasm', 'dist/feature-alias.wasm', '--config', '@plugins/feature-alias/example.config.json', '--request', `@plugins/feature-alias/requests/${request}`];

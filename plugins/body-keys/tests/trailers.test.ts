@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { FilterChain, type HttpRequest } from '../../host/index.ts';
-import { load, pluginModule, ROOT } from '../support/modules.ts';
+import { FilterChain, type HttpRequest } from '../../../host/index.ts';
+import { load, pluginModule, ROOT } from '../../../tests/support/modules.ts';
 
 const example = JSON.parse(readFileSync(join(ROOT, 'plugins', 'body-keys', 'example.config.json'), 'utf8'));
 const onlyBody = { keys: [{ header: 'x-cart-id', sources: [{ json: '/cart/id' }, { form: 'cartId' }] }] };

@@ -2,9 +2,9 @@
 // (`route-keys validate`) gives the same verdict wherever JSON Schema can say it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { validationErrors } from '../../cli/validate.ts';
-import { ConfigurationRejectedError } from '../../host/index.ts';
-import { load, pluginModule } from '../support/modules.ts';
+import { validationErrors } from '../../../cli/validate.ts';
+import { ConfigurationRejectedError } from '../../../host/index.ts';
+import { load, pluginModule } from '../../../tests/support/modules.ts';
 
 const key = (extra: object = {}) => ({ header: 'x-k', sources: [{ cookie: 'c' }], ...extra });
 const withKeys = (...keys: object[]) => JSON.stringify({ keys });

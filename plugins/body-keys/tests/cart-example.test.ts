@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ROOT } from '../support/modules.ts';
+import { ROOT } from '../../../tests/support/modules.ts';
 
 function run(request: string, allowStopIteration: boolean) {
   const args = ['run', '--wasm', 'dist/body-keys.wasm', '--root-id', 'body-keys', '--config', '@plugins/body-keys/example.config.json', '--request', `@plugins/body-keys/requests/${request}`];

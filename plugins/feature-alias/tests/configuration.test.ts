@@ -1,8 +1,8 @@
 // A bad feature-alias configuration is refused at configure, naming the field.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigurationRejectedError } from '../../host/index.ts';
-import { load, pluginModule } from '../support/modules.ts';
+import { ConfigurationRejectedError } from '../../../host/index.ts';
+import { load, pluginModule } from '../../../tests/support/modules.ts';
 
 const features = { a: { version: '1' } };
 const cases: [string, object | string, RegExp][] = [
@@ -76,7 +76,7 @@ const schemaCannot: Record<string, string> = {
 };
 
 test('the schema refuses every configuration above that it can express', async () => {
-  const { validationErrors } = await import('../../cli/validate.ts');
+  const { validationErrors } = await import('../../../cli/validate.ts');
   const accepted = cases.filter(([, configuration]) => validationErrors('feature-alias', typeof configuration === 'string' ? {} : configuration).length === 0).map(([name]) => name);
   assert.deepEqual(accepted.sort(), Object.keys(schemaCannot).sort());
 });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FilterChain, Plugin, type HttpRequest, type Outcome } from '../../host/index.ts';
-import type { Scenario } from '../scenario.ts';
+import type { Scenario } from '../../bench/scenario.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const configuration = JSON.stringify({

@@ -2,9 +2,9 @@
 // metadata.filter_metadata["envoy.filters.http.jwt_authn"][<key>] as Envoy serializes them.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FilterChain } from '../../host/index.ts';
-import { headerValues, load, pluginModule } from '../support/modules.ts';
-import { keycloak } from './tokens.ts';
+import { FilterChain } from '../../../host/index.ts';
+import { headerValues, load, pluginModule } from '../../../tests/support/modules.ts';
+import { keycloak } from '../../../tests/support/tokens.ts';
 
 const chain = (config: object) => new FilterChain([load(pluginModule('jwt-tenant'), { rootId: 'jwt-tenant', name: 'jwt-tenant', configuration: JSON.stringify(config) })]);
 const verified = (payload: object) => ({ 'envoy.filters.http.jwt_authn': { jwt_payload: payload } });

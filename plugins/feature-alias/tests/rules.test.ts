@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { FilterChain, type HttpRequest } from '../../host/index.ts';
-import { header, headerValues, load, pluginModule, ROOT } from '../support/modules.ts';
-import { bearer, keycloak, signToken } from '../jwt-tenant/tokens.ts';
+import { FilterChain, type HttpRequest } from '../../../host/index.ts';
+import { header, headerValues, load, pluginModule, ROOT } from '../../../tests/support/modules.ts';
+import { bearer, keycloak, signToken } from '../../../tests/support/tokens.ts';
 
 const chain = (config: object) => new FilterChain([load(pluginModule('feature-alias'), { rootId: 'feature-alias', name: 'feature-alias', configuration: JSON.stringify(config) })]);
 const example = JSON.parse(readFileSync(join(ROOT, 'plugins', 'feature-alias', 'example.config.json'), 'utf8'));

@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { FilterChain } from '../../host/index.ts';
-import { arbitraryRequest, propertyOptions } from '../support/fuzz.ts';
-import { headerValues, load, pluginModule, testModule } from '../support/modules.ts';
-import { signToken } from '../jwt-tenant/tokens.ts';
+import { FilterChain } from '../../../host/index.ts';
+import { arbitraryRequest, propertyOptions } from '../../../tests/support/fuzz.ts';
+import { headerValues, load, pluginModule, testModule } from '../../../tests/support/modules.ts';
+import { signToken } from '../../../tests/support/tokens.ts';
 
 const features = { baseline: { version: '1' }, a: { version: '2' }, b: { version: '3' } };
 const rules = [

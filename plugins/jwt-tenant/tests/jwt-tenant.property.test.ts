@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { FilterChain, fixedClock } from '../../host/index.ts';
-import { arbitraryRequest, headerName, propertyOptions } from '../support/fuzz.ts';
-import { headerValues, load, pluginModule, testModule } from '../support/modules.ts';
-import { NOW, signToken } from './tokens.ts';
+import { FilterChain, fixedClock } from '../../../host/index.ts';
+import { arbitraryRequest, headerName, propertyOptions } from '../../../tests/support/fuzz.ts';
+import { headerValues, load, pluginModule, testModule } from '../../../tests/support/modules.ts';
+import { NOW, signToken } from '../../../tests/support/tokens.ts';
 
 const ALLOWED = /^[A-Za-z0-9._-]{1,64}$/;
 const b64url = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');

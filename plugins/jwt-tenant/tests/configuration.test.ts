@@ -1,8 +1,8 @@
 // A bad configuration is refused when Envoy configures the plugin, with the field's path.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigurationRejectedError } from '../../host/index.ts';
-import { load, pluginModule } from '../support/modules.ts';
+import { ConfigurationRejectedError } from '../../../host/index.ts';
+import { load, pluginModule } from '../../../tests/support/modules.ts';
 
 const cases: [string, string, RegExp][] = [
   ['not JSON', '{"tenant":', /^\/: expected JSON \(JSON ends too early at byte 10\)$/],

@@ -2,9 +2,9 @@
 // fraction or exponent), and a token whose header or payload repeats a member name is invalid.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FilterChain, fixedClock, type HttpRequest } from '../../host/index.ts';
-import { headerValues, load, pluginModule } from '../support/modules.ts';
-import { bearer, NOW, signToken } from './tokens.ts';
+import { FilterChain, fixedClock, type HttpRequest } from '../../../host/index.ts';
+import { headerValues, load, pluginModule } from '../../../tests/support/modules.ts';
+import { bearer, NOW, signToken } from '../../../tests/support/tokens.ts';
 
 const b64url = (text: string) => Buffer.from(text).toString('base64url');
 const SIGNATURE = b64url('s'.repeat(64));
@@ -117,7 +117,7 @@ test('a signed token with distinct names still passes', () => {
 
 test('any set of member names, some repeated, some escaped: the token is invalid exactly when a name repeats', async () => {
   const fc = (await import('fast-check')).default;
-  const { propertyOptions } = await import('../support/fuzz.ts');
+  const { propertyOptions } = await import('../../../tests/support/fuzz.ts');
   const { filter } = chain({ on_missing: { action: 'reject' } });
   // Short names from few letters, so that names share lengths and first and last bytes.
   const name = fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'é', '/'), maxLength: 4 });

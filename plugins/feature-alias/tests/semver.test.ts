@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { ConfigurationRejectedError, FilterChain } from '../../host/index.ts';
-import { propertyOptions } from '../support/fuzz.ts';
-import { header, load, pluginModule } from '../support/modules.ts';
+import { ConfigurationRejectedError, FilterChain } from '../../../host/index.ts';
+import { propertyOptions } from '../../../tests/support/fuzz.ts';
+import { header, load, pluginModule } from '../../../tests/support/modules.ts';
 
 // ---- reference
 

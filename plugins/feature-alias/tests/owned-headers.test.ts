@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { FilterChain, type HeaderList } from '../../host/index.ts';
-import { headerValues, load, pluginModule, ROOT } from '../support/modules.ts';
+import { FilterChain, type HeaderList } from '../../../host/index.ts';
+import { headerValues, load, pluginModule, ROOT } from '../../../tests/support/modules.ts';
 
 const features = { baseline: { version: '1' }, a: { version: '2' } };
 const chain = (config: object) => new FilterChain([load(pluginModule('feature-alias'), { rootId: 'feature-alias', configuration: JSON.stringify(config) })]);

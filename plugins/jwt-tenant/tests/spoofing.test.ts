@@ -2,9 +2,9 @@
 // upstream sees only what the plugin wrote.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FilterChain, fixedClock } from '../../host/index.ts';
-import { headerValues, load, pluginModule } from '../support/modules.ts';
-import { bearer, keycloak, NOW, signToken } from './tokens.ts';
+import { FilterChain, fixedClock } from '../../../host/index.ts';
+import { headerValues, load, pluginModule } from '../../../tests/support/modules.ts';
+import { bearer, keycloak, NOW, signToken } from '../../../tests/support/tokens.ts';
 
 const spoofed: [string, string][] = [['x-tenant-id', 'bigcorp'], ['X-Tenant-Id', 'bigcorp'], ['x-tenant-id', 'bigcorp']];
 const onInvalidForward = { on_invalid: { action: 'forward' }, claims_to_headers: [{ claim: '/sub', header: 'x-user-id' }] };

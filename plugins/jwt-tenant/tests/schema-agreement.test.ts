@@ -3,9 +3,9 @@
 // those rows say so and the plugin alone refuses them.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigurationRejectedError } from '../../host/index.ts';
-import { validationErrors } from '../../cli/validate.ts';
-import { load, pluginModule } from '../support/modules.ts';
+import { ConfigurationRejectedError } from '../../../host/index.ts';
+import { validationErrors } from '../../../cli/validate.ts';
+import { load, pluginModule } from '../../../tests/support/modules.ts';
 
 function pluginAccepts(config: object): boolean {
   try {

@@ -2,8 +2,8 @@
 // the distribution of a 10/90 split, stickiness, and different users for different salts.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FilterChain } from '../../host/index.ts';
-import { header, load, pluginModule } from '../support/modules.ts';
+import { FilterChain } from '../../../host/index.ts';
+import { header, load, pluginModule } from '../../../tests/support/modules.ts';
 import { fractional, murmur3 } from './murmur3.ts';
 
 const features = { red: {}, blue: {}, green: {}, yellow: {}, control: {}, treatment: {}, clubs: {}, diamonds: {}, hearts: {}, spades: {}, lower: {}, upper: {} };

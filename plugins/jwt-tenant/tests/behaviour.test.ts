@@ -1,9 +1,9 @@
 // jwt-tenant, request in, upstream headers or local reply out, from configuration alone.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FilterChain, fixedClock, type HeaderList, type HttpRequest } from '../../host/index.ts';
-import { header, headerValues, load, pluginModule } from '../support/modules.ts';
-import { auth0, azureAd, bearer, keycloak, NOW, signToken, tokenWithRawPayload } from './tokens.ts';
+import { FilterChain, fixedClock, type HeaderList, type HttpRequest } from '../../../host/index.ts';
+import { header, headerValues, load, pluginModule } from '../../../tests/support/modules.ts';
+import { auth0, azureAd, bearer, keycloak, NOW, signToken, tokenWithRawPayload } from '../../../tests/support/tokens.ts';
 
 const chain = (config: object) =>
   new FilterChain([load(pluginModule('jwt-tenant'), { rootId: 'jwt-tenant', name: 'jwt-tenant', configuration: JSON.stringify(config), clock: fixedClock(NOW) })]);

@@ -2,9 +2,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { FilterChain, type HttpRequest } from '../../host/index.ts';
-import { propertyOptions } from '../support/fuzz.ts';
-import { headerValues, load, pluginModule } from '../support/modules.ts';
+import { FilterChain, type HttpRequest } from '../../../host/index.ts';
+import { propertyOptions } from '../../../tests/support/fuzz.ts';
+import { headerValues, load, pluginModule } from '../../../tests/support/modules.ts';
 
 const config = JSON.stringify({
   keys: [

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FilterChain, Plugin } from '../../host/index.ts';
-import { typicalRequest } from '../baseline.ts';
-import type { Scenario } from '../scenario.ts';
+import { typicalRequest } from '../../bench/baseline.ts';
+import type { Scenario } from '../../bench/scenario.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const b64url = (value: object | Buffer) => (Buffer.isBuffer(value) ? value : Buffer.from(JSON.stringify(value))).toString('base64url');

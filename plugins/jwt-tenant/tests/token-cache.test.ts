@@ -2,9 +2,9 @@
 // are checked again on every request, and tokens that share a slot never get each other's tenant.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FilterChain, fixedClock, type HttpRequest } from '../../host/index.ts';
-import { header, headerValues, load, pluginModule } from '../support/modules.ts';
-import { bearer, keycloak, NOW, signToken } from './tokens.ts';
+import { FilterChain, fixedClock, type HttpRequest } from '../../../host/index.ts';
+import { header, headerValues, load, pluginModule } from '../../../tests/support/modules.ts';
+import { bearer, keycloak, NOW, signToken } from '../../../tests/support/tokens.ts';
 
 function chain(config: object) {
   const clock = fixedClock(NOW);
