@@ -51,9 +51,9 @@ const rejected: [string, string, RegExp, string?][] = [
   ['a pattern allowing an empty value', withKeys(key({ pattern: '^[a-z]{0,5}$' })), /^\/keys\/0\/pattern: expected a minimum length of at least 1 \(an empty value is never written\)/],
   ['a pattern with *', withKeys(key({ pattern: '^[a-z]*$' })), /^\/keys\/0\/pattern: expected a length range \{min,max\} with max at most 1024: \+ and \* set no maximum/],
   ['a pattern with +', withKeys(key({ pattern: '^[a-z]+$' })), /^\/keys\/0\/pattern: expected a length range \{min,max\}/],
-  ['a non-ASCII pattern', withKeys(key({ pattern: '^[a-zé]{1,5}$' })), /^\/keys\/0\/pattern: a pattern is ASCII only, got "é"/],
+  ['a non-ASCII pattern', withKeys(key({ pattern: '^[a-zé]{1,5}$' })), /^\/keys\/0\/pattern: a pattern is ASCII only/],
   ['a pattern longer than 1024 characters', withKeys(key({ pattern: `^[${'a'.repeat(1100)}]{1,5}$` })), /^\/keys\/0\/pattern: expected a pattern of at most 1024 characters$/],
-  ['a pattern with min above max', withKeys(key({ pattern: '^[a-z]{5,2}$' })), /^\/keys\/0\/pattern: the maximum length is below the minimum in "\{5,2\}"/, SCHEMA_CANNOT.numbers],
+  ['a pattern with min above max', withKeys(key({ pattern: '^[a-z]{5,2}$' })), /^\/keys\/0\/pattern: the maximum length is below the minimum/, SCHEMA_CANNOT.numbers],
   ['a pattern with a reversed range', withKeys(key({ pattern: '^[z-a]{1,5}$' })), /^\/keys\/0\/pattern: the range z-a is out of order/, SCHEMA_CANNOT.numbers],
   // Sources.
   ['a header source that is no header name', withKeys(key({ sources: [{ header: 'x cart' }] })), /^\/keys\/0\/sources\/0\/header: expected a header name, got "x cart"$/],

@@ -138,8 +138,9 @@ test('precedence: semver.org §11 example order, each step both ways', () => {
   }
 });
 
-// Request values that are not versions: the condition does not match, even for >=0.0.0.
-const notVersions = ['latest', '1.2', '1.2.3.4', '01.2.3', '1.2.3-', '1.2.3-01', '1.2.3-a..b', '1.2.3-é', '1.2.3+', '1.2.3+a_b', ' 1.2.3', '1.2.3 ', 'V1.2.3', '1.2.3-a+b+c', '9999999999999999.0.0'];
+// Request values that are not versions: the condition does not match, even for >=0.0.0. (Space
+// around a value never reaches a filter: Envoy's codecs trim it, and so does the host.)
+const notVersions = ['latest', '1.2', '1.2.3.4', '01.2.3', '1.2.3-', '1.2.3-01', '1.2.3-a..b', '1.2.3-é', '1.2.3+', '1.2.3+a_b', '1.2 .3', '1.2.3 -rc', 'V1.2.3', '1.2.3-a+b+c', '9999999999999999.0.0'];
 for (const value of notVersions) {
   test(`a request value that is not a version never matches: ${JSON.stringify(value)}`, () => {
     assert.equal(decide({ '>=': '0.0.0-0' }, value), false);
