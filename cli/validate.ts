@@ -25,7 +25,8 @@ export function schemaValidator(plugin: string): ValidateFunction {
     }
     const schema = JSON.parse(readFileSync(join(ROOT, 'plugins', plugin, 'config.schema.json'), 'utf8'));
     // strictTuples off: weights pairs may leave the weight out ([feature] or [feature, weight]).
-    validate = new Ajv2020.default({ allErrors: true, strictTuples: false }).compile(schema);
+    // verbose: a "not" error carries its branch, whose description says what is refused.
+    validate = new Ajv2020.default({ allErrors: true, strictTuples: false, verbose: true }).compile(schema);
     validators.set(plugin, validate);
   }
   return validate;
@@ -54,9 +55,21 @@ function describe(error: ErrorObject): string {
       return `${path} must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'required':
       return `${path} needs "${(error.params as { missingProperty: string }).missingProperty}"`;
+    case 'not':
+      return `${path} ${refusedShape(error.schema as Record<string, unknown>)}`;
     default:
       return `${path} ${error.message}`;
   }
+}
+
+// A schema's "not" branch says in its description what it refuses; without one, the common
+// shapes (required fields, a list of values) are described, never ajv's bare "must NOT be valid".
+function refusedShape(branch: Record<string, unknown>): string {
+  if (typeof branch.description === 'string') return `is refused: ${branch.description}`;
+  if (Array.isArray(branch.required)) return `must not have ${branch.required.map((name) => `"${name}"`).join(' with ')}`;
+  if (Array.isArray(branch.enum)) return `must not be one of ${branch.enum.map((v) => JSON.stringify(v)).join(', ')}`;
+  if ('const' in branch) return `must not be ${JSON.stringify(branch.const)}`;
+  return 'matches a form the schema refuses';
 }
 
 const modules = new Map<string, CompiledModule>();

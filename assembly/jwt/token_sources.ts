@@ -25,6 +25,10 @@ export function defaultTokenSources(): Array<TokenSource> {
   return [new TokenSource(TokenSourceKind.Header, utf8("authorization"), utf8("Bearer "))];
 }
 
+// Bounds the schema states too: a prefix is a short scheme ("Bearer "), a cookie or parameter a name.
+const MAX_PREFIX = 32;
+const MAX_NAME = 128;
+
 export function readTokenSources(reader: ConfigReader, object: JsonObject, key: string, path: string): Array<TokenSource> {
   const items = reader.array(object, key, path, 8);
   if (items === null) return defaultTokenSources();
@@ -45,7 +49,9 @@ export function readTokenSources(reader: ConfigReader, object: JsonObject, key: 
     }
     if (source.has("prefix") && !source.has("header")) reader.fail(at + "/prefix", "prefix goes with header only");
     if (source.has("header")) {
-      sources.push(new TokenSource(TokenSourceKind.Header, utf8(reader.headerName(source, "header", at, "")), utf8(reader.string(source, "prefix", at, ""))));
+      const prefix = reader.string(source, "prefix", at, "");
+      if (prefix.length > MAX_PREFIX) reader.fail(at + "/prefix", "expected a prefix of at most " + MAX_PREFIX.toString() + " characters");
+      sources.push(new TokenSource(TokenSourceKind.Header, utf8(reader.headerName(source, "header", at, "")), utf8(prefix)));
     } else if (source.has("cookie")) {
       sources.push(new TokenSource(TokenSourceKind.Cookie, utf8(nonEmpty(reader, source, "cookie", at)), new ArrayBuffer(0)));
     } else {
@@ -58,6 +64,7 @@ export function readTokenSources(reader: ConfigReader, object: JsonObject, key: 
 function nonEmpty(reader: ConfigReader, object: JsonObject, key: string, path: string): string {
   const value = reader.string(object, key, path, "");
   if (value.length == 0) reader.fail(path + "/" + key, "expected a non-empty name");
+  else if (value.length > MAX_NAME) reader.fail(path + "/" + key, "expected a name of at most " + MAX_NAME.toString() + " characters");
   return value;
 }
 

@@ -2,6 +2,7 @@
 //   export * from "../../assembly/proxy/exports";
 import "./abort";
 import { Context, RootContext } from "./context";
+import { HeaderMapType } from "./enums";
 import { removeRequestHeader } from "./headers";
 import { newLogGeneration, refreshLogLevel } from "./log";
 import { allocateForHost } from "./memory";
@@ -61,9 +62,13 @@ export function proxy_on_request_body(contextId: u32, bodyBufferLength: u32, end
   return context === null ? 0 : <u32>context.onRequestBody(bodyBufferLength, endOfStream);
 }
 
+// Trailers reach upstream too, so no client trailer may carry an owned name either.
 export function proxy_on_request_trailers(contextId: u32, trailerCount: u32): u32 {
   const context = stream(contextId);
-  return context === null ? 0 : <u32>context.onRequestTrailers(trailerCount);
+  if (context === null) return 0;
+  const owned = context.root.ownedRequestHeaders;
+  for (let i = 0; i < owned.length; i++) removeRequestHeader(owned[i], HeaderMapType.RequestTrailers);
+  return <u32>context.onRequestTrailers(trailerCount);
 }
 
 export function proxy_on_response_headers(contextId: u32, headerCount: u32, endOfStream: bool): u32 {

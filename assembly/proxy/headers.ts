@@ -31,9 +31,9 @@ function refuseValue(name: ArrayBuffer): bool {
   return false;
 }
 
-// Removes every value of the name from the request headers (the runtime's owned-header strip).
-export function removeRequestHeader(name: ArrayBuffer): void {
-  proxy_remove_header_map_value(HeaderMapType.RequestHeaders, changetype<usize>(name), name.byteLength);
+// Removes every value of the name from a request map (the runtime's owned-header strip).
+export function removeRequestHeader(name: ArrayBuffer, mapType: HeaderMapType = HeaderMapType.RequestHeaders): void {
+  proxy_remove_header_map_value(mapType, changetype<usize>(name), name.byteLength);
 }
 
 export class HeaderMap {

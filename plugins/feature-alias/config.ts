@@ -97,7 +97,8 @@ export function parseConfig(text: ArrayBuffer, reader: ConfigReader): FeatureAli
       }
       reader.allowOnly(entry.asObject, at, ["version"]);
       const version = reader.string(entry.asObject, "version", at, "");
-      if (version.length > 0 && !NAME_PATTERN.matchesString(version)) reader.fail(at + "/version", "expected a version of letters, digits, '.', '_' or '-' (1 to 64)");
+      // Left out, a feature has no version; given, it is written, so it is never empty.
+      if ((version.length > 0 || entry.asObject.has("version")) && !NAME_PATTERN.matchesString(version)) reader.fail(at + "/version", "expected a version of letters, digits, '.', '_' or '-' (1 to 64)");
       const feature = new Feature(config.features.length, name, String.UTF8.encode(name), String.UTF8.encode(version));
       config.features.push(feature);
       config.byName.set(name, feature);

@@ -76,6 +76,7 @@ export function parseConfig(text: ArrayBuffer, reader: ConfigReader): JwtTenantC
   if (metadata !== null) {
     reader.allowOnly(metadata, "/payload_in_metadata", ["namespace", "key"]);
     const namespace = reader.string(metadata, "namespace", "/payload_in_metadata", "envoy.filters.http.jwt_authn");
+    if (namespace.length == 0) reader.fail("/payload_in_metadata/namespace", "expected the metadata namespace jwt_authn writes to, such as envoy.filters.http.jwt_authn");
     const key = reader.string(metadata, "key", "/payload_in_metadata", "");
     if (key.length == 0) reader.fail("/payload_in_metadata/key", "expected the provider's payload_in_metadata name");
     config.metadataPayloadPath = ["metadata", "filter_metadata", namespace, key];

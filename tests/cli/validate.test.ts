@@ -44,6 +44,10 @@ const invalid: [string, string, string, RegExp][] = [
   ['feature-alias', 'no features', '{}', /: \/ needs "features"$/m],
   ['feature-alias', 'a rule without a name', '{"features": {"a": {}}, "rules": [{"feature": "a", "when": {"method": true, "present": true}}]}', /: \/rules\/0 needs "name"$/m],
   ['body-keys', 'a key without sources', '{"keys": [{"header": "x-cart-id"}]}', /: \/keys\/0 needs "sources"$/m],
+  // A "not" rule says what it refuses (its branch's description), never a bare "must NOT be valid".
+  ['jwt-tenant', 'a tenant pattern that allows the empty value', '{"tenant": {"pattern": "^[a-z]*$"}}', /: \/tenant\/pattern is refused: allows the empty value \(\*, \? or a minimum of 0\)/m],
+  ['jwt-tenant', 'the tenant written to host', '{"tenant": {"header": "host"}}', /: \/tenant\/header is refused: a header no filter may write/m],
+  ['body-keys', 'a key pattern without a maximum', '{"keys": [{"header": "x-cart-id", "sources": [{"query": "cart"}], "pattern": "^[a-z]+$"}]}', /: \/keys\/0\/pattern is refused: sets no maximum length/m],
   ['feature-alias', 'a percent over 100', '{"features": {"a": {}}, "rules": [{"name": "r", "feature": "a", "when": {"percentage": {"key": {"cookie": "s"}, "percent": 101}}}]}', /\/rules\/0\/when\/percentage\/percent must be <= 100/m],
 ];
 
@@ -53,6 +57,7 @@ for (const [plugin, name, document, line] of invalid) {
     assert.equal(result.status, 1);
     assert.match(result.stderr, /not a valid/);
     assert.match(result.stderr, line);
+    assert.doesNotMatch(result.stderr, /must NOT be valid/);
     // Every configuration here breaks the plugin's own check too: its line comes first.
     assert.match(result.stderr, /the plugin rejects it/);
     assert.match(result.stderr, new RegExp(`^  .*config\\.json: plugin: ${plugin}: .*`, 'm'));

@@ -110,8 +110,11 @@ function drawType(schema: Schema, root: Schema, depth: number): fc.Arbitrary<unk
 function drawString(schema: Schema): fc.Arbitrary<string> {
   const min = schema.minLength ?? 0;
   const max = schema.maxLength ?? 24;
-  const base = typeof schema.pattern === 'string' ? fc.stringMatching(new RegExp(schema.pattern, 'u')) : fc.string({ minLength: min, maxLength: Math.min(max, min + 24) });
-  return base.filter((s) => [...s].length >= min && [...s].length <= max);
+  if (typeof schema.pattern !== 'string') return fc.string({ minLength: min, maxLength: Math.min(max, min + 24) }).filter((s) => [...s].length >= min && [...s].length <= max);
+  // fast-check cannot draw from a lookahead: draw without it, keep what the whole pattern matches.
+  const pattern = new RegExp(schema.pattern, 'u');
+  const drawable = new RegExp(schema.pattern.replace(/\(\?[!=](?:[^()\\]|\\.)*\)/g, ''), 'u');
+  return fc.stringMatching(drawable).filter((s) => pattern.test(s) && [...s].length >= min && [...s].length <= max);
 }
 
 function drawObject(schema: Schema, root: Schema, depth: number): fc.Arbitrary<unknown> {

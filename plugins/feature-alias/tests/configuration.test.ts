@@ -40,6 +40,8 @@ const cases: [string, object | string, RegExp][] = [
   // Methods as Envoy passes them: case-sensitive, upper-case.
   ['a lower-case method', { features, rules: [{ name: 'r', feature: 'a', when: { method: true, equals: 'post' } }] }, /^\/rules\/0\/when\/equals: expected an upper-case method such as "POST" \(methods are case-sensitive\), got "post"$/],
   ['a lower-case method in a list', { features, rules: [{ name: 'r', feature: 'a', when: { method: true, in: ['GET', 'Put'] } }] }, /^\/rules\/0\/when\/in\/1: expected an upper-case method such as "PUT"/],
+  // A version given is written: never empty (a feature without one leaves version out).
+  ['an empty version', { features: { a: { version: '' } } }, /^\/features\/a\/version: expected a version of letters/],
   // Pre-release and build text in semver bounds (more in semver.test.ts).
   ['a non-ASCII pre-release', { features, rules: [{ name: 'r', feature: 'a', when: { header: 'x', semver: { '^': '2.4.0-é' } } }] }, /^\/rules\/0\/when\/semver\/\^: expected a semantic version/],
 ];
@@ -64,7 +66,6 @@ const schemaCannot: Record<string, string> = {
   'an unknown default feature': 'the feature must be a key of /features',
   'a rule for an unknown feature': 'the feature must be a key of /features',
   'a duplicate rule name': 'uniqueness of one field across array items',
-  'a backtracking pattern': 'the pattern language is checked by the plugin only',
   'the alias header as version header': 'two fields compared',
   'the default version header as alias header': 'a field compared with another field\'s default',
   'the rule header as alias header': 'a field compared with another field\'s default',

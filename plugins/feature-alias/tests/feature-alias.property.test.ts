@@ -94,6 +94,8 @@ for (const setup of spoofConfigs) {
           if (where === 'alone') assert.equal(outcome.decision, 'continue');
           if (outcome.decision !== 'continue') return;
           const upstream = outcome.upstream!.headers;
+          // Trailers reach upstream too: no client trailer named like an owned header gets there.
+          for (const [name] of outcome.upstream!.trailers ?? []) assert.ok(!setup.owned.includes(name.toLowerCase()), `trailer ${name} reached upstream`);
           const values = (name: string) => upstream.filter(([n]) => n.toLowerCase() === name).map(([, v]) => v);
           const aliases = values(setup.alias);
           assert.ok(aliases.length <= 1, `${setup.alias}: ${aliases}`);

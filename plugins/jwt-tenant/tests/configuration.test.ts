@@ -35,6 +35,10 @@ const cases: [string, string, RegExp][] = [
   ['a claim written to the tenant header', '{"claims_to_headers":[{"claim":"/org","header":"x-tenant-id"}]}', /^\/claims_to_headers\/0\/header: "x-tenant-id" is already written by another output: expected one output per header$/],
   ['two claims written to one header', '{"claims_to_headers":[{"claim":"/sub","header":"x-user"},{"claim":"/email","header":"x-user"}]}', /^\/claims_to_headers\/1\/header: "x-user" is already written by another output/],
   ['a token read from a header the plugin writes', '{"token_sources":[{"header":"x-user-id"}],"claims_to_headers":[{"claim":"/sub","header":"x-user-id"}]}', /^\/token_sources\/0\/header: expected a header the plugin does not write$/],
+  // Bounds and forms the schema states, held by the plugin too (one verdict).
+  ['an empty metadata namespace', '{"payload_in_metadata":{"namespace":"","key":"p"}}', /^\/payload_in_metadata\/namespace: expected the metadata namespace jwt_authn writes to/],
+  ['a token prefix longer than 32 characters', `{"token_sources":[{"header":"authorization","prefix":"${'B'.repeat(33)}"}]}`, /^\/token_sources\/0\/prefix: expected a prefix of at most 32 characters$/],
+  ['a token cookie name longer than 128 characters', `{"token_sources":[{"cookie":"${'c'.repeat(129)}"}]}`, /^\/token_sources\/0\/cookie: expected a name of at most 128 characters$/],
   ['token_cache with payload_in_metadata, even with 0 entries', '{"payload_in_metadata":{"key":"p"},"token_cache":{"entries":0}}', /^\/token_cache: expected no token_cache with payload_in_metadata/],
 ];
 

@@ -90,7 +90,7 @@ const sentToken: fc.Arbitrary<SentToken> = fc.oneof(
   fc.string({ maxLength: 60 }).filter((t) => t.trim() !== '' && !t.includes('.')).map((t): SentToken => ({ header: ['authorization', `Bearer ${t}`], expected: null })),
 );
 
-const trailer = fc.tuple(fc.oneof(fc.constantFrom(...OWNED), headerName), fc.string({ unit: fc.constantFrom(...'abc-12 '.split('')), maxLength: 12 }));
+const trailer = fc.tuple(fc.oneof(fc.constantFrom(...OWNED).chain(anyCase), headerName), fc.string({ unit: fc.constantFrom(...'abc-12 '.split('')), maxLength: 12 }));
 // The holder needs allow_on_headers_stop_iteration as body-keys does (without it Envoy never delivers the body it waits for).
 const holder = () => load(testModule('stop-then-body'), { rootId: 'stop-then-body', name: 'stop-then-body', allowOnHeadersStopIteration: true });
 
@@ -127,6 +127,8 @@ for (const placement of ['alone', 'after a filter that holds the headers', 'befo
           assert.deepEqual(headerValues(upstream, 'x-tenant-id'), expected ? [expected.tenant] : []);
           assert.deepEqual(headerValues(upstream, 'x-user-id'), expected?.user ? [expected.user] : []);
           assert.deepEqual(headerValues(upstream, 'x-email'), expected?.email ? [expected.email] : []);
+          // Trailers reach upstream too: no client trailer named like an owned header gets there.
+          for (const [name] of outcome.upstream!.trailers ?? []) assert.ok(!OWNED.includes(name.toLowerCase()), `trailer ${name} reached upstream`);
           for (const [name, value] of upstream) {
             if (name === 'x-tenant-id') assert.match(value, ALLOWED);
             if (name === 'x-user-id' || name === 'x-email') assert.match(value, CLAIM_PATTERN);
