@@ -4,19 +4,14 @@
 // as every key is found, at the end of the body (its last data frame, or its trailers), or at the
 // byte limit. Client copies of the output headers are gone before any of this: the runtime strips
 // every owned header before onRequestHeaders.
-import { Context, stream_context } from "../../assembly/proxy/context";
-import { BufferType, FilterDataStatus, FilterHeadersStatus, FilterTrailersStatus, LogLevel } from "../../assembly/proxy/enums";
-import { getBufferBytes } from "../../assembly/proxy/buffers";
-import { log, logEnabled } from "../../assembly/proxy/log";
-import { HeaderPair } from "../../assembly/proxy/pairs";
-import { sendLocalResponse } from "../../assembly/proxy/stream_control";
-import { PairsView } from "../../assembly/http/pairs_view";
-import { cookieValueLength, cookieValueStart, findCookieIn } from "../../assembly/http/cookies";
-import { findFormField } from "../../assembly/http/query";
-import { lowerAscii } from "../../assembly/http/bytes";
-import { JsonPointerStream } from "../../assembly/json/stream";
+import { Context, stream_context, BufferType, FilterDataStatus, FilterHeadersStatus, FilterTrailersStatus, LogLevel, getBufferBytes, log, logEnabled, HeaderPair, sendLocalResponse } from "../../assembly/proxy";
+import { PairsView } from "./pairs-view";
+import { cookieValueLength, cookieValueStart, findCookieIn } from "../../assembly/codecs/cookies";
+import { findFormField } from "../../assembly/codecs/query";
+import { lowerAscii } from "../../assembly/codecs/bytes";
+import { JsonPointerStream } from "./json-stream";
 import { Action, BodyKeysConfig, Key, OnFailure, SourceKind } from "./config";
-import { FormFieldStream } from "./form_stream";
+import { FormFieldStream } from "./form-stream";
 import { KeysMetrics } from "./metrics";
 import { KeysRoot } from "./root";
 

@@ -1,10 +1,10 @@
 // feature-alias's configuration, parsed and validated once in onConfigure (config.schema.json
 // says the same in JSON Schema; `route-keys validate feature-alias FILE` checks it offline).
-import { ConfigReader, isHeaderName } from "../../assembly/config/reader";
-import { JsonObject, JsonValue } from "../../assembly/json/value";
-import { parseCharsetPattern } from "../../assembly/match/charset";
-import { readTokenSources, TokenSource, TokenSourceKind } from "../../assembly/jwt/token_sources";
-import { forbiddenOutputHeader } from "../../assembly/http/output_headers";
+import { ConfigReader, isHeaderName } from "../../assembly/codecs/config-reader";
+import { JsonObject, JsonValue } from "../../assembly/codecs/json/value";
+import { parseCharsetPattern } from "../../assembly/codecs/match/charset";
+import { readTokenSources, TokenSource, TokenSourceKind } from "../../assembly/request/token-sources";
+import { forbiddenOutputHeader } from "../../assembly/codecs/output-headers";
 import { Attribute } from "./facts";
 import { AttributeTable, Condition, parseAttribute, parseCondition } from "./conditions";
 

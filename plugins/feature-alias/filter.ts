@@ -1,14 +1,12 @@
 // feature-alias on one request: decide the focus group from the rules and write the feature's
 // alias and version. Client-sent copies of the owned headers never pass (the runtime strips them
 // first); with keep_known a known incoming alias is written again, by the filter, with its version.
-import { Context, stream_context } from "../../assembly/proxy/context";
-import { FilterHeadersStatus, LogLevel } from "../../assembly/proxy/enums";
-import { log, logEnabled } from "../../assembly/proxy/log";
+import { Context, stream_context, FilterHeadersStatus, LogLevel, log, logEnabled } from "../../assembly/proxy";
 import { bucketFor, saltedHash } from "./bucket";
 import { Feature, FeatureAliasConfig, Rule } from "./config";
 import { RequestFacts } from "./facts";
 import { AliasRoot } from "./root";
-import { i32At, refAt } from "../../assembly/util/unchecked";
+import { i32At, refAt } from "../../assembly/codecs/unchecked";
 
 export class AliasStream extends Context {
   constructor(contextId: u32, readonly aliasRoot: AliasRoot) {

@@ -1,6 +1,6 @@
 // Looks up headers in the serialized map proxy_get_header_map_pairs returns, without decoding
 // it: one host call gives every header, and each lookup is a scan of the size table.
-import { HeaderMap } from "../proxy/headers";
+import { HeaderMap } from "../../assembly/proxy";
 
 export class PairsView {
   buffer: ArrayBuffer = new ArrayBuffer(0);

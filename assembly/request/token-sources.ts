@@ -1,12 +1,11 @@
 // Where a request carries its token: an ordered list of headers (with an optional scheme prefix),
 // cookies and query parameters; the first source that holds a token wins.
-import { ConfigReader } from "../config/reader";
-import { JsonObject } from "../json/value";
-import { stream_context } from "../proxy/context";
-import { startsWithIgnoreCase, utf8 } from "../http/bytes";
-import { cookieValueLength, cookieValueStart, findCookie } from "../http/cookies";
-import { findQueryParameter } from "../http/query";
-import { HostBlock } from "../proxy/memory";
+import { ConfigReader } from "../codecs/config-reader";
+import { JsonObject } from "../codecs/json/value";
+import { stream_context, HostBlock } from "../proxy";
+import { startsWithIgnoreCase, utf8 } from "../codecs/bytes";
+import { cookieValueLength, cookieValueStart, findCookie } from "../codecs/cookies";
+import { findQueryParameter } from "../codecs/query";
 
 export enum TokenSourceKind {
   Header = 0,
