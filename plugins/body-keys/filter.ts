@@ -4,7 +4,7 @@
 // as every key is found, at the end of the body (its last data frame, or its trailers), or at the
 // byte limit. Client copies of the output headers are gone before any of this: the runtime strips
 // every owned header before onRequestHeaders.
-import { Context, stream_context, BufferType, FilterDataStatus, FilterHeadersStatus, FilterTrailersStatus, LogLevel, getBufferBytes, log, logEnabled, HeaderPair, sendLocalResponse } from "../../assembly/proxy";
+import { Context, RootContext, stream_context, BufferType, FilterDataStatus, FilterHeadersStatus, FilterTrailersStatus, LogLevel, getBufferBytes, log, logEnabled, HeaderPair, sendLocalResponse } from "../../assembly/proxy";
 import { PairsView } from "./pairs-view";
 import { cookieValueLength, cookieValueStart, findCookieIn } from "../../assembly/codecs/cookies";
 import { findFormField } from "../../assembly/codecs/query";
@@ -13,7 +13,6 @@ import { JsonPointerStream } from "./json-stream";
 import { Action, BodyKeysConfig, Key, OnFailure, SourceKind } from "./config";
 import { FormFieldStream } from "./form-stream";
 import { KeysMetrics } from "./metrics";
-import { KeysRoot } from "./root";
 
 const COOKIE = String.UTF8.encode("cookie");
 const PATH = String.UTF8.encode(":path");
@@ -40,8 +39,14 @@ export class KeysStream extends Context {
   private jsonOwners: Array<i32> = [];
   private formOwners: Array<i32> = [];
 
-  constructor(contextId: u32, readonly keysRoot: KeysRoot) {
-    super(contextId, keysRoot);
+  // The root creates each stream with what it parsed at configure: the stream never reads its root.
+  constructor(
+    contextId: u32,
+    root: RootContext,
+    readonly config: BodyKeysConfig,
+    readonly metrics: KeysMetrics | null,
+  ) {
+    super(contextId, root);
   }
 
   // Every source is read from one snapshot taken before the runtime strips the owned headers, so a
@@ -51,8 +56,8 @@ export class KeysStream extends Context {
   }
 
   onRequestHeaders(headerCount: u32, endOfStream: bool): FilterHeadersStatus {
-    const config = this.keysRoot.config;
-    const metrics = this.keysRoot.metrics!;
+    const config = this.config;
+    const metrics = this.metrics!;
     let pendingBody = false;
     for (let k = 0; k < config.keys.length; k++) {
       const key = config.keys[k];
@@ -70,7 +75,7 @@ export class KeysStream extends Context {
   onRequestBody(bodyBufferLength: usize, endOfStream: bool): FilterDataStatus {
     if (this.body == BodyKind.None) return FilterDataStatus.Continue;
     const total = <i32>bodyBufferLength;
-    const limit = this.keysRoot.config.maxBodyBytes;
+    const limit = this.config.maxBodyBytes;
     const end = total < limit ? total : limit;
     let more = true;
     // In slices: a key near the start of a large frame costs one small copy, not the whole frame,
@@ -100,8 +105,8 @@ export class KeysStream extends Context {
 
   // The scan is over: at the end of the body (`ended`), at the limit, or with every key found.
   private decide(ended: bool, limitReached: bool): FilterHeadersStatus {
-    const config = this.keysRoot.config;
-    const metrics = this.keysRoot.metrics!;
+    const config = this.config;
+    const metrics = this.metrics!;
     // Only a body that ended is finished: a document cut at the limit is unfinished, not malformed,
     // and a form value cut there is not a value. An empty body is a missing key, not a bad document.
     if (ended && this.consumed > 0) {

@@ -24,6 +24,6 @@ export class KeysRoot extends RootContext {
   }
 
   createContext(contextId: u32): Context {
-    return new KeysStream(contextId, this);
+    return new KeysStream(contextId, this, this.config, this.metrics);
   }
 }

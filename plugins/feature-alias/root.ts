@@ -34,6 +34,6 @@ export class AliasRoot extends RootContext {
   }
 
   createContext(contextId: u32): Context {
-    return new AliasStream(contextId, this);
+    return new AliasStream(contextId, this, this.config, this.metrics, this.facts, this.ruleTable, this.chosen);
   }
 }

@@ -8,8 +8,7 @@ import { bytesEqual, copyBytes } from "../../assembly/codecs/bytes";
 import { ClaimStatus, ClaimText, metadataClaim, NO_DATE, numericDate, tokenClaim } from "./claims";
 import { FailureAction, issuerPath, JwtTenantConfig, OnFailure } from "./config";
 import { TenantMetrics } from "./metrics";
-import { TenantRoot } from "./root";
-import { CachedTenant } from "./token-cache";
+import { CachedTenant, TokenCache } from "./token-cache";
 
 const EXP = [String.UTF8.encode("exp")];
 const NBF = [String.UTF8.encode("nbf")];
@@ -25,19 +24,26 @@ const tenant = new ClaimText();
 const claimText = new ClaimText();
 
 export class TenantStream extends Context {
-  constructor(contextId: u32, readonly tenantRoot: TenantRoot) {
-    super(contextId, tenantRoot);
+  // The root creates each stream with what it parsed at configure: the stream never reads its root.
+  constructor(
+    contextId: u32,
+    root: RootContext,
+    readonly config: JwtTenantConfig,
+    readonly metrics: TenantMetrics | null,
+    readonly tokenCache: TokenCache | null,
+  ) {
+    super(contextId, root);
   }
 
   // The runtime has already removed every client copy of the owned headers (ownedRequestHeaders).
   onRequestHeaders(headerCount: u32, endOfStream: bool): FilterHeadersStatus {
-    const config = this.tenantRoot.config;
-    const metrics = this.tenantRoot.metrics!;
+    const config = this.config;
+    const metrics = this.metrics!;
     metrics.requests.increment();
     if (config.metadataPayloadPath !== null) return this.fromMetadata(config, metrics);
 
     if (!findToken(config.tokenSources, token)) return this.missing(config, metrics, "no token");
-    const cache = this.tenantRoot.tokenCache;
+    const cache = this.tokenCache;
     if (cache !== null) {
       const seen = cache.find(token.start, token.length);
       if (seen !== null) return this.fromCache(config, metrics, seen);

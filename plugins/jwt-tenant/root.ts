@@ -29,6 +29,6 @@ export class TenantRoot extends RootContext {
   }
 
   createContext(contextId: u32): Context {
-    return new TenantStream(contextId, this);
+    return new TenantStream(contextId, this, this.config, this.metrics, this.tokenCache);
   }
 }
