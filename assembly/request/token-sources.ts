@@ -4,7 +4,7 @@ import { ConfigReader } from "../codecs/config-reader";
 import { JsonObject } from "../codecs/json/value";
 import { stream_context, HostBlock } from "../proxy";
 import { startsWithIgnoreCase, utf8 } from "../codecs/bytes";
-import { cookieValueLength, cookieValueStart, findCookie } from "../codecs/cookies";
+import { CookieValue, findCookie } from "../codecs/cookies";
 import { findQueryParameter } from "../codecs/query";
 
 export enum TokenSourceKind {
@@ -19,6 +19,8 @@ export class TokenSource {
 
 const COOKIE = utf8("cookie");
 const PATH = utf8(":path");
+// Scratch for the cookie findToken reads, reused: one request at a time.
+const cookie = new CookieValue();
 
 export function defaultTokenSources(): Array<TokenSource> {
   return [new TokenSource(TokenSourceKind.Header, utf8("authorization"), utf8("Bearer "))];
@@ -93,8 +95,8 @@ export function findToken(sources: Array<TokenSource>, out: FoundToken): bool {
         cookieHeader = request.getBytes(COOKIE);
         cookieRead = true;
       }
-      if (cookieHeader === null || !findCookie(cookieHeader, source.name) || cookieValueLength == 0) continue;
-      return found(out, cookieHeader, cookieValueStart, cookieValueLength, i);
+      if (cookieHeader === null || !findCookie(cookieHeader, source.name, cookie) || cookie.length == 0) continue;
+      return found(out, cookieHeader, cookie.start, cookie.length, i);
     }
     const path = request.getBytes(PATH);
     if (path === null) continue;

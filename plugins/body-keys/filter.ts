@@ -6,7 +6,7 @@
 // every owned header before onRequestHeaders.
 import { Context, RootContext, stream_context, BufferType, FilterDataStatus, FilterHeadersStatus, FilterTrailersStatus, LogLevel, getBufferBytes, log, logEnabled, HeaderPair, sendLocalResponse } from "../../assembly/proxy";
 import { PairsView } from "./pairs-view";
-import { cookieValueLength, cookieValueStart, findCookieIn } from "../../assembly/codecs/cookies";
+import { CookieValue, findCookieIn } from "../../assembly/codecs/cookies";
 import { findFormField } from "../../assembly/codecs/query";
 import { lowerAscii } from "../../assembly/codecs/bytes";
 import { JsonPointerStream } from "./json-stream";
@@ -18,6 +18,8 @@ const COOKIE = String.UTF8.encode("cookie");
 const PATH = String.UTF8.encode(":path");
 const METHOD = String.UTF8.encode(":method");
 const CONTENT_TYPE = String.UTF8.encode("content-type");
+// Scratch for the cookie a source reads, reused: one request at a time.
+const cookie = new CookieValue();
 // The most body bytes copied into the module per host call.
 const READ_SLICE_BYTES: i32 = 16384;
 const JSON_TYPE = [new HeaderPair("content-type", "application/json")];
@@ -133,9 +135,9 @@ export class KeysStream extends Context {
           length = pairs.valueLength;
         }
       } else if (source.kind == SourceKind.Cookie) {
-        if (pairs.find(COOKIE) && findCookieIn(pairs.valueStart, pairs.valueLength, source.name)) {
-          start = cookieValueStart;
-          length = cookieValueLength;
+        if (pairs.find(COOKIE) && findCookieIn(pairs.valueStart, pairs.valueLength, source.name, cookie)) {
+          start = cookie.start;
+          length = cookie.length;
         }
       } else if (pairs.find(PATH)) {
         let i = 0;

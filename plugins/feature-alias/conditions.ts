@@ -7,7 +7,7 @@
 // "has this element" (for a text it means "has this substring").
 import { ConfigReader } from "../../assembly/codecs/config-reader";
 import { JsonObject, JsonValue } from "../../assembly/codecs/json/value";
-import { CharsetPattern, parseCharsetPattern, patternError } from "../../assembly/codecs/match/charset";
+import { CharsetPattern, compileCharsetPattern } from "../../assembly/codecs/match/charset";
 import { parseClaimPath } from "../../assembly/codecs/jwt/claim-path";
 import { Attribute, AttributeKind, RequestFacts } from "./facts";
 import { JsonKind, JsonSpan, nextElement, unescapeToUtf8 } from "../../assembly/codecs/json/scan";
@@ -298,9 +298,9 @@ export function parseCondition(reader: ConfigReader, value: JsonValue, path: str
     }
   } else if (name == "pattern") {
     const source = operand.isString ? operand.asString : "";
-    const pattern = parseCharsetPattern(source);
-    if (pattern === null) reader.fail(at, patternError);
-    test.pattern = pattern;
+    const compiled = compileCharsetPattern(source);
+    if (compiled.pattern === null) reader.fail(at, compiled.error);
+    test.pattern = compiled.pattern;
   } else {
     test.operands.push(operandText(reader, operand, at));
   }

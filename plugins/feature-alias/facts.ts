@@ -5,7 +5,7 @@
 // being copied, and each attribute has one Value object reused from request to request.
 import { stream_context } from "../../assembly/proxy";
 import { HeaderIndex } from "../../assembly/request/header-index";
-import { cookieValueLength, cookieValueStart, findCookieIn } from "../../assembly/codecs/cookies";
+import { CookieValue, findCookieIn } from "../../assembly/codecs/cookies";
 import { findFormField } from "../../assembly/codecs/query";
 import { decodeJwtAt, Jwt, JwtError } from "../../assembly/codecs/jwt/decoder";
 import { FoundToken, findToken, TokenSource, TokenSourceKind } from "../../assembly/request/token-sources";
@@ -69,6 +69,8 @@ const PATH = String.UTF8.encode(":path");
 const METHOD = String.UTF8.encode(":method");
 const AUTHORITY = String.UTF8.encode(":authority");
 const span = new JsonSpan();
+// Scratch for the cookie an attribute reads, reused: one request at a time.
+const cookie = new CookieValue();
 
 // The header each kind of attribute is read from; Header attributes name their own.
 function headerOf(attribute: Attribute): ArrayBuffer | null {
@@ -183,7 +185,7 @@ export class RequestFacts {
         return;
       }
       case AttributeKind.Cookie: {
-        if (findCookieIn(start, length, attribute.name)) value.setText(cookieValueStart, cookieValueLength);
+        if (findCookieIn(start, length, attribute.name, cookie)) value.setText(cookie.start, cookie.length);
         return;
       }
       default:

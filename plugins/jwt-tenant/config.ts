@@ -2,7 +2,7 @@
 // the same in JSON Schema; `route-keys validate jwt-tenant FILE` checks it offline).
 import { ConfigReader } from "../../assembly/codecs/config-reader";
 import { JsonObject } from "../../assembly/codecs/json/value";
-import { CharsetPattern, parseCharsetPattern, patternError } from "../../assembly/codecs/match/charset";
+import { CharsetPattern, compileCharsetPattern } from "../../assembly/codecs/match/charset";
 import { ClaimPath, parseClaimPath } from "../../assembly/codecs/jwt/claim-path";
 import { readTokenSources, TokenSource, TokenSourceKind } from "../../assembly/request/token-sources";
 import { propertyPath } from "../../assembly/proxy";
@@ -199,9 +199,10 @@ function readMap(reader: ConfigReader, tenant: JsonObject, pattern: CharsetPatte
 
 function readPattern(reader: ConfigReader, object: JsonObject, path: string, fallback: string): CharsetPattern {
   const source = reader.string(object, "pattern", path, fallback);
-  const pattern = parseCharsetPattern(source);
+  const compiled = compileCharsetPattern(source);
+  const pattern = compiled.pattern;
   if (pattern === null) {
-    reader.fail(path + "/pattern", patternError + ", got \"" + source + "\"");
+    reader.fail(path + "/pattern", compiled.error + ", got \"" + source + "\"");
     return new CharsetPattern();
   }
   // A header is never written empty.
