@@ -1,5 +1,5 @@
 // The module's ABI surface. A plugin's entry file re-exports this module:
-//   export * from "../../assembly/proxy/exports";
+//   export * from "./exports";
 import "./abort";
 import { Context, RootContext } from "./context";
 import { HeaderMapType } from "./enums";

@@ -1,11 +1,11 @@
 // body-keys's configuration, parsed and validated once in onConfigure (config.schema.json says
 // the same in JSON Schema; `route-keys validate body-keys FILE` checks it offline).
-import { ConfigReader, isHeaderName } from "../../assembly/config/reader";
-import { JsonObject } from "../../assembly/json/value";
-import { parseJsonPointer } from "../../assembly/json/pointer";
-import { STREAM_MAX_TARGETS } from "../../assembly/json/stream";
-import { forbiddenOutputHeader } from "../../assembly/http/output_headers";
-import { CharsetPattern, parseCharsetPattern, patternError } from "../../assembly/match/charset";
+import { ConfigReader, isHeaderName } from "../../assembly/codecs/config-reader";
+import { JsonObject } from "../../assembly/codecs/json/value";
+import { parseJsonPointer } from "../../assembly/codecs/json/pointer";
+import { STREAM_MAX_TARGETS } from "./json-stream";
+import { forbiddenOutputHeader } from "../../assembly/codecs/output-headers";
+import { CharsetPattern, compileCharsetPattern } from "../../assembly/codecs/match/charset";
 
 export const DEFAULT_VALUE_PATTERN = "^[A-Za-z0-9._:-]{1,128}$";
 const MAX_PATTERN_SOURCE: i32 = 1024;
@@ -195,9 +195,10 @@ function valuePattern(reader: ConfigReader, object: JsonObject, path: string): C
     reader.fail(at, "expected a pattern of at most " + MAX_PATTERN_SOURCE.toString() + " characters");
     return new CharsetPattern();
   }
-  const parsed = parseCharsetPattern(source);
+  const compiled = compileCharsetPattern(source);
+  const parsed = compiled.pattern;
   if (parsed === null) {
-    reader.fail(at, patternError + ", got \"" + source + "\"");
+    reader.fail(at, compiled.error + ", got \"" + source + "\"");
     return new CharsetPattern();
   }
   if (parsed.maxLength == i32.MAX_VALUE) reader.fail(at, "expected a length range {min,max} with max at most " + MAX_VALUE_LENGTH.toString() + ": + and * set no maximum, got \"" + source + "\"");

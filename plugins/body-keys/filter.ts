@@ -4,26 +4,22 @@
 // as every key is found, at the end of the body (its last data frame, or its trailers), or at the
 // byte limit. Client copies of the output headers are gone before any of this: the runtime strips
 // every owned header before onRequestHeaders.
-import { Context, stream_context } from "../../assembly/proxy/context";
-import { BufferType, FilterDataStatus, FilterHeadersStatus, FilterTrailersStatus, LogLevel } from "../../assembly/proxy/enums";
-import { getBufferBytes } from "../../assembly/proxy/buffers";
-import { log, logEnabled } from "../../assembly/proxy/log";
-import { HeaderPair } from "../../assembly/proxy/pairs";
-import { sendLocalResponse } from "../../assembly/proxy/stream_control";
-import { PairsView } from "../../assembly/http/pairs_view";
-import { cookieValueLength, cookieValueStart, findCookieIn } from "../../assembly/http/cookies";
-import { findFormField } from "../../assembly/http/query";
-import { lowerAscii } from "../../assembly/http/bytes";
-import { JsonPointerStream } from "../../assembly/json/stream";
+import { Context, RootContext, stream_context, BufferType, FilterDataStatus, FilterHeadersStatus, FilterTrailersStatus, LogLevel, getBufferBytes, log, logEnabled, HeaderPair, sendLocalResponse } from "../../assembly/proxy";
+import { PairsView } from "./pairs-view";
+import { CookieValue, findCookieIn } from "../../assembly/codecs/cookies";
+import { findFormField } from "../../assembly/codecs/query";
+import { lowerAscii } from "../../assembly/codecs/bytes";
+import { JsonPointerStream } from "./json-stream";
 import { Action, BodyKeysConfig, Key, OnFailure, SourceKind } from "./config";
-import { FormFieldStream } from "./form_stream";
+import { FormFieldStream } from "./form-stream";
 import { KeysMetrics } from "./metrics";
-import { KeysRoot } from "./root";
 
 const COOKIE = String.UTF8.encode("cookie");
 const PATH = String.UTF8.encode(":path");
 const METHOD = String.UTF8.encode(":method");
 const CONTENT_TYPE = String.UTF8.encode("content-type");
+// Scratch for the cookie a source reads, reused: one request at a time.
+const cookie = new CookieValue();
 // The most body bytes copied into the module per host call.
 const READ_SLICE_BYTES: i32 = 16384;
 const JSON_TYPE = [new HeaderPair("content-type", "application/json")];
@@ -45,8 +41,14 @@ export class KeysStream extends Context {
   private jsonOwners: Array<i32> = [];
   private formOwners: Array<i32> = [];
 
-  constructor(contextId: u32, readonly keysRoot: KeysRoot) {
-    super(contextId, keysRoot);
+  // The root creates each stream with what it parsed at configure: the stream never reads its root.
+  constructor(
+    contextId: u32,
+    root: RootContext,
+    readonly config: BodyKeysConfig,
+    readonly metrics: KeysMetrics | null,
+  ) {
+    super(contextId, root);
   }
 
   // Every source is read from one snapshot taken before the runtime strips the owned headers, so a
@@ -56,8 +58,8 @@ export class KeysStream extends Context {
   }
 
   onRequestHeaders(headerCount: u32, endOfStream: bool): FilterHeadersStatus {
-    const config = this.keysRoot.config;
-    const metrics = this.keysRoot.metrics!;
+    const config = this.config;
+    const metrics = this.metrics!;
     let pendingBody = false;
     for (let k = 0; k < config.keys.length; k++) {
       const key = config.keys[k];
@@ -75,7 +77,7 @@ export class KeysStream extends Context {
   onRequestBody(bodyBufferLength: usize, endOfStream: bool): FilterDataStatus {
     if (this.body == BodyKind.None) return FilterDataStatus.Continue;
     const total = <i32>bodyBufferLength;
-    const limit = this.keysRoot.config.maxBodyBytes;
+    const limit = this.config.maxBodyBytes;
     const end = total < limit ? total : limit;
     let more = true;
     // In slices: a key near the start of a large frame costs one small copy, not the whole frame,
@@ -105,8 +107,8 @@ export class KeysStream extends Context {
 
   // The scan is over: at the end of the body (`ended`), at the limit, or with every key found.
   private decide(ended: bool, limitReached: bool): FilterHeadersStatus {
-    const config = this.keysRoot.config;
-    const metrics = this.keysRoot.metrics!;
+    const config = this.config;
+    const metrics = this.metrics!;
     // Only a body that ended is finished: a document cut at the limit is unfinished, not malformed,
     // and a form value cut there is not a value. An empty body is a missing key, not a bad document.
     if (ended && this.consumed > 0) {
@@ -133,9 +135,9 @@ export class KeysStream extends Context {
           length = pairs.valueLength;
         }
       } else if (source.kind == SourceKind.Cookie) {
-        if (pairs.find(COOKIE) && findCookieIn(pairs.valueStart, pairs.valueLength, source.name)) {
-          start = cookieValueStart;
-          length = cookieValueLength;
+        if (pairs.find(COOKIE) && findCookieIn(pairs.valueStart, pairs.valueLength, source.name, cookie)) {
+          start = cookie.start;
+          length = cookie.length;
         }
       } else if (pairs.find(PATH)) {
         let i = 0;

@@ -1,5 +1,5 @@
 // body-keys's metrics (Envoy shows them as wasmcustom.body_keys.*).
-import { Counter } from "../../assembly/proxy/metrics";
+import { Counter } from "../../assembly/proxy";
 import { SourceKind } from "./config";
 
 export class KeysMetrics {

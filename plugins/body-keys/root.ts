@@ -1,8 +1,6 @@
 // body-keys's root context: reads and validates the configuration once.
-import { ConfigReader } from "../../assembly/config/reader";
-import { Context, RootContext } from "../../assembly/proxy/context";
-import { LogLevel } from "../../assembly/proxy/enums";
-import { log, logInfo } from "../../assembly/proxy/log";
+import { ConfigReader } from "../../assembly/codecs/config-reader";
+import { Context, RootContext, LogLevel, log, logInfo } from "../../assembly/proxy";
 import { BodyKeysConfig, parseConfig } from "./config";
 import { KeysMetrics } from "./metrics";
 import { KeysStream } from "./filter";
@@ -26,6 +24,6 @@ export class KeysRoot extends RootContext {
   }
 
   createContext(contextId: u32): Context {
-    return new KeysStream(contextId, this);
+    return new KeysStream(contextId, this, this.config, this.metrics);
   }
 }

@@ -5,13 +5,13 @@
 // Operators: equals, in, prefix, suffix, contains, present, absent, semver, pattern.
 // For an array claim an operator holds when it holds for one element; contains then means
 // "has this element" (for a text it means "has this substring").
-import { ConfigReader } from "../../assembly/config/reader";
-import { JsonObject, JsonValue } from "../../assembly/json/value";
-import { CharsetPattern, parseCharsetPattern, patternError } from "../../assembly/match/charset";
-import { parseClaimPath } from "../../assembly/jwt/claim_path";
+import { ConfigReader } from "../../assembly/codecs/config-reader";
+import { JsonObject, JsonValue } from "../../assembly/codecs/json/value";
+import { CharsetPattern, compileCharsetPattern } from "../../assembly/codecs/match/charset";
+import { parseClaimPath } from "../../assembly/codecs/jwt/claim-path";
 import { Attribute, AttributeKind, RequestFacts } from "./facts";
-import { JsonKind, JsonSpan, nextElement, unescapeToUtf8 } from "../../assembly/json/scan";
-import { JWT_MAX_DEPTH } from "../../assembly/jwt/decoder";
+import { JsonKind, JsonSpan, nextElement, unescapeToUtf8 } from "../../assembly/codecs/json/scan";
+import { JWT_MAX_DEPTH } from "../../assembly/codecs/jwt/decoder";
 import { bucketFor, saltedHash } from "./bucket";
 import { Comparison, expandComparison, parseSemVer, satisfiesAll, SEMVER_OPERATORS } from "./semver";
 
@@ -298,9 +298,9 @@ export function parseCondition(reader: ConfigReader, value: JsonValue, path: str
     }
   } else if (name == "pattern") {
     const source = operand.isString ? operand.asString : "";
-    const pattern = parseCharsetPattern(source);
-    if (pattern === null) reader.fail(at, patternError);
-    test.pattern = pattern;
+    const compiled = compileCharsetPattern(source);
+    if (compiled.pattern === null) reader.fail(at, compiled.error);
+    test.pattern = compiled.pattern;
   } else {
     test.operands.push(operandText(reader, operand, at));
   }

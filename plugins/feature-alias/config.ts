@@ -1,17 +1,17 @@
 // feature-alias's configuration, parsed and validated once in onConfigure (config.schema.json
 // says the same in JSON Schema; `route-keys validate feature-alias FILE` checks it offline).
-import { ConfigReader, isHeaderName } from "../../assembly/config/reader";
-import { JsonObject, JsonValue } from "../../assembly/json/value";
-import { parseCharsetPattern } from "../../assembly/match/charset";
-import { readTokenSources, TokenSource, TokenSourceKind } from "../../assembly/jwt/token_sources";
-import { forbiddenOutputHeader } from "../../assembly/http/output_headers";
+import { ConfigReader, isHeaderName } from "../../assembly/codecs/config-reader";
+import { JsonObject, JsonValue } from "../../assembly/codecs/json/value";
+import { compileCharsetPattern } from "../../assembly/codecs/match/charset";
+import { readTokenSources, TokenSource, TokenSourceKind } from "../../assembly/request/token-sources";
+import { forbiddenOutputHeader } from "../../assembly/codecs/output-headers";
 import { Attribute } from "./facts";
 import { AttributeTable, Condition, parseAttribute, parseCondition } from "./conditions";
 
 // Feature names, versions and rule names become header values: plain tokens, a subset of what a
 // header value may hold (visible ASCII and space), so no derived write (names joined by ",") can
 // carry a byte the runtime would refuse.
-const NAME_PATTERN = parseCharsetPattern("^[A-Za-z0-9._-]{1,64}$")!;
+const NAME_PATTERN = compileCharsetPattern("^[A-Za-z0-9._-]{1,64}$").pattern!;
 
 export class Feature {
   constructor(public index: i32, public name: string, public nameBytes: ArrayBuffer, public version: ArrayBuffer) {}

@@ -3,14 +3,14 @@
 // reads (50 header rules cost one host call and one walk over the headers, not 50 scans); the
 // token's claims are decoded on first use. Values point into the request's buffers instead of
 // being copied, and each attribute has one Value object reused from request to request.
-import { stream_context } from "../../assembly/proxy/context";
-import { HeaderIndex } from "../../assembly/http/header_index";
-import { cookieValueLength, cookieValueStart, findCookieIn } from "../../assembly/http/cookies";
-import { findFormField } from "../../assembly/http/query";
-import { decodeJwtAt, Jwt, JwtError } from "../../assembly/jwt/decoder";
-import { FoundToken, findToken, TokenSource, TokenSourceKind } from "../../assembly/jwt/token_sources";
-import { startsWithIgnoreCase } from "../../assembly/http/bytes";
-import { JsonKind, JsonSpan, unescapeToUtf8 } from "../../assembly/json/scan";
+import { stream_context } from "../../assembly/proxy";
+import { HeaderIndex } from "../../assembly/request/header-index";
+import { CookieValue, findCookieIn } from "../../assembly/codecs/cookies";
+import { findFormField } from "../../assembly/codecs/query";
+import { decodeJwtAt, Jwt, JwtError } from "../../assembly/codecs/jwt/decoder";
+import { FoundToken, findToken, TokenSource, TokenSourceKind } from "../../assembly/request/token-sources";
+import { startsWithIgnoreCase } from "../../assembly/codecs/bytes";
+import { JsonKind, JsonSpan, unescapeToUtf8 } from "../../assembly/codecs/json/scan";
 
 export enum AttributeKind {
   Header = 0,
@@ -69,6 +69,8 @@ const PATH = String.UTF8.encode(":path");
 const METHOD = String.UTF8.encode(":method");
 const AUTHORITY = String.UTF8.encode(":authority");
 const span = new JsonSpan();
+// Scratch for the cookie an attribute reads, reused: one request at a time.
+const cookie = new CookieValue();
 
 // The header each kind of attribute is read from; Header attributes name their own.
 function headerOf(attribute: Attribute): ArrayBuffer | null {
@@ -183,7 +185,7 @@ export class RequestFacts {
         return;
       }
       case AttributeKind.Cookie: {
-        if (findCookieIn(start, length, attribute.name)) value.setText(cookieValueStart, cookieValueLength);
+        if (findCookieIn(start, length, attribute.name, cookie)) value.setText(cookie.start, cookie.length);
         return;
       }
       default:

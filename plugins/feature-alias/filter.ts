@@ -1,38 +1,45 @@
 // feature-alias on one request: decide the focus group from the rules and write the feature's
 // alias and version. Client-sent copies of the owned headers never pass (the runtime strips them
 // first); with keep_known a known incoming alias is written again, by the filter, with its version.
-import { Context, stream_context } from "../../assembly/proxy/context";
-import { FilterHeadersStatus, LogLevel } from "../../assembly/proxy/enums";
-import { log, logEnabled } from "../../assembly/proxy/log";
+import { Context, RootContext, stream_context, FilterHeadersStatus, LogLevel, log, logEnabled } from "../../assembly/proxy";
 import { bucketFor, saltedHash } from "./bucket";
-import { Feature, FeatureAliasConfig, Rule } from "./config";
+import { Feature, FeatureAliasConfig, Rule, RuleTable } from "./config";
 import { RequestFacts } from "./facts";
-import { AliasRoot } from "./root";
-import { i32At, refAt } from "../../assembly/util/unchecked";
+import { AliasMetrics } from "./metrics";
+import { i32At, refAt } from "../../assembly/codecs/unchecked";
 
 export class AliasStream extends Context {
-  constructor(contextId: u32, readonly aliasRoot: AliasRoot) {
-    super(contextId, aliasRoot);
+  // The root creates each stream with what it parsed at configure (and the per-request scratch it
+  // owns, reused since streams run one at a time): the stream never reads its root.
+  constructor(
+    contextId: u32,
+    root: RootContext,
+    readonly config: FeatureAliasConfig,
+    readonly metrics: AliasMetrics | null,
+    readonly facts: RequestFacts,
+    readonly ruleTable: RuleTable,
+    readonly chosen: Array<Feature>,
+  ) {
+    super(contextId, root);
   }
 
   // Runs before the runtime strips the owned headers: the one read of the request's headers, so
   // keep_known can see the client's alias. No condition reads an owned header (refused at configure).
   readOwnedSources(headerCount: u32): void {
-    this.aliasRoot.facts.reset();
+    this.facts.reset();
   }
 
   // From that same read: the runtime removes only the owned headers the client sent.
   mayCarryOwnedHeader(index: i32): bool {
-    return this.aliasRoot.facts.mayCarryOwned(index);
+    return this.facts.mayCarryOwned(index);
   }
 
   // The owned headers are gone by now (the runtime removed every client copy); facts were loaded
   // in readOwnedSources, which the runtime always calls since the alias header is always owned.
   onRequestHeaders(headerCount: u32, endOfStream: bool): FilterHeadersStatus {
-    const root = this.aliasRoot;
-    const config = root.config;
-    const metrics = root.metrics!;
-    const facts = root.facts;
+    const config = this.config;
+    const metrics = this.metrics!;
+    const facts = this.facts;
 
     if (facts.has(facts.aliasSlot)) {
       if (config.keepKnownIncoming) {
@@ -49,10 +56,10 @@ export class AliasStream extends Context {
       metrics.incomingStripped.increment();
     }
 
-    const chosen = root.chosen;
+    const chosen = this.chosen;
     chosen.length = 0;
     let firstRule: Rule | null = null;
-    const table = root.ruleTable;
+    const table = this.ruleTable;
     const headers = facts.headers;
     for (let i = 0; i < table.count; i++) {
       const required = i32At(table.requiredSlots, i);

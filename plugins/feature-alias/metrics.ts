@@ -1,5 +1,5 @@
 // feature-alias's metrics (Envoy shows them as wasmcustom.feature_alias.*).
-import { Counter } from "../../assembly/proxy/metrics";
+import { Counter } from "../../assembly/proxy";
 import { FeatureAliasConfig } from "./config";
 
 export class AliasMetrics {

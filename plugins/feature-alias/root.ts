@@ -1,8 +1,6 @@
 // feature-alias's root context: reads and validates the configuration once.
-import { ConfigReader } from "../../assembly/config/reader";
-import { Context, RootContext } from "../../assembly/proxy/context";
-import { LogLevel } from "../../assembly/proxy/enums";
-import { log, logInfo } from "../../assembly/proxy/log";
+import { ConfigReader } from "../../assembly/codecs/config-reader";
+import { Context, RootContext, LogLevel, log, logInfo } from "../../assembly/proxy";
 import { Feature, FeatureAliasConfig, parseConfig, RuleTable } from "./config";
 import { RequestFacts } from "./facts";
 import { AliasMetrics } from "./metrics";
@@ -36,6 +34,6 @@ export class AliasRoot extends RootContext {
   }
 
   createContext(contextId: u32): Context {
-    return new AliasStream(contextId, this);
+    return new AliasStream(contextId, this, this.config, this.metrics, this.facts, this.ruleTable, this.chosen);
   }
 }

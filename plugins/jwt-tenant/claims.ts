@@ -1,8 +1,8 @@
 // Claim values from either a decoded token or jwt_authn's verified payload in metadata, reduced
 // to what a header can carry: the text of a string, or the decimal text of an integer.
-import { Jwt } from "../../assembly/jwt/decoder";
-import { JsonKind, JsonSpan, unescapeToUtf8 } from "../../assembly/json/scan";
-import { getPropertyBytes } from "../../assembly/proxy/properties";
+import { Jwt } from "../../assembly/codecs/jwt/decoder";
+import { JsonKind, JsonSpan, unescapeToUtf8 } from "../../assembly/codecs/json/scan";
+import { getPropertyBytes } from "../../assembly/proxy";
 
 export enum ClaimStatus {
   Found = 0,

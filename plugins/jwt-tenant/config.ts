@@ -1,13 +1,13 @@
 // jwt-tenant's configuration, parsed and validated once in onConfigure (config.schema.json says
 // the same in JSON Schema; `route-keys validate jwt-tenant FILE` checks it offline).
-import { ConfigReader } from "../../assembly/config/reader";
-import { JsonObject } from "../../assembly/json/value";
-import { CharsetPattern, parseCharsetPattern, patternError } from "../../assembly/match/charset";
-import { ClaimPath, parseClaimPath } from "../../assembly/jwt/claim_path";
-import { readTokenSources, TokenSource, TokenSourceKind } from "../../assembly/jwt/token_sources";
-import { propertyPath } from "../../assembly/proxy/pairs";
-import { forbiddenOutputHeader } from "../../assembly/http/output_headers";
-import { bytesEqual } from "../../assembly/http/bytes";
+import { ConfigReader } from "../../assembly/codecs/config-reader";
+import { JsonObject } from "../../assembly/codecs/json/value";
+import { CharsetPattern, compileCharsetPattern } from "../../assembly/codecs/match/charset";
+import { ClaimPath, parseClaimPath } from "../../assembly/codecs/jwt/claim-path";
+import { readTokenSources, TokenSource, TokenSourceKind } from "../../assembly/request/token-sources";
+import { propertyPath } from "../../assembly/proxy";
+import { forbiddenOutputHeader } from "../../assembly/codecs/output-headers";
+import { bytesEqual } from "../../assembly/codecs/bytes";
 
 export const DEFAULT_TENANT_PATTERN = "^[A-Za-z0-9._-]{1,64}$";
 export const DEFAULT_CLAIM_PATTERN = "^[A-Za-z0-9._@:+-]{1,256}$";
@@ -200,9 +200,10 @@ function readMap(reader: ConfigReader, tenant: JsonObject, pattern: CharsetPatte
 
 function readPattern(reader: ConfigReader, object: JsonObject, path: string, fallback: string): CharsetPattern {
   const source = reader.string(object, "pattern", path, fallback);
-  const pattern = parseCharsetPattern(source);
+  const compiled = compileCharsetPattern(source);
+  const pattern = compiled.pattern;
   if (pattern === null) {
-    reader.fail(path + "/pattern", patternError + ", got \"" + source + "\"");
+    reader.fail(path + "/pattern", compiled.error + ", got \"" + source + "\"");
     return new CharsetPattern();
   }
   // A header is never written empty.

@@ -1,20 +1,14 @@
 // jwt-tenant on one request: find the token (or the verified payload), turn the tenant claim into
 // an allowed value, write it; otherwise apply on_missing or on_invalid. The runtime has removed
 // every client copy of the owned headers before, so no outcome can leave one.
-import { Context, RootContext, stream_context } from "../../assembly/proxy/context";
-import { FilterHeadersStatus, LogLevel } from "../../assembly/proxy/enums";
-import { log, logEnabled } from "../../assembly/proxy/log";
-import { HeaderPair } from "../../assembly/proxy/pairs";
-import { sendLocalResponse } from "../../assembly/proxy/stream_control";
-import { currentTimeNanoseconds } from "../../assembly/proxy/clock";
-import { decodeJwtAt, Jwt, jwtErrorText } from "../../assembly/jwt/decoder";
-import { FoundToken, findToken } from "../../assembly/jwt/token_sources";
-import { bytesEqual, copyBytes } from "../../assembly/http/bytes";
+import { Context, RootContext, stream_context, FilterHeadersStatus, LogLevel, log, logEnabled, HeaderPair, sendLocalResponse, currentTimeNanoseconds } from "../../assembly/proxy";
+import { decodeJwtAt, Jwt, jwtErrorText } from "../../assembly/codecs/jwt/decoder";
+import { FoundToken, findToken } from "../../assembly/request/token-sources";
+import { bytesEqual, copyBytes } from "../../assembly/codecs/bytes";
 import { ClaimStatus, ClaimText, metadataClaim, NO_DATE, numericDate, tokenClaim } from "./claims";
 import { FailureAction, issuerPath, JwtTenantConfig, OnFailure } from "./config";
 import { TenantMetrics } from "./metrics";
-import { TenantRoot } from "./root";
-import { CachedTenant } from "./token_cache";
+import { CachedTenant, TokenCache } from "./token-cache";
 
 const EXP = [String.UTF8.encode("exp")];
 const NBF = [String.UTF8.encode("nbf")];
@@ -30,19 +24,26 @@ const tenant = new ClaimText();
 const claimText = new ClaimText();
 
 export class TenantStream extends Context {
-  constructor(contextId: u32, readonly tenantRoot: TenantRoot) {
-    super(contextId, tenantRoot);
+  // The root creates each stream with what it parsed at configure: the stream never reads its root.
+  constructor(
+    contextId: u32,
+    root: RootContext,
+    readonly config: JwtTenantConfig,
+    readonly metrics: TenantMetrics | null,
+    readonly tokenCache: TokenCache | null,
+  ) {
+    super(contextId, root);
   }
 
   // The runtime has already removed every client copy of the owned headers (ownedRequestHeaders).
   onRequestHeaders(headerCount: u32, endOfStream: bool): FilterHeadersStatus {
-    const config = this.tenantRoot.config;
-    const metrics = this.tenantRoot.metrics!;
+    const config = this.config;
+    const metrics = this.metrics!;
     metrics.requests.increment();
     if (config.metadataPayloadPath !== null) return this.fromMetadata(config, metrics);
 
     if (!findToken(config.tokenSources, token)) return this.missing(config, metrics, "no token");
-    const cache = this.tenantRoot.tokenCache;
+    const cache = this.tokenCache;
     if (cache !== null) {
       const seen = cache.find(token.start, token.length);
       if (seen !== null) return this.fromCache(config, metrics, seen);

@@ -1,5 +1,5 @@
 // jwt-tenant's metrics (Envoy shows them as wasmcustom.jwt_tenant.*).
-import { Counter } from "../../assembly/proxy/metrics";
+import { Counter } from "../../assembly/proxy";
 
 export class TenantMetrics {
   // Every request the filter saw.

@@ -1,12 +1,10 @@
 // jwt-tenant's root context: reads and validates the configuration once.
-import { ConfigReader } from "../../assembly/config/reader";
-import { Context, RootContext } from "../../assembly/proxy/context";
-import { LogLevel } from "../../assembly/proxy/enums";
-import { log, logInfo } from "../../assembly/proxy/log";
+import { ConfigReader } from "../../assembly/codecs/config-reader";
+import { Context, RootContext, LogLevel, log, logInfo } from "../../assembly/proxy";
 import { JwtTenantConfig, parseConfig } from "./config";
 import { TenantMetrics } from "./metrics";
 import { TenantStream } from "./filter";
-import { TokenCache } from "./token_cache";
+import { TokenCache } from "./token-cache";
 
 export class TenantRoot extends RootContext {
   config: JwtTenantConfig = new JwtTenantConfig();
@@ -31,6 +29,6 @@ export class TenantRoot extends RootContext {
   }
 
   createContext(contextId: u32): Context {
-    return new TenantStream(contextId, this);
+    return new TenantStream(contextId, this, this.config, this.metrics, this.tokenCache);
   }
 }

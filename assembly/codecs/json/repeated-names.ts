@@ -2,7 +2,7 @@
 // reading, and RFC 7519 §4 lets a token reader refuse it: readers that take the first and readers
 // that take the last would otherwise disagree about one token. Documents here are already valid.
 import { decimalIndex, FAILED, keyEqualsAt, lastStringEscaped, skipSpace, skipStringBody, skipValue, unescapeToUtf8 } from "./scan";
-import { ROW_BYTES, rowKeyEnd, rowKeyEscaped, rowKeyStart } from "./member_rows";
+import { ROW_BYTES, rowKeyEnd, rowKeyEscaped, rowKeyStart } from "./member-rows";
 
 // Whether two of the `count` rows of a member table share a name (escapes decoded). Each plain
 // key marks one of 256 buckets by its length, first and last byte; only a key whose bucket is

@@ -23,7 +23,7 @@ import {
   validateDocument,
 } from "./scan";
 import { DEFERRED, indexPlainDocument } from "./plain";
-import { objectRepeatsName, pathRepeatsName, rowsRepeatName } from "./repeated_names";
+import { objectRepeatsName, pathRepeatsName, rowsRepeatName } from "./repeated-names";
 import {
   recordMember,
   recordValueEnd,
@@ -34,7 +34,7 @@ import {
   rowValueEnd,
   rowValueEscaped,
   rowValueStart,
-} from "./member_rows";
+} from "./member-rows";
 
 // Members past this many are not recorded; lookups that miss the index then scan the document.
 export const MAX_INDEXED_MEMBERS: i32 = 64;

@@ -6,7 +6,7 @@
 // Only tokens that produced a tenant are kept. A slot is chosen by a hash of a few samples of the
 // token and answers only when the whole token is byte-for-byte the one stored: a collision costs
 // a decode, never a wrong tenant.
-import { copyBytes, sameBytes } from "../../assembly/http/bytes";
+import { copyBytes, sameBytes } from "../../assembly/codecs/bytes";
 
 export class CachedTenant {
   // The token, in a buffer reused while the tokens stored in this slot fit.

@@ -1,12 +1,11 @@
 // Where a request carries its token: an ordered list of headers (with an optional scheme prefix),
 // cookies and query parameters; the first source that holds a token wins.
-import { ConfigReader } from "../config/reader";
-import { JsonObject } from "../json/value";
-import { stream_context } from "../proxy/context";
-import { startsWithIgnoreCase, utf8 } from "../http/bytes";
-import { cookieValueLength, cookieValueStart, findCookie } from "../http/cookies";
-import { findQueryParameter } from "../http/query";
-import { HostBlock } from "../proxy/memory";
+import { ConfigReader } from "../codecs/config-reader";
+import { JsonObject } from "../codecs/json/value";
+import { stream_context, HostBlock } from "../proxy";
+import { startsWithIgnoreCase, utf8 } from "../codecs/bytes";
+import { CookieValue, findCookie } from "../codecs/cookies";
+import { findQueryParameter } from "../codecs/query";
 
 export enum TokenSourceKind {
   Header = 0,
@@ -20,6 +19,8 @@ export class TokenSource {
 
 const COOKIE = utf8("cookie");
 const PATH = utf8(":path");
+// Scratch for the cookie findToken reads, reused: one request at a time.
+const cookie = new CookieValue();
 
 export function defaultTokenSources(): Array<TokenSource> {
   return [new TokenSource(TokenSourceKind.Header, utf8("authorization"), utf8("Bearer "))];
@@ -101,8 +102,8 @@ export function findToken(sources: Array<TokenSource>, out: FoundToken): bool {
         cookieHeader = request.getBytes(COOKIE);
         cookieRead = true;
       }
-      if (cookieHeader === null || !findCookie(cookieHeader, source.name) || cookieValueLength == 0) continue;
-      return found(out, cookieHeader, cookieValueStart, cookieValueLength, i);
+      if (cookieHeader === null || !findCookie(cookieHeader, source.name, cookie) || cookie.length == 0) continue;
+      return found(out, cookieHeader, cookie.start, cookie.length, i);
     }
     const path = request.getBytes(PATH);
     if (path === null) continue;

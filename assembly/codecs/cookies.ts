@@ -1,16 +1,19 @@
 // Finds one cookie in a Cookie header value ("a=1; b=2") without splitting it into strings.
-// Returns the value's position through `cookieValueStart` / `cookieValueLength`, or false.
+// Writes the value's position into the caller's CookieValue and returns true, or returns false.
 import { bytesEqual } from "./bytes";
 
-export let cookieValueStart: usize = 0;
-export let cookieValueLength: i32 = 0;
+// Where a found cookie's value is: [start, start + length). Callers keep one and reuse it.
+export class CookieValue {
+  start: usize = 0;
+  length: i32 = 0;
+}
 
-export function findCookie(header: ArrayBuffer, name: ArrayBuffer): bool {
-  return findCookieIn(changetype<usize>(header), header.byteLength, name);
+export function findCookie(header: ArrayBuffer, name: ArrayBuffer, out: CookieValue): bool {
+  return findCookieIn(changetype<usize>(header), header.byteLength, name, out);
 }
 
 // The same over raw bytes [base, base + end), for callers that hold the header inside a larger buffer.
-export function findCookieIn(base: usize, end: i32, name: ArrayBuffer): bool {
+export function findCookieIn(base: usize, end: i32, name: ArrayBuffer, out: CookieValue): bool {
   let i = 0;
   while (i < end) {
     while (i < end && (load<u8>(base + <usize>i) == 0x20 || load<u8>(base + <usize>i) == 0x3b)) i++;
@@ -31,8 +34,8 @@ export function findCookieIn(base: usize, end: i32, name: ArrayBuffer): bool {
       valueEnd--;
     }
     if (bytesEqual(base + <usize>nameStart, nameEnd - nameStart, name)) {
-      cookieValueStart = base + <usize>valueStart;
-      cookieValueLength = valueEnd - valueStart;
+      out.start = base + <usize>valueStart;
+      out.length = valueEnd - valueStart;
       return true;
     }
   }

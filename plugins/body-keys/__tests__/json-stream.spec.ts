@@ -1,5 +1,5 @@
-import { JsonPointerStream, StreamError } from "../stream";
-import { parseJsonPointer } from "../pointer";
+import { JsonPointerStream, StreamError } from "../json-stream";
+import { parseJsonPointer } from "../../../assembly/codecs/json/pointer";
 
 function stream(pointers: string[], maxValue: i32 = 64): JsonPointerStream {
   const parsed = new Array<Array<ArrayBuffer>>();

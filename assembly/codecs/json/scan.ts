@@ -53,7 +53,7 @@ export class JsonSpan {
   }
 }
 
-// Where the last scan failed, and why.
+// Where the last scan failed, and why: module-level, a side channel of the scanner on every JWT (FAILED is in-band).
 export let scanError: JsonError = JsonError.None;
 export let scanErrorAt: usize = 0;
 

@@ -1,6 +1,6 @@
 // A claim named by a JSON Pointer ("/org/id", RFC 6901: ~1 is "/", ~0 is "~") or by an array of
 // names (["https://example.com/tenant"]) so that names with dots and slashes need no escaping.
-import { ConfigReader } from "../config/reader";
+import { ConfigReader } from "../config-reader";
 import { JsonValue } from "../json/value";
 import { parseJsonPointer } from "../json/pointer";
 

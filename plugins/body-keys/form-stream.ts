@@ -1,6 +1,6 @@
 // Finds fields of an application/x-www-form-urlencoded body that arrives in chunks: a small state
 // machine over "name=value&...", holding only the current name and value (both bounded).
-import { percentDecode } from "../../assembly/http/query";
+import { percentDecode } from "../../assembly/codecs/query";
 
 const MAX_NAME: i32 = 256;
 

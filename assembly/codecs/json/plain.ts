@@ -7,7 +7,7 @@
 // members. Everything else, every invalid document included, is DEFERRED to the full validator,
 // which then says what is wrong: the fast path never has to explain an error.
 import { FAILED, resetScanError, skipNumber } from "./scan";
-import { recordMember, recordValueEnd } from "./member_rows";
+import { recordMember, recordValueEnd } from "./member-rows";
 
 export const DEFERRED: i32 = -2;
 

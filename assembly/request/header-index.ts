@@ -2,10 +2,9 @@
 // proxy_get_header_map_pairs returns. Plugins register the names they read at configure time
 // (slotOf) and ask by slot per request, so 50 header rules cost one host call and one walk over
 // the request's headers instead of 50 scans. Values stay inside the host's block: no copies.
-import { HeaderMap } from "../proxy/headers";
-import { HostBlock } from "../proxy/memory";
-import { i32At, u32At, usizeAt } from "../util/unchecked";
-import { bytesEqual } from "./bytes";
+import { HeaderMap, HostBlock } from "../proxy";
+import { i32At, u32At, usizeAt } from "../codecs/unchecked";
+import { bytesEqual } from "../codecs/bytes";
 
 const FNV_OFFSET: u32 = 2166136261;
 const FNV_PRIME: u32 = 16777619;

@@ -121,16 +121,6 @@ export function compileCharsetPattern(source: string): CharsetPatternResult {
   return new CharsetPatternResult(pattern, "");
 }
 
-// The reason the last parseCharsetPattern call returned null (kept for callers of that function).
-export let patternError: string = "";
-
-// compileCharsetPattern, with the error left in `patternError`.
-export function parseCharsetPattern(source: string): CharsetPattern | null {
-  const result = compileCharsetPattern(source);
-  patternError = result.error;
-  return result.pattern;
-}
-
 class ClassItem {
   value: i32 = 0;
   next: i32 = 0;

@@ -1,7 +1,7 @@
 // Reads a plugin configuration (parsed once, in onConfigure) into typed values. The first problem
 // is kept as "<path>: expected <what>", naming the field by its JSON Pointer as the JSON Schema
 // validator does, so a rejected configuration says exactly what to fix.
-import { JsonNumber, JsonObject, JsonValue, parseJson } from "../json/value";
+import { JsonNumber, JsonObject, JsonValue, parseJson } from "./json/value";
 
 export class ConfigReader {
   error: string | null = null;
