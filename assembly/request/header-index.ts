@@ -137,5 +137,6 @@ export class HeaderIndex {
 }
 
 function lengthBit(length: usize): u64 {
-  return (<u64>1) << <u64>(length < 63 ? length : 63);
+  const shift = <u64>(length < 63 ? length : 63);
+  return (<u64>1) << shift;
 }

@@ -17,7 +17,8 @@ export function rowsRepeatName(table: usize, count: i32): bool {
     // Identity providers do not escape claim names: a table with an escaped key is compared pair by pair.
     if (rowKeyEscaped(row)) return anyPairRepeats(table, count);
     const bucket = keyBucket(rowKeyStart(row), rowKeyEnd(row));
-    const bit = (<u64>1) << <u64>(bucket & 63);
+    const shift = <u64>(bucket & 63);
+    const bit = (<u64>1) << shift;
     const word = bucket >> 6;
     const seen = word == 0 ? seen0 : word == 1 ? seen1 : word == 2 ? seen2 : seen3;
     if ((seen & bit) != 0 && repeatsEarlier(table, i)) return true;
