@@ -380,10 +380,11 @@ export class HostStreamContext extends HostContext {
         ]);
       case 'connection_id':
         return uint(info.connectionId);
-      case 'metadata':
+      case 'metadata': {
         const namespaces = Object.entries(info.filterMetadata);
         const structs = namespaces.map(([ns, struct]): [string, PropertyValue] => [ns, fromJson(struct)]);
         return { type: 'message', entries: [['filter_metadata', map(structs)]] };
+      }
       case 'filter_state':
         return map([...info.filterState].map(([k, v]) => [k, { type: 'bytes', value: v }]));
       case 'xds':

@@ -5,7 +5,7 @@ import { proxy_log } from "./imports";
 
 const PREFIX = "abort: ";
 
-// @ts-ignore: decorator
+// @ts-expect-error: a decorator tsc does not know
 @global
 export function proxyAbort(message: string | null, fileName: string | null, lineNumber: u32, columnNumber: u32): void {
   // Built without allocation: the heap may be what failed.

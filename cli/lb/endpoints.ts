@@ -39,7 +39,7 @@ export function parseEndpointFile(text: string, where: string, cluster?: string)
     try {
       document = JSON.parse(trimmed);
     } catch (error) {
-      throw new Error(`${where}: not valid JSON: ${(error as Error).message}`);
+      throw new Error(`${where}: not valid JSON: ${(error as Error).message}`, { cause: error });
     }
     if (Array.isArray(document)) return checkList(document.map((entry, i) => fromJson(entry, `${where}[${i}]`)), where);
     return adminEndpoints(document, where, cluster);

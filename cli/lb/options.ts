@@ -51,7 +51,9 @@ export function readEndpoints(spec: string, cluster?: string): Endpoint[] {
     try {
       text = readFileSync(file, 'utf8');
     } catch (error) {
-      throw new Error(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      throw new Error(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+        cause: error,
+      });
     }
     return parseEndpointFile(text, file, cluster);
   } catch (error) {

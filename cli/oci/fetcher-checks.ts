@@ -37,7 +37,9 @@ export function fetcherExtract(manifestBytes: Buffer, blobs: Map<string, Buffer>
     if (module === undefined) throw new Error(`no layer of type ${WASM_CONTENT_LAYER}`);
     return { variant: 'wasm', wasm: content(module) };
   } catch (error) {
-    throw new Error(`not a Wasm image: as compat variant: ${compatError.message}; as Wasm variant: ${(error as Error).message}`);
+    throw new Error(`not a Wasm image: as compat variant: ${compatError.message}; as Wasm variant: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 

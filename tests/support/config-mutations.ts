@@ -39,7 +39,8 @@ function set(document: unknown, path: Path, value: unknown, remove = false): unk
   const copy = structuredClone(document) as any;
   const parent = get(copy, path.slice(0, -1)) as any;
   const key = path[path.length - 1]!;
-  if (remove) Array.isArray(parent) ? parent.splice(key as number, 1) : delete parent[key];
+  if (remove && Array.isArray(parent)) parent.splice(key as number, 1);
+  else if (remove) delete parent[key];
   else parent[key] = value;
   return copy;
 }

@@ -141,7 +141,7 @@ export function skipNumber(p: usize, end: usize): usize {
   const start = p;
   if (p < end && load<u8>(p) == 0x2d) p++;
   if (p >= end) return fail(JsonError.Truncated, p);
-  let c = <u32>load<u8>(p);
+  const c = <u32>load<u8>(p);
   if (c == 0x30) {
     p++;
   } else if (isDigit(c)) {
