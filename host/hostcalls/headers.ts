@@ -26,6 +26,21 @@ function checkWrite(host: HostCallTarget, type: number, key: string, value: stri
 
 export const headerCalls: HostCallGroup = (host) => {
   const memory = host.memory;
+  // add_header_map_value appends a value; replace_header_map_value sets the name to exactly one.
+  const writeValue =
+    (how: 'add' | 'replace') =>
+    (type: number, keyPointer: number, keyLength: number, valuePointer: number, valueSize: number) => {
+      const key = memory.readByteString(keyPointer, keyLength);
+      const value = memory.readByteString(valuePointer, valueSize);
+      if (key === null || value === null) return WasmResult.InvalidMemoryAccess;
+      const map = lookup(host, type, true);
+      if (typeof map === 'number') return map;
+      checkWrite(host, type, key, value);
+      if (how === 'add') map.add(key, value);
+      else map.replace(key, value);
+      host.context()!.headersModified(type);
+      return WasmResult.Ok;
+    };
   return {
     proxy_get_header_map_value: (
       type: number,
@@ -72,40 +87,8 @@ export const headerCalls: HostCallGroup = (host) => {
       if (typeof map === 'number') return map;
       return memory.writeU32(sizeOut, map.byteSize) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
     },
-    proxy_add_header_map_value: (
-      type: number,
-      keyPointer: number,
-      keyLength: number,
-      valuePointer: number,
-      valueSize: number,
-    ) => {
-      const key = memory.readByteString(keyPointer, keyLength);
-      const value = memory.readByteString(valuePointer, valueSize);
-      if (key === null || value === null) return WasmResult.InvalidMemoryAccess;
-      const map = lookup(host, type, true);
-      if (typeof map === 'number') return map;
-      checkWrite(host, type, key, value);
-      map.add(key, value);
-      host.context()!.headersModified(type);
-      return WasmResult.Ok;
-    },
-    proxy_replace_header_map_value: (
-      type: number,
-      keyPointer: number,
-      keyLength: number,
-      valuePointer: number,
-      valueSize: number,
-    ) => {
-      const key = memory.readByteString(keyPointer, keyLength);
-      const value = memory.readByteString(valuePointer, valueSize);
-      if (key === null || value === null) return WasmResult.InvalidMemoryAccess;
-      const map = lookup(host, type, true);
-      if (typeof map === 'number') return map;
-      checkWrite(host, type, key, value);
-      map.replace(key, value);
-      host.context()!.headersModified(type);
-      return WasmResult.Ok;
-    },
+    proxy_add_header_map_value: writeValue('add'),
+    proxy_replace_header_map_value: writeValue('replace'),
     proxy_remove_header_map_value: (type: number, keyPointer: number, keyLength: number) => {
       const key = memory.readByteString(keyPointer, keyLength);
       if (key === null) return WasmResult.InvalidMemoryAccess;

@@ -1,25 +1,15 @@
 // Before a build, every command that needs a build output says which one is missing and which
 // command makes it, in one line, on a fresh copy of the repository (no dist/).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { after, describe, test } from 'node:test';
 import { freshCopy } from '../support/fresh-copy.ts';
+import { runToEnd } from '../support/processes.ts';
 
 const copy = freshCopy('route-keys-unbuilt-');
 after(() => rmSync(copy, { recursive: true, force: true }));
 
-function inCopy(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: copy });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const inCopy = (args: string[]) => runToEnd(process.execPath, args, { cwd: copy });
 
 const PLUGIN = 'dist/body-keys.wasm not built: run npm run build first\n';
 const cases: [string, string[], string][] = [

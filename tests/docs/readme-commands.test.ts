@@ -11,12 +11,12 @@
 // The README's first runnable block (npm ci, npm start) builds and runs first; the others then
 // run at the same time. sha256 digests are compared as "sha256:<digest>".
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { freshCopy } from '../support/fresh-copy.ts';
 import { ROOT } from '../support/modules.ts';
+import { type Finished, runToEnd } from '../support/processes.ts';
 
 interface Block {
   where: string;
@@ -82,23 +82,11 @@ const path = (process.env.PATH ?? '')
   .filter((dir) => !/node_modules[/\\]\.bin$/.test(dir) && !existsSync(join(dir, 'envoy')) && !existsSync(join(dir, 'func-e')))
   .join(delimiter);
 
-interface Ran {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Ran = Finished;
 
 function runBlock(block: Block, cwd: string): Promise<Ran> {
   const script = block.text.replace(/^npm ci\b.*$/gm, 'test -d node_modules');
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-e', '-o', 'pipefail', '-c', script], { cwd, env: { ...process.env, PATH: path, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
+  return runToEnd('bash', ['-e', '-o', 'pipefail', '-c', script], { cwd, env: { ...process.env, PATH: path, NO_COLOR: '1' } });
 }
 
 function checkOutput(block: Block, ran: Ran): void {

@@ -1,7 +1,7 @@
 // Repeated member names. RFC 8259 §4 leaves an object with two members of one name open to any
 // reading, and RFC 7519 §4 lets a token reader refuse it: readers that take the first and readers
 // that take the last would otherwise disagree about one token. Documents here are already valid.
-import { decimalIndex, FAILED, keyEqualsAt, lastStringEscaped, skipSpace, skipStringBody, skipValue, unescapeToUtf8 } from "./scan";
+import { decimalIndex, FAILED, keyEqualsAt, lastStringEscaped, skipElements, skipSpace, skipStringBody, skipValue, unescapeToUtf8 } from "./scan";
 import { ROW_BYTES, rowKeyEnd, rowKeyEscaped, rowKeyStart } from "./member-rows";
 
 // Whether two of the `count` rows of a member table share a name (escapes decoded). Each plain
@@ -120,14 +120,8 @@ export function pathRepeatsName(p: usize, end: usize, path: Array<ArrayBuffer>, 
     } else if (c == 0x5b) {
       const index = decimalIndex(segment);
       if (index < 0) return false;
-      p = skipSpace(p + 1, end);
-      for (let i = 0; i < index; i++) {
-        p = skipValue(p, end, level + 1, maxDepth);
-        if (p == FAILED) return false;
-        p = skipSpace(p, end);
-        if (p >= end || load<u8>(p) != 0x2c) return false;
-        p = skipSpace(p + 1, end);
-      }
+      p = skipElements(skipSpace(p + 1, end), end, index, level + 1, maxDepth);
+      if (p == FAILED) return false;
     } else {
       return false;
     }

@@ -342,13 +342,8 @@ export function findPathFrom(p: usize, end: usize, path: Array<ArrayBuffer>, lev
       if (index < 0) return false;
       p = skipSpace(p + 1, end);
       if (p < end && load<u8>(p) == 0x5d) return false;
-      for (let i = 0; i < index; i++) {
-        p = skipValue(p, end, level + 1, maxDepth);
-        if (p == FAILED) return false;
-        p = skipSpace(p, end);
-        if (p >= end || load<u8>(p) != 0x2c) return false;
-        p = skipSpace(p + 1, end);
-      }
+      p = skipElements(p, end, index, level + 1, maxDepth);
+      if (p == FAILED) return false;
     } else {
       return false;
     }
@@ -357,6 +352,19 @@ export function findPathFrom(p: usize, end: usize, path: Array<ArrayBuffer>, lev
   if (spanAt(p, end, path.length, maxDepth, out) != FAILED) return true;
   out.reset();
   return false;
+}
+
+// From the first element of an array (p past "[" and its spaces), past `count` elements and their
+// commas: the start of element `count`, or FAILED when the array is shorter or malformed.
+export function skipElements(p: usize, end: usize, count: i32, depth: i32, maxDepth: i32): usize {
+  for (let i = 0; i < count; i++) {
+    p = skipValue(p, end, depth, maxDepth);
+    if (p == FAILED) return FAILED;
+    p = skipSpace(p, end);
+    if (p >= end || load<u8>(p) != 0x2c) return FAILED;
+    p = skipSpace(p + 1, end);
+  }
+  return p;
 }
 
 export function decimalIndex(segment: ArrayBuffer): i32 {
