@@ -222,9 +222,12 @@ function readFailure(reader: ConfigReader, root: JsonObject, key: string, fallba
   failure.action = action == "reject" ? FailureAction.Reject : action == "default" ? FailureAction.Default : FailureAction.Forward;
   failure.status = <u32>reader.integer(object, "status", path, 401, 400, 599);
   const defaultTenant = reader.string(object, "default_tenant", path, "");
-  if (failure.action == FailureAction.Default) {
-    if (defaultTenant.length == 0) reader.fail(path + "/default_tenant", "expected the tenant to use with action default");
-    else if (!tenantPattern.matchesString(defaultTenant)) reader.fail(path + "/default_tenant", "expected a value the tenant pattern " + tenantPattern.source + " allows");
+  // A default_tenant is checked whenever it is given, so a later switch to action default can
+  // never bring a value the pattern refuses.
+  if (failure.action == FailureAction.Default && defaultTenant.length == 0) {
+    reader.fail(path + "/default_tenant", "expected the tenant to use with action default");
+  } else if (object.has("default_tenant") && !tenantPattern.matchesString(defaultTenant)) {
+    reader.fail(path + "/default_tenant", "expected a value the tenant pattern " + tenantPattern.source + " allows");
   }
   failure.defaultTenant = String.UTF8.encode(defaultTenant);
   return failure;

@@ -15,6 +15,7 @@ const cases: [string, string, RegExp][] = [
   ['an unknown action', '{"on_missing":{"action":"allow"}}', /^\/on_missing\/action: expected one of forward, default, reject, got "allow"$/],
   ['default without a tenant', '{"on_missing":{"action":"default"}}', /^\/on_missing\/default_tenant: expected the tenant to use/],
   ['a default tenant outside the pattern', '{"on_missing":{"action":"default","default_tenant":"a b"}}', /^\/on_missing\/default_tenant: expected a value the tenant pattern/],
+  ['a default tenant outside the pattern, action reject', '{"on_missing":{"action":"reject","default_tenant":"2.4.0-é"}}', /^\/on_missing\/default_tenant: expected a value the tenant pattern/],
   ['a status outside 400..599', '{"on_invalid":{"action":"reject","status":200}}', /^\/on_invalid\/status: expected an integer from 400 to 599$/],
   ['two kinds in one token source', '{"token_sources":[{"header":"authorization","cookie":"t"}]}', /^\/token_sources\/0: expected exactly one of header, cookie or query$/],
   ['no token sources', '{"token_sources":[]}', /^\/token_sources: expected at least one token source$/],
