@@ -93,6 +93,8 @@ function program(out: (text: string) => void): Command {
     .option('--host <HOST>', 'the host clients send to the gateway', 'shop.example.com')
     .option('--issuer <ISS>', 'the token issuer the RequestAuthentications verify (the iss claim)', 'https://idp.example.com')
     .option('--jwks-uri <URL>', "the issuer's JWKS", 'https://idp.example.com/.well-known/jwks.json')
+    .option('--dc <NAME>', "this data centre: the prefix of its carts' ids, which body-keys derives into x-cart-dc", 'ams')
+    .option('--peer-dc <NAME=HOST>', "a peer data centre and its gateway's DNS name: its carts go there (a ServiceEntry); repeat for several, none for one data centre (default: fra=shop-gateway.fra.example.com)", collect, [])
     .option('--istio-version <X.Y[.Z]>', 'refuse, with the reason, an Istio release the resources cannot work on (default: no version check)')
     .option('--out <DIR>', 'write a Kustomize base into DIR (one file per part, and kustomization.yaml) (default: print to stdout)')
     .option('--examples', 'write the committed examples (plugins/<name>/istio.yaml, deploy/kustomize/base/)', false)

@@ -3,6 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliError } from '../errors.ts';
+import { EXAMPLE_DATA_CENTRES, parseDataCentres } from './data-centres.ts';
 import { EXAMPLE_OPTIONS, staleExamples, writeExamples } from './examples.ts';
 import { kustomization, renderFiles, toYaml } from './render.ts';
 import { checkIstioVersion } from './versions.ts';
@@ -16,6 +17,8 @@ export interface RenderCommandOptions {
   issuer: string;
   jwksUri: string;
   istioVersion?: string;
+  dc: string;
+  peerDc: string[];
   out?: string;
   examples: boolean;
   check: boolean;
@@ -36,7 +39,9 @@ export function renderIstioCommand(target: string, options: RenderCommandOptions
   }
   if (!options.registry) throw new CliError('render istio needs --registry HOST[:PORT] (the registry the images were pushed to)');
   if (!/^[^=\s]+=[^=\s]*$/.test(options.selector)) throw new CliError(`--selector takes KEY=VALUE, not "${options.selector}"`);
-  const files = renderFiles({ registry: options.registry, repositoryNamespace: options.repositoryNamespace, namespace: options.namespace, selector: options.selector, host: options.host, issuer: options.issuer, jwksUri: options.jwksUri });
+  const peers = options.peerDc.length > 0 ? options.peerDc : EXAMPLE_DATA_CENTRES.peers.map((p) => `${p.name}=${p.host}`);
+  const dataCentres = parseDataCentres(options.dc, peers);
+  const files = renderFiles({ registry: options.registry, repositoryNamespace: options.repositoryNamespace, namespace: options.namespace, selector: options.selector, host: options.host, issuer: options.issuer, jwksUri: options.jwksUri, dataCentres });
   if (options.out) {
     mkdirSync(options.out, { recursive: true });
     for (const file of files) writeFileSync(join(options.out, file.name), toYaml(file));

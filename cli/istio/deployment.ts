@@ -8,5 +8,5 @@ export interface PluginDeployment {
   // Resources after the filter, in order.
   resources(config: Record<string, any>, options: RenderOptions): Resource[];
   // Its routes on the gateway, in order (the last one for a prefix catches the rest).
-  gatewayRoutes(config: Record<string, any>): HttpRoute[];
+  gatewayRoutes(config: Record<string, any>, options: RenderOptions): HttpRoute[];
 }

@@ -4,9 +4,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ROOT } from '../build.ts';
+import { EXAMPLE_DATA_CENTRES } from './data-centres.ts';
 import { kustomization, type RenderOptions, renderFiles, toYaml } from './render.ts';
 
-export const EXAMPLE_OPTIONS: RenderOptions = { registry: 'registry.example.com' };
+export const EXAMPLE_OPTIONS: RenderOptions = { registry: 'registry.example.com', dataCentres: EXAMPLE_DATA_CENTRES };
 export const EXAMPLE_BASE = join('deploy', 'kustomize', 'base');
 
 // Repository path → the text a fresh render gives it.

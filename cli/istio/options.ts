@@ -15,6 +15,20 @@ export interface RenderOptions {
   // The identity provider the RequestAuthentications verify tokens of.
   issuer?: string;
   jwksUri?: string;
+  // This data centre and the peers whose carts its gateway forwards (none: one data centre).
+  dataCentres?: DataCentres;
+}
+
+export interface PeerDataCentre {
+  // What body-keys derives into the DC header for this data centre's carts (the id's prefix).
+  name: string;
+  // The DNS name of its gateway (its load balancer), resolved by this data centre's gateway.
+  host: string;
+}
+
+export interface DataCentres {
+  local: string;
+  peers: PeerDataCentre[];
 }
 
 export type Resource = Record<string, any>;

@@ -41,7 +41,7 @@ export function renderPlugin(plugin: string, options: RenderOptions): Resource[]
 }
 
 export function renderGateway(options: RenderOptions): Resource[] {
-  const routes = pluginNames().flatMap((plugin) => deploymentOf(plugin).gatewayRoutes(exampleConfig(plugin)));
+  const routes = pluginNames().flatMap((plugin) => deploymentOf(plugin).gatewayRoutes(exampleConfig(plugin), options));
   return [gateway(options), gatewayDeployment(options), gatewayService(options), gatewayVirtualService(routes, options)];
 }
 

@@ -81,8 +81,10 @@ test('a VirtualService exported to another namespace does not reach the sidecars
   assert.deepEqual(applyIstio(resources).problems, []);
 });
 
-test('on a proxy older than the EnvoyFilter admits, body-keys is absent and the cart hash is never fed', () => {
+test('on a proxy older than the EnvoyFilter admits, body-keys is absent: the cart hash is never fed, the data-centre routes never match', () => {
   assert.deepEqual(applyIstio(fresh(), { istioVersion: '1.27.3' }).problems, [
+    'VirtualService shop/shop route cart-of-fra matches x-cart-dc on Deployment shop/shop-gateway, where no filter writes it',
+    'VirtualService shop/shop route checkout-of-fra matches x-cart-dc on Deployment shop/shop-gateway, where no filter writes it',
     'DestinationRule shop/cart hashes on x-cart-id, which no filter writes on the proxies that route to cart.shop.svc.cluster.local',
     'DestinationRule shop/checkout hashes on x-cart-id, which no filter writes on the proxies that route to checkout.shop.svc.cluster.local',
   ]);

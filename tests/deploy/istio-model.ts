@@ -3,8 +3,9 @@
 // a named Gateway means the workloads its selector picks; exportTo limits the namespaces), which
 // proxies a WasmPlugin or EnvoyFilter runs on (selector / workloadSelector / targetRefs, the
 // namespace or the root namespace, an EnvoyFilter patch's context and proxyVersion), and so which
-// headers exist where a route matches or a DestinationRule hashes; and that each subset a route
-// sends to is defined.
+// headers exist where a route matches or a DestinationRule hashes; that each subset a route
+// sends to is defined, each host outside the cluster is declared by a ServiceEntry, and no route
+// is hidden behind an earlier one of its VirtualService.
 import { outputHeaders } from '../../cli/output-headers.ts';
 import { pluginOfRootId } from '../../cli/plugins.ts';
 import { FORWARDED_HEADERS_ANNOTATION } from '../../cli/istio/routes.ts';
@@ -111,6 +112,21 @@ function hostServed(vsHosts: string[], gateway: Resource): boolean {
   return vsHosts.some((h) => served.some((s) => s === '*' || s === h || (s.startsWith('*.') && h.endsWith(s.slice(1)))));
 }
 
+// Whether a request `later` matches always matches `earlier` too, for the match fields the model knows (uri prefix or exact, exact headers); any other field is taken as narrowing.
+function takesAll(earlier: Resource, later: Resource): boolean {
+  const known = new Set(['name', 'uri', 'headers', 'gateways']);
+  if (Object.keys(earlier).some((k) => !known.has(k))) return false;
+  if (JSON.stringify(earlier.gateways ?? null) !== JSON.stringify(later.gateways ?? null)) return false;
+  const paths = (m: Resource) => m.uri?.prefix ?? m.uri?.exact;
+  if (earlier.uri !== undefined) {
+    if (earlier.uri.prefix === undefined && earlier.uri.exact === undefined) return false;
+    const path = paths(later);
+    if (path === undefined || (later.uri.prefix === undefined && later.uri.exact === undefined)) return false;
+    if (earlier.uri.exact !== undefined ? later.uri.exact !== earlier.uri.exact : !path.startsWith(earlier.uri.prefix)) return false;
+  }
+  return Object.entries(earlier.headers ?? {}).every(([name, value]) => JSON.stringify(later.headers?.[name]) === JSON.stringify(value) && Object.keys(value as Resource)[0] === 'exact');
+}
+
 export function applyIstio(resources: Resource[], options: ModelOptions = {}): Model {
   const proxies = proxiesOf(resources, options);
   const written = new Map(proxies.map((p) => [p.name, writtenHeaders(resources, p, options)]));
@@ -159,6 +175,27 @@ export function applyIstio(resources: Resource[], options: ModelOptions = {}): M
         const defined = resources.some((r) => r.kind === 'DestinationRule' && fqdn(r.spec.host, namespaceOf(r)) === host && (r.spec.subsets ?? []).some((s: Resource) => s.name === destination.subset));
         if (!defined) problems.push(`${nameOf(vs)} route ${route.name ?? '(unnamed)'} sends to subset ${destination.subset} of ${host}, which no DestinationRule defines`);
       }
+    }
+  }
+
+  // A host outside the cluster's domain is known to the mesh only through a ServiceEntry visible here; otherwise Istio has no cluster for it (503).
+  for (const vs of resources.filter((r) => r.kind === 'VirtualService')) {
+    for (const route of vs.spec.http ?? []) {
+      for (const { destination } of route.route ?? []) {
+        const host = fqdn(destination.host, namespaceOf(vs));
+        if (host.endsWith('.svc.cluster.local')) continue;
+        const declared = resources.some((r) => r.kind === 'ServiceEntry' && (r.spec.hosts ?? []).includes(host) && exportedTo(r, namespaceOf(vs)));
+        if (!declared) problems.push(`${nameOf(vs)} route ${route.name ?? '(unnamed)'} sends to ${host}, which no ServiceEntry visible in ${namespaceOf(vs)} declares`);
+      }
+    }
+  }
+
+  // Istio keeps a VirtualService's routes in order and the first that matches wins: a route every request of which an earlier one takes is never used.
+  for (const vs of resources.filter((r) => r.kind === 'VirtualService')) {
+    const routes: Resource[] = vs.spec.http ?? [];
+    for (const [i, route] of routes.entries()) {
+      const hiding = routes.slice(0, i).find((earlier) => (route.match?.length ? route.match : [{}]).every((m: Resource) => (earlier.match?.length ? earlier.match : [{}]).some((e: Resource) => takesAll(e, m))));
+      if (hiding) problems.push(`${nameOf(vs)} route ${route.name ?? '(unnamed)'} is never used: route ${hiding.name ?? '(unnamed)'} before it takes every request it matches`);
     }
   }
 
