@@ -2,7 +2,9 @@
 // without keeping the document: a resumable tokenizer that tracks, per nesting level, which
 // pointers the current path still matches, and captures a value only when its path is a target.
 // Linear in the bytes fed, bounded memory (depth, key and value sizes are capped), correct across
-// chunk boundaries, and it stops being fed once every pointer is found.
+// chunk boundaries, and it stops being fed once every pointer is found. Inside a container no
+// pointer goes through (most of a large body) a lean loop only checks the grammar and tracks depth,
+// skipping string contents 16 bytes at a time.
 
 export const STREAM_MAX_DEPTH: i32 = 64;
 export const STREAM_MAX_KEY: i32 = 256;
@@ -103,6 +105,11 @@ export class JsonPointerStream {
   feed(start: usize, length: i32): bool {
     let i = 0;
     while (i < length && !this.stopped) {
+      // No pointer goes through this container: nothing in it is kept, only its grammar checked.
+      if (this.masks[this.depth] == 0 && this.depth > 0 && this.capturing < 0) {
+        i = this.skim(start, length, i);
+        continue;
+      }
       // Inside a string nobody captures, skip plain bytes 16 at a time.
       if (this.state == STRING && this.capturing < 0 && this.escape == 0) {
         const skipped = skipPlain(start + <usize>i, length - i);
@@ -115,6 +122,147 @@ export class JsonPointerStream {
       i++;
     }
     return !this.stopped;
+  }
+
+  // The tokenizer for a container whose mask is 0 (and every container inside it), with its state
+  // in locals: the same transitions and errors as step(), minus everything that only serves a match.
+  // Returns where it stopped: the end of the bytes, an error, or the close of the container it
+  // started in (the level above may hold a target).
+  private skim(start: usize, length: i32, from: i32): i32 {
+    const floor = this.depth;
+    const kinds = this.kinds;
+    const masks = this.masks;
+    let depth = floor;
+    let state = this.state;
+    let escape = this.escape;
+    let literalAt = this.literalAt;
+    let error = StreamError.None;
+    let i = from;
+    while (i < length) {
+      if (state == STRING || state == KEY_STRING) {
+        if (escape == 0) {
+          i += skipPlain(start + <usize>i, length - i);
+          if (i >= length) break;
+          const c = <u32>load<u8>(start + <usize>i);
+          i++;
+          if (c == 0x22) state = state == KEY_STRING ? COLON : AFTER_VALUE;
+          else if (c == 0x5c) escape = 1;
+          else {
+            error = StreamError.Malformed;
+            break;
+          }
+          continue;
+        }
+        const c = <u32>load<u8>(start + <usize>i);
+        i++;
+        if (escape == 1) {
+          if (c == 0x75) escape = 2;
+          else if (c == 0x22 || c == 0x5c || c == 0x2f || c == 0x62 || c == 0x66 || c == 0x6e || c == 0x72 || c == 0x74) escape = 0;
+          else {
+            error = StreamError.Malformed;
+            break;
+          }
+          continue;
+        }
+        if (c - 0x30 >= 10 && (c | 0x20) - 0x61 >= 6) {
+          error = StreamError.Malformed;
+          break;
+        }
+        escape = escape == 5 ? 0 : escape + 1;
+        continue;
+      }
+      const c = <u32>load<u8>(start + <usize>i);
+      if (state == NUMBER) {
+        if (c - 0x30 < 10 || c == 0x2e || c == 0x65 || c == 0x45 || c == 0x2b || c == 0x2d) {
+          i++;
+          continue;
+        }
+        // The number ends; this byte is read again after it.
+        state = AFTER_VALUE;
+        continue;
+      }
+      i++;
+      if (c == 0x20 || c == 0x0a || c == 0x0d || c == 0x09) {
+        if (state != LITERAL) continue;
+      }
+      if (state == AFTER_VALUE) {
+        if (c == 0x2c) {
+          if (kinds[depth] == 2) state = VALUE;
+          else state = KEY;
+          continue;
+        }
+        if (c != 0x7d && c != 0x5d) {
+          error = StreamError.Malformed;
+          break;
+        }
+      } else if (state == KEY || state == KEY_OR_END) {
+        if (c == 0x22) {
+          state = KEY_STRING;
+          continue;
+        }
+        if (state == KEY || c != 0x7d) {
+          error = StreamError.Malformed;
+          break;
+        }
+      } else if (state == COLON) {
+        if (c != 0x3a) {
+          error = StreamError.Malformed;
+          break;
+        }
+        state = VALUE;
+        continue;
+      } else if (state == LITERAL) {
+        const literal = this.literal;
+        if (c != <u32>literal.charCodeAt(literalAt)) {
+          error = StreamError.Malformed;
+          break;
+        }
+        literalAt++;
+        if (literalAt == literal.length) state = AFTER_VALUE;
+        continue;
+      } else if (state == VALUE_OR_END && c == 0x5d) {
+        // Closes below.
+      } else {
+        // VALUE or VALUE_OR_END: a value starts.
+        if (c == 0x22) state = STRING;
+        else if (c == 0x2d || c - 0x30 < 10) state = NUMBER;
+        else if (c == 0x7b || c == 0x5b) {
+          if (depth + 1 > STREAM_MAX_DEPTH) {
+            error = StreamError.TooDeep;
+            break;
+          }
+          depth++;
+          masks[depth] = 0;
+          kinds[depth] = c == 0x7b ? 1 : 2;
+          this.indices[depth] = 0;
+          state = c == 0x7b ? KEY_OR_END : VALUE_OR_END;
+        } else if (c == 0x74 || c == 0x66 || c == 0x6e) {
+          this.literal = c == 0x74 ? "true" : c == 0x66 ? "false" : "null";
+          literalAt = 1;
+          state = LITERAL;
+        } else {
+          error = StreamError.Malformed;
+          break;
+        }
+        continue;
+      }
+      // A closing bracket, in a state that allows one.
+      if ((c == 0x7d && kinds[depth] != 1) || (c == 0x5d && kinds[depth] != 2)) {
+        error = StreamError.Malformed;
+        break;
+      }
+      depth--;
+      state = depth == 0 ? DONE : AFTER_VALUE;
+      if (depth < floor) break;
+    }
+    this.depth = depth;
+    this.state = state;
+    this.escape = escape;
+    this.literalAt = literalAt;
+    this.bytesRead += i - from;
+    if (error != StreamError.None) this.fail(error);
+    else if (state == DONE) this.stopped = true;
+    return i;
   }
 
   private fail(error: StreamError): void {

@@ -84,6 +84,26 @@ describe("JsonPointerStream", () => {
     expect(run(stream(["/x"]), "[".repeat(100)).error).toBe(StreamError.TooDeep);
   });
 
+  it("checks the grammar inside containers no pointer goes through, split at every byte", () => {
+    const good = '{"items":[{"t":"a\\"b\\u00e9\\\\ \\n","n":-1.5e3,"x":[true,false,null,{},[]]},"' + "p".repeat(40) + '"],"cart":{"id":"x"}}';
+    const bad = ['{"items":[{"a":tru}],"cart":{"id":"x"}}', '{"items":[{"a":"\\q"}],"cart":{"id":"x"}}', '{"items":[{"a" 1}],"cart":{"id":"x"}}', '{"items":[{"a":1]],"cart":{"id":"x"}}', '{"items":["\\u12g4"],"cart":{"id":"x"}}'];
+    const n = String.UTF8.encode(good).byteLength;
+    for (let cut = 0; cut <= n; cut++) {
+      const s = run(stream(["/cart/id"]), good, cut);
+      expect(s.error).toBe(StreamError.None);
+      expect(value(s, 0)).toBe("x");
+    }
+    for (let b = 0; b < bad.length; b++) {
+      const m = String.UTF8.encode(bad[b]).byteLength;
+      for (let cut = 0; cut <= m; cut++) {
+        const s = run(stream(["/cart/id"]), bad[b], cut);
+        expect(s.error).toBe(StreamError.Malformed);
+        expect(value(s, 0)).toBeNull();
+      }
+    }
+    expect(run(stream(["/x"]), '{"a":' + "[".repeat(100)).error).toBe(StreamError.TooDeep);
+  });
+
   it("answers null for what is absent", () => {
     const s = run(stream(["/cart/missing", "/items/9/sku"]), BODY);
     expect(s.error).toBe(StreamError.None);
