@@ -272,7 +272,7 @@ export class JsonPointerStream {
 
   // The targets matching a child of the current level under this key (object) or index (array).
   private childMask(keyStart: usize, keyLength: i32): u32 {
-    let mask = this.masks[this.depth];
+    const mask = this.masks[this.depth];
     if (mask == 0) return 0;
     let out: u32 = 0;
     // Children of the container at depth d are segment d - 1 of a pointer.
@@ -543,7 +543,7 @@ export class JsonPointerStream {
   private stringByte(c: u32): void {
     if (this.escape == 1) {
       this.escape = 0;
-      let decoded: u32 = 0;
+      let decoded: u32;
       if (c == 0x22 || c == 0x5c || c == 0x2f) decoded = c;
       else if (c == 0x62) decoded = 0x08;
       else if (c == 0x66) decoded = 0x0c;

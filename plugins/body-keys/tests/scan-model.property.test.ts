@@ -65,7 +65,11 @@ function render(d: Doc): { text: string; cartAt: number } {
   const json = (v: unknown) => JSON.stringify(v, null, d.indent);
   const members: string[] = [];
   const seen = new Set(['items', 'cart']);
-  for (const [name, value] of d.before) if (!seen.has(name)) (seen.add(name), members.push(`${JSON.stringify(name)}:${json(value)}`));
+  for (const [name, value] of d.before) {
+    if (seen.has(name)) continue;
+    seen.add(name);
+    members.push(`${JSON.stringify(name)}:${json(value)}`);
+  }
   const items = d.items.map((item, i) => (i === 1 && d.sku !== undefined ? { ...item, sku: d.sku } : item));
   members.push(`"items":${json(items)}`);
   const cartAt = Buffer.byteLength(`{${members.join(',')},`);
@@ -73,7 +77,11 @@ function render(d: Doc): { text: string; cartAt: number } {
     const id = typeof d.cart === 'string' && ID.test(d.cart) ? escapedString(d.cart, d.escapes) : JSON.stringify(d.cart);
     members.push(`"cart":{"id":${id},"extra":${json(d.cartExtra)}}`);
   }
-  for (const [name, value] of d.after) if (!seen.has(name)) (seen.add(name), members.push(`${JSON.stringify(name)}:${json(value)}`));
+  for (const [name, value] of d.after) {
+    if (seen.has(name)) continue;
+    seen.add(name);
+    members.push(`${JSON.stringify(name)}:${json(value)}`);
+  }
   return { text: `{${members.join(',')}}`, cartAt };
 }
 
