@@ -24,7 +24,7 @@ const runs = steps.map(
 const failed = [];
 for (const run of runs) {
   const { step, status, output, seconds } = await run;
-  process.stdout.write(`\n> npm run ${step}\n${output}`);
+  process.stdout.write(`\n> npm run ${step}\n${output.trimEnd()}\n`);
   process.stdout.write(`> ${step}: ${status === 0 ? 'passed' : `failed (exit ${status})`} in ${seconds.toFixed(1)} s\n`);
   if (status !== 0) failed.push(step);
 }
