@@ -38,12 +38,14 @@ export async function buildPlugins(
     }
   }
   if (withTestModules) jobs.push(...testModuleJobs());
+  const isTestModule = (job: CompileJob) => job.outFile.startsWith(join(DIST, 'test') + sep);
+  let testModulesBuilt = 0;
   await runJobs(jobs, (job, fresh) => {
-    if (job.outFile.startsWith(join(DIST, 'test') + sep)) return;
-    log(`${fresh ? 'built' : 'up to date'} ${relative(ROOT, job.outFile)}`);
+    if (isTestModule(job)) testModulesBuilt += fresh ? 1 : 0;
+    else log(`${fresh ? 'built' : 'up to date'} ${relative(ROOT, job.outFile)}`);
   });
-  if (withTestModules) log('built test modules into dist/test/');
-  return jobs.filter((j) => !j.outFile.startsWith(join(DIST, 'test') + sep)).map((j) => j.outFile);
+  if (withTestModules) log(testModulesBuilt > 0 ? 'built test modules into dist/test/' : 'up to date test modules in dist/test/');
+  return jobs.filter((j) => !isTestModule(j)).map((j) => j.outFile);
 }
 
 // A plugin's release options from its manifest, as asc flags that override asconfig.json's target.
