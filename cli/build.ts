@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, join, relative, resolve, sep } from 'node:path';
-import wabtInit from 'wabt';
+import { existsSync, readdirSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import { type CompileJob, runJobs } from './compile-jobs.ts';
 import { CliError } from './errors.ts';
-import { pluginNames } from './plugins.ts';
+import { manifestOf, pluginNames, type ReleaseBuild } from './plugins.ts';
 
 export { pluginNames } from './plugins.ts';
 
@@ -19,78 +19,55 @@ export function assertBuilt(path: string): void {
   throw new CliError(`${relative(ROOT, absolute)} not built: run ${command} first`);
 }
 
-// Compiles one AssemblyScript entry with asconfig.json's target (runtime, abort, exportStart).
-// asc is imported only when compiling: on import it takes a `--wasm` argument out of process.argv
-// (its own switch to a Wasm build of the compiler), which would swallow `route-keys run --wasm`.
-export async function compileAssemblyScript(entry: string, outFile: string, target: Target): Promise<void> {
-  const { default: asc } = await import('assemblyscript/asc');
-  mkdirSync(resolve(outFile, '..'), { recursive: true });
-  let errors = '';
-  const { error } = await asc.main([entry, '--config', join(ROOT, 'asconfig.json'), '--target', target, '--outFile', outFile], {
-    stdout: { write: () => true },
-    stderr: {
-      write: (text: string | Uint8Array) => {
-        errors += typeof text === 'string' ? text : new TextDecoder().decode(text);
-        return true;
-      },
-    },
-  } as never);
-  if (error) throw new CliError(`asc failed for ${entry}: ${firstError(errors) || error.message}`, 1, errorLocations(errors));
-}
-
-export async function compileWat(source: string, outFile: string): Promise<void> {
-  const wabt = await wabtInit();
-  const module = wabt.parseWat(basename(source), readFileSync(source, 'utf8'));
-  try {
-    mkdirSync(resolve(outFile, '..'), { recursive: true });
-    writeFileSync(outFile, module.toBinary({}).buffer);
-  } finally {
-    module.destroy();
-  }
-}
-
-// The "in file(line,col)" lines asc prints under each error.
-function errorLocations(text: string): string[] {
-  return text
-    .replace(/\u001b\[[0-9;]*m/g, '')
-    .split('\n')
-    .filter((l) => /ERROR|└─ in /.test(l))
-    .map((l) => l.trim());
-}
-
-function firstError(text: string): string {
-  const line = text.split('\n').find((l) => /ERROR/.test(l));
-  return line ? line.replace(/\u001b\[[0-9;]*m/g, '').trim() : text.trim().split('\n')[0] ?? '';
-}
-
-// `route-keys build [name…]`: the named plugins (all when none is named), release and debug, into
-// dist/<name>.wasm and dist/<name>.debug.wasm.
-export async function buildPlugins(log: (line: string) => void, targets: readonly Target[] = ['release', 'debug'], only: readonly string[] = []): Promise<string[]> {
+// `route-keys build [name…]`: the named plugins (all when none is named), in the given targets,
+// into dist/<name>.wasm and dist/<name>.debug.wasm; with the test modules when asked.
+export async function buildPlugins(
+  log: (line: string) => void,
+  targets: readonly Target[] = ['release', 'debug'],
+  only: readonly string[] = [],
+  withTestModules = false,
+): Promise<string[]> {
   const known = pluginNames();
   const unknown = only.filter((name) => !known.includes(name));
   if (unknown.length > 0) throw new CliError(`unknown plugin${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}: expected one of ${known.join(', ')}`);
-  const built: string[] = [];
+  const jobs: CompileJob[] = [];
   for (const name of only.length > 0 ? known.filter((n) => only.includes(n)) : known) {
     for (const target of targets) {
       const outFile = join(DIST, target === 'release' ? `${name}.wasm` : `${name}.debug.wasm`);
-      await compileAssemblyScript(join(ROOT, 'plugins', name, 'index.ts'), outFile, target);
-      built.push(outFile);
-      log(`built ${outFile.slice(ROOT.length + 1)}`);
+      jobs.push({ kind: 'asc', entry: join(ROOT, 'plugins', name, 'index.ts'), outFile, target, options: target === 'release' ? releaseOptions(manifestOf(name).release_build) : [] });
     }
   }
-  return built;
+  if (withTestModules) jobs.push(...testModuleJobs());
+  const isTestModule = (job: CompileJob) => job.outFile.startsWith(join(DIST, 'test') + sep);
+  let testModulesBuilt = 0;
+  await runJobs(jobs, (job, fresh) => {
+    if (isTestModule(job)) testModulesBuilt += fresh ? 1 : 0;
+    else log(`${fresh ? 'built' : 'up to date'} ${relative(ROOT, job.outFile)}`);
+  });
+  if (withTestModules) log(testModulesBuilt > 0 ? 'built test modules into dist/test/' : 'up to date test modules in dist/test/');
+  return jobs.filter((j) => !isTestModule(j)).map((j) => j.outFile);
+}
+
+// A plugin's release options from its manifest, as asc flags that override asconfig.json's target.
+function releaseOptions(options: ReleaseBuild | undefined): string[] {
+  if (!options) return [];
+  const flags: string[] = [];
+  if (options.optimizeLevel !== undefined) flags.push('--optimizeLevel', String(options.optimizeLevel));
+  if (options.shrinkLevel !== undefined) flags.push('--shrinkLevel', String(options.shrinkLevel));
+  return flags;
 }
 
 // The modules the host's own tests and the benchmark load: WAT files and AssemblyScript entries
 // under tests/modules, into dist/test/.
-export async function buildTestModules(log: (line: string) => void): Promise<void> {
+function testModuleJobs(): CompileJob[] {
   const watDir = join(ROOT, 'tests', 'modules', 'wat');
   const asDir = join(ROOT, 'tests', 'modules', 'as');
-  for (const file of existsSync(watDir) ? readdirSync(watDir).filter((f) => f.endsWith('.wat')) : []) {
-    await compileWat(join(watDir, file), join(DIST, 'test', file.replace(/\.wat$/, '.wasm')));
-  }
-  for (const file of existsSync(asDir) ? readdirSync(asDir).filter((f) => f.endsWith('.ts')) : []) {
-    await compileAssemblyScript(join(asDir, file), join(DIST, 'test', file.replace(/\.ts$/, '.wasm')), 'release');
-  }
-  log(`built test modules into dist/test/`);
+  return [
+    ...(existsSync(watDir) ? readdirSync(watDir).filter((f) => f.endsWith('.wat')) : []).map(
+      (file): CompileJob => ({ kind: 'wat', entry: join(watDir, file), outFile: join(DIST, 'test', file.replace(/\.wat$/, '.wasm')) }),
+    ),
+    ...(existsSync(asDir) ? readdirSync(asDir).filter((f) => f.endsWith('.ts')) : []).map(
+      (file): CompileJob => ({ kind: 'asc', entry: join(asDir, file), outFile: join(DIST, 'test', file.replace(/\.ts$/, '.wasm')), target: 'release', options: [] }),
+    ),
+  ];
 }

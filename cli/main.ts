@@ -1,5 +1,5 @@
 import { Command, CommanderError, Help, Option } from 'commander';
-import { buildPlugins, buildTestModules } from './build.ts';
+import { buildPlugins } from './build.ts';
 import { CliError } from './errors.ts';
 import { findEnvoy } from './e2e/envoy-process.ts';
 import { ENVOY_UNAVAILABLE_STATUS, demoLines, e2eLines, fallbackLine, modeLine } from './e2e/report.ts';
@@ -55,13 +55,13 @@ function program(out: (text: string) => void): Command {
 
   cli
     .command('build')
-    .description('Compile the named plugins, or every plugin under plugins/ when none is named (release and debug), into dist/')
+    .description('Compile the named plugins, or every plugin under plugins/ when none is named (release and debug), into dist/; a module whose sources and options are unchanged since it was built is kept')
     .argument('[plugin...]', 'plugins to build, for example jwt-tenant (default: all)')
     .option('--test-modules', 'also build the test modules under tests/modules into dist/test/', false)
-    .action(async (names: string[], options: { testModules: boolean }) => {
+    .option('--release', 'the release builds only (what the tests, the images and the demo load)', false)
+    .action(async (names: string[], options: { testModules: boolean; release: boolean }) => {
       const log = (line: string) => process.stderr.write(`${line}\n`);
-      await buildPlugins(log, ['release', 'debug'], names);
-      if (options.testModules) await buildTestModules(log);
+      await buildPlugins(log, options.release ? ['release'] : ['release', 'debug'], names, options.testModules);
     });
 
   cli

@@ -22,6 +22,14 @@ export interface PluginManifest {
   example_config: string;
   bench?: string;
   deploy?: string;
+  release_build?: ReleaseBuild;
+}
+
+// asc options of the plugin's release build that differ from asconfig.json's release target.
+export interface ReleaseBuild {
+  optimizeLevel?: number;
+  shrinkLevel?: number;
+  why: string;
 }
 
 const manifestSchema = JSON.parse(readFileSync(join(ROOT, 'cli', 'plugin.schema.json'), 'utf8'));

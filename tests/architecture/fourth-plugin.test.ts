@@ -155,6 +155,29 @@ test('route-keys build <name> builds the new plugin alone, release and debug', (
   assert.match(routeKeys('build', 'no-such-plugin').stderr, /unknown plugin "no-such-plugin": expected one of .*region-echo/);
 });
 
+test('a build keeps a module whose sources and options are unchanged; an edited source or a changed option builds it again', () => {
+  const build = () => {
+    const result = routeKeys('build', NAME, '--release');
+    assert.equal(result.status, 0, result.stderr);
+    return result.stderr.trim().split('\n');
+  };
+  assert.deepEqual(build(), [`up to date dist/${NAME}.wasm`]);
+  const entry = join(copy, 'plugins', NAME, 'index.ts');
+  const source = readFileSync(entry, 'utf8');
+  writeFileSync(entry, `${source}// edited\n`);
+  assert.deepEqual(build(), [`built dist/${NAME}.wasm`]);
+  const manifest = join(copy, 'plugins', NAME, 'plugin.json');
+  const original = readFileSync(manifest, 'utf8');
+  writeFileSync(manifest, JSON.stringify({ ...JSON.parse(original), release_build: { shrinkLevel: 2, why: 'smaller' } }));
+  assert.deepEqual(build(), [`built dist/${NAME}.wasm`]);
+  // Back to the sources it was first built from, and a module changed behind the build's back: built again, then kept.
+  writeFileSync(manifest, original);
+  writeFileSync(entry, source);
+  writeFileSync(join(copy, 'dist', `${NAME}.wasm`), 'not a module');
+  assert.deepEqual(build(), [`built dist/${NAME}.wasm`]);
+  assert.deepEqual(build(), [`up to date dist/${NAME}.wasm`]);
+});
+
 test('route-keys validate judges its configuration by its own check and its schema', () => {
   const example = routeKeys('validate', NAME, join('plugins', NAME, 'example.config.json'));
   assert.equal(example.status, 0, example.stderr);
