@@ -3,6 +3,7 @@
 // and the headers it received.
 import { type Server, createServer } from 'node:http';
 import type { EnvoyBootstrap } from './envoy-config.ts';
+import { holdScenarioPorts } from './port-lock.ts';
 
 export interface Landing {
   cluster: string;
@@ -11,8 +12,10 @@ export interface Landing {
 }
 
 export async function startUpstreams(bootstrap: EnvoyBootstrap): Promise<() => Promise<void>> {
+  const release = await holdScenarioPorts();
   const servers: Server[] = [];
-  const close = () => Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())))).then(() => undefined);
+  const close = () =>
+    Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())))).then(() => release());
   try {
     for (const cluster of bootstrap.clusters.values()) {
       // A gateway's endpoint is a listener: Envoy's own, or the host's route model re-entering it.
