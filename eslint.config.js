@@ -4,7 +4,12 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const ASSEMBLYSCRIPT = ['assembly/**/*.ts', 'plugins/*/*.ts', 'plugins/*/__tests__/**/*.ts', 'tests/modules/as/**/*.ts'];
+const ASSEMBLYSCRIPT = [
+  'assembly/**/*.ts',
+  'plugins/*/*.ts',
+  'plugins/*/__tests__/**/*.ts',
+  'tests/modules/as/**/*.ts',
+];
 const NODE_FILES_IN_PLUGINS = ['plugins/*/bench.ts', 'plugins/*/istio.ts'];
 
 export default tseslint.config(
@@ -17,7 +22,10 @@ export default tseslint.config(
       'no-undef': 'off',
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
       // Header and body checks match control bytes on purpose.
       'no-control-regex': 'off',
     },

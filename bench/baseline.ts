@@ -19,7 +19,13 @@ export const typicalRequest = {
 };
 
 export function noopPlugin(): Plugin {
-  return Plugin.load({ wasm: readFileSync(join(ROOT, 'dist', 'test', 'noop.wasm')), name: 'noop', rootId: 'noop', vmId: 'bench', failurePolicy: 'FAIL_CLOSED' });
+  return Plugin.load({
+    wasm: readFileSync(join(ROOT, 'dist', 'test', 'noop.wasm')),
+    name: 'noop',
+    rootId: 'noop',
+    vmId: 'bench',
+    failurePolicy: 'FAIL_CLOSED',
+  });
 }
 
 export function baselineChain(kind: 'noop' | 'host'): FilterChain {

@@ -19,7 +19,14 @@ for (const plugin of pluginNames()) {
   assertBuilt(file);
   const compiled = compileModule(readFileSync(file));
   const configuration = JSON.stringify(exampleConfig(plugin));
-  const load = () => Plugin.load({ wasm: compiled, rootId: manifestOf(plugin).root_id, vmId: 'bench', failurePolicy: 'FAIL_CLOSED', configuration });
+  const load = () =>
+    Plugin.load({
+      wasm: compiled,
+      rootId: manifestOf(plugin).root_id,
+      vmId: 'bench',
+      failurePolicy: 'FAIL_CLOSED',
+      configuration,
+    });
   for (let i = 0; i < 50; i++) load();
   const samples: number[] = [];
   for (let i = 0; i < options.loads; i++) {
@@ -29,5 +36,7 @@ for (const plugin of pluginNames()) {
   }
   samples.sort((a, b) => a - b);
   const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!;
-  process.stdout.write(`${plugin.padEnd(16)} configure median ${at(0.5).toFixed(3)} ms  p90 ${at(0.9).toFixed(3)} ms  (${options.loads} loads of ${plugin}/${manifestOf(plugin).example_config}, ${readFileSync(file).length} bytes)\n`);
+  process.stdout.write(
+    `${plugin.padEnd(16)} configure median ${at(0.5).toFixed(3)} ms  p90 ${at(0.9).toFixed(3)} ms  (${options.loads} loads of ${plugin}/${manifestOf(plugin).example_config}, ${readFileSync(file).length} bytes)\n`,
+  );
 }

@@ -22,7 +22,13 @@ export interface LbBenchResult {
 export const LB_SIZES = [4, 64, 1024];
 
 function endpoints(count: number): Endpoint[] {
-  return Array.from({ length: count }, (_, i) => ({ address: `10.${(i >> 8) & 255}.${i & 255}.1:8080`, weight: 1, hostname: '', hashKey: '', healthy: true }));
+  return Array.from({ length: count }, (_, i) => ({
+    address: `10.${(i >> 8) & 255}.${i & 255}.1:8080`,
+    weight: 1,
+    hostname: '',
+    hashKey: '',
+    healthy: true,
+  }));
 }
 
 // Median of timed runs of fn, in milliseconds.
@@ -59,14 +65,26 @@ export function runLbBenchmarks(millis: number, only?: string): LbBenchResult[] 
       let balancer: Balancer = buildBalancer(hosts, { policy });
       // Warm-up, so the first size does not pay for compilation.
       for (let i = 0; i < 3; i++) buildBalancer(hosts, { policy });
-      const buildMillis = medianMillis(policy === 'maglev' && count === 1024 ? 5 : 9, () => (balancer = buildBalancer(hosts, { policy })));
+      const buildMillis = medianMillis(
+        policy === 'maglev' && count === 1024 ? 5 : 9,
+        () => (balancer = buildBalancer(hosts, { policy })),
+      );
       const hashes = new BigUint64Array(randomBytes(8 * 4096).buffer);
       const keys = Array.from({ length: 4096 }, (_, i) => `ams-${i.toString(36)}x${hashes[i]!.toString(36)}`);
       const lookupsPerSecond = perSecond(millis, 4096, (i) => balancer.choose(hashes[i & 4095]!));
       const keyLookupsPerSecond = perSecond(millis, 1024, (i) => balancer.choose(headerHash([keys[i & 4095]!])!));
       const m = minter(balancer, hosts[count >> 1]!.address, 'ams-');
       const mintedPerSecond = perSecond(millis, 1, () => m.mint());
-      results.push({ name, endpoints: count, size: balancer.size, buildMillis: Math.round(buildMillis * 1000) / 1000, lookupsPerSecond, keyLookupsPerSecond, mintedPerSecond, targetShare: Math.round(m.share * 1e6) / 1e6 });
+      results.push({
+        name,
+        endpoints: count,
+        size: balancer.size,
+        buildMillis: Math.round(buildMillis * 1000) / 1000,
+        lookupsPerSecond,
+        keyLookupsPerSecond,
+        mintedPerSecond,
+        targetShare: Math.round(m.share * 1e6) / 1e6,
+      });
     }
   }
   return results;

@@ -27,7 +27,10 @@ export const BATCH = 10;
 export const baselineName = (scenario: Scenario) => `${scenario.baseline} baseline for: ${scenario.name}`;
 
 // Each scenario, and its baseline with the same request, in the same run.
-export async function measureLatency(scenarios: Scenario[], timeMs: number): Promise<Map<string, { median: number; p99: number; samples: number }>> {
+export async function measureLatency(
+  scenarios: Scenario[],
+  timeMs: number,
+): Promise<Map<string, { median: number; p99: number; samples: number }>> {
   const bench = new Bench({ time: timeMs, warmupTime: Math.min(500, timeMs / 2), now: hrtimeNow });
   const add = (name: string, chain: FilterChain, request: HttpRequest) =>
     bench.add(name, () => {
@@ -44,7 +47,11 @@ export async function measureLatency(scenarios: Scenario[], timeMs: number): Pro
   for (const task of bench.tasks) {
     const latency = task.result!.latency;
     // Milliseconds per batch → microseconds per request.
-    out.set(task.name, { median: (latency.p50! * 1000) / BATCH, p99: (latency.p99! * 1000) / BATCH, samples: latency.samples.length });
+    out.set(task.name, {
+      median: (latency.p50! * 1000) / BATCH,
+      p99: (latency.p99! * 1000) / BATCH,
+      samples: latency.samples.length,
+    });
   }
   return out;
 }
@@ -63,7 +70,10 @@ const fastestBaseline = new Map<string, number>();
 // than the fastest the same baseline has run in this run, more blocks are measured (up to four
 // times the rounds), so that a slow spell does not decide the figure. The median over all rounds
 // is reported beside it.
-export function measureOverBaseline(scenario: Scenario, rounds: number): { median: number; p99: number; allRoundsMedian: number; baselineMicros: number } {
+export function measureOverBaseline(
+  scenario: Scenario,
+  rounds: number,
+): { median: number; p99: number; allRoundsMedian: number; baselineMicros: number } {
   const chain = scenario.chain();
   const baseline = baselineChain(scenario.baseline!);
   const request = scenario.request;
@@ -92,7 +102,12 @@ export function measureOverBaseline(scenario: Scenario, rounds: number): { media
     if (baselineMedian < calmest.baseline) calmest = { median: median(blockDifferences), baseline: baselineMedian };
     if (baselineMedian < reference()) fastestBaseline.set(scenario.baseline!, baselineMedian);
   }
-  return { median: calmest.median, p99: quantile(differences, 0.99), allRoundsMedian: median(differences), baselineMicros: calmest.baseline };
+  return {
+    median: calmest.median,
+    p99: quantile(differences, 0.99),
+    allRoundsMedian: median(differences),
+    baselineMicros: calmest.baseline,
+  };
 }
 
 function median(values: number[]): number {

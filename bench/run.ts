@@ -8,7 +8,15 @@ import { DIST, ROOT, assertBuilt } from '../cli/build.ts';
 import { pluginNames } from '../cli/plugins.ts';
 import { CliError } from '../cli/errors.ts';
 import { baselineScenarios } from './baseline.ts';
-import { BATCH, BLOCK_ROUNDS, baselineName, measureLatency, measureMemory, measureOverBaseline, type ScenarioResult } from './measure.ts';
+import {
+  BATCH,
+  BLOCK_ROUNDS,
+  baselineName,
+  measureLatency,
+  measureMemory,
+  measureOverBaseline,
+  type ScenarioResult,
+} from './measure.ts';
 import { benchModules, type Scenario } from './scenario.ts';
 import { lbLine, runLbBenchmarks } from './lb.ts';
 
@@ -22,7 +30,8 @@ const options = new Command('bench')
 
 // A module not built yet is one line naming the build command, not an ENOENT inside a scenario.
 try {
-  for (const file of [join(DIST, 'test', 'noop.wasm'), ...pluginNames().map((name) => join(DIST, `${name}.wasm`))]) assertBuilt(file);
+  for (const file of [join(DIST, 'test', 'noop.wasm'), ...pluginNames().map((name) => join(DIST, `${name}.wasm`))])
+    assertBuilt(file);
 } catch (error) {
   if (!(error instanceof CliError)) throw error;
   process.stderr.write(`bench: ${error.message}\n`);
@@ -32,7 +41,8 @@ try {
 // Each plugin's bench module (plugins/<name>/bench.ts, named by its manifest) exports its scenarios.
 async function allScenarios(): Promise<Scenario[]> {
   const scenarios = [...baselineScenarios];
-  for (const file of benchModules()) scenarios.push(...((await import(pathToFileURL(file).href)) as { scenarios: Scenario[] }).scenarios);
+  for (const file of benchModules())
+    scenarios.push(...((await import(pathToFileURL(file).href)) as { scenarios: Scenario[] }).scenarios);
   const wanted = options.only;
   return wanted === undefined ? scenarios : scenarios.filter((s) => s.name.includes(wanted));
 }
@@ -45,7 +55,10 @@ for (const scenario of scenarios) {
   const base = scenario.baseline ? latency.get(baselineName(scenario)) : undefined;
   const memory = measureMemory(scenario, Math.min(options.streams, scenario.memoryStreams ?? options.streams));
   // Large bodies take milliseconds per request: fewer paired rounds for them.
-  const rounds = scenario.memoryStreams === undefined ? options.rounds : Math.min(options.rounds, Math.max(50, Math.floor(scenario.memoryStreams / 20)));
+  const rounds =
+    scenario.memoryStreams === undefined
+      ? options.rounds
+      : Math.min(options.rounds, Math.max(50, Math.floor(scenario.memoryStreams / 20)));
   const paired = scenario.baseline ? measureOverBaseline(scenario, rounds) : null;
   const overBaseline = paired ? paired.median : null;
   results.push({
@@ -60,7 +73,8 @@ for (const scenario of scenarios) {
     pairedBaselineMicros: paired === null ? null : round(paired.baselineMicros),
     samples: time.samples,
     bodyBytes: scenario.bodyBytes ?? null,
-    nanosPerBodyByte: scenario.bodyBytes && overBaseline !== null ? round((overBaseline * 1000) / scenario.bodyBytes) : null,
+    nanosPerBodyByte:
+      scenario.bodyBytes && overBaseline !== null ? round((overBaseline * 1000) / scenario.bodyBytes) : null,
     memory,
   });
   const row = results[results.length - 1];

@@ -14,7 +14,17 @@ const { default: asc } = await import('assemblyscript/asc');
 
 for (const runtime of ['stub', 'minimal', 'incremental']) {
   const outFile = join(dir, `probe-${runtime}.wasm`);
-  const { error } = await asc.main([join(ROOT, 'tests/modules/as/runtime-probe.ts'), '--config', join(ROOT, 'asconfig.json'), '--target', 'release', '--runtime', runtime, '--outFile', outFile]);
+  const { error } = await asc.main([
+    join(ROOT, 'tests/modules/as/runtime-probe.ts'),
+    '--config',
+    join(ROOT, 'asconfig.json'),
+    '--target',
+    'release',
+    '--runtime',
+    runtime,
+    '--outFile',
+    outFile,
+  ]);
   if (error) throw error;
   const plugin = Plugin.load({ wasm: readFileSync(outFile), name: 'probe', rootId: 'probe', configuration: '{}' });
   const chain = new FilterChain([plugin]);

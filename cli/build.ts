@@ -15,7 +15,9 @@ export type Target = 'release' | 'debug';
 export function assertBuilt(path: string): void {
   const absolute = resolve(path);
   if (!absolute.startsWith(DIST + sep) || existsSync(absolute)) return;
-  const command = absolute.startsWith(join(DIST, 'test') + sep) ? 'npx route-keys build --test-modules' : 'npm run build';
+  const command = absolute.startsWith(join(DIST, 'test') + sep)
+    ? 'npx route-keys build --test-modules'
+    : 'npm run build';
   throw new CliError(`${relative(ROOT, absolute)} not built: run ${command} first`);
 }
 
@@ -29,12 +31,21 @@ export async function buildPlugins(
 ): Promise<string[]> {
   const known = pluginNames();
   const unknown = only.filter((name) => !known.includes(name));
-  if (unknown.length > 0) throw new CliError(`unknown plugin${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}: expected one of ${known.join(', ')}`);
+  if (unknown.length > 0)
+    throw new CliError(
+      `unknown plugin${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}: expected one of ${known.join(', ')}`,
+    );
   const jobs: CompileJob[] = [];
   for (const name of only.length > 0 ? known.filter((n) => only.includes(n)) : known) {
     for (const target of targets) {
       const outFile = join(DIST, target === 'release' ? `${name}.wasm` : `${name}.debug.wasm`);
-      jobs.push({ kind: 'asc', entry: join(ROOT, 'plugins', name, 'index.ts'), outFile, target, options: target === 'release' ? releaseOptions(manifestOf(name).release_build) : [] });
+      jobs.push({
+        kind: 'asc',
+        entry: join(ROOT, 'plugins', name, 'index.ts'),
+        outFile,
+        target,
+        options: target === 'release' ? releaseOptions(manifestOf(name).release_build) : [],
+      });
     }
   }
   if (withTestModules) jobs.push(...testModuleJobs());
@@ -44,7 +55,8 @@ export async function buildPlugins(
     if (isTestModule(job)) testModulesBuilt += fresh ? 1 : 0;
     else log(`${fresh ? 'built' : 'up to date'} ${relative(ROOT, job.outFile)}`);
   });
-  if (withTestModules) log(testModulesBuilt > 0 ? 'built test modules into dist/test/' : 'up to date test modules in dist/test/');
+  if (withTestModules)
+    log(testModulesBuilt > 0 ? 'built test modules into dist/test/' : 'up to date test modules in dist/test/');
   return jobs.filter((j) => !isTestModule(j)).map((j) => j.outFile);
 }
 
@@ -63,11 +75,17 @@ function testModuleJobs(): CompileJob[] {
   const watDir = join(ROOT, 'tests', 'modules', 'wat');
   const asDir = join(ROOT, 'tests', 'modules', 'as');
   return [
-    ...(existsSync(watDir) ? readdirSync(watDir).filter((f) => f.endsWith('.wat')) : []).map(
-      (file): CompileJob => ({ kind: 'wat', entry: join(watDir, file), outFile: join(DIST, 'test', file.replace(/\.wat$/, '.wasm')) }),
-    ),
-    ...(existsSync(asDir) ? readdirSync(asDir).filter((f) => f.endsWith('.ts')) : []).map(
-      (file): CompileJob => ({ kind: 'asc', entry: join(asDir, file), outFile: join(DIST, 'test', file.replace(/\.ts$/, '.wasm')), target: 'release', options: [] }),
-    ),
+    ...(existsSync(watDir) ? readdirSync(watDir).filter((f) => f.endsWith('.wat')) : []).map((file): CompileJob => ({
+      kind: 'wat',
+      entry: join(watDir, file),
+      outFile: join(DIST, 'test', file.replace(/\.wat$/, '.wasm')),
+    })),
+    ...(existsSync(asDir) ? readdirSync(asDir).filter((f) => f.endsWith('.ts')) : []).map((file): CompileJob => ({
+      kind: 'asc',
+      entry: join(asDir, file),
+      outFile: join(DIST, 'test', file.replace(/\.ts$/, '.wasm')),
+      target: 'release',
+      options: [],
+    })),
   ];
 }

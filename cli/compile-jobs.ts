@@ -31,15 +31,26 @@ interface Compiled {
 }
 
 const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
-const packageVersion = (name: string) => JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version as string;
+const packageVersion = (name: string) =>
+  JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version as string;
 
 function ascArgs(job: Extract<CompileJob, { kind: 'asc' }>): string[] {
-  return [job.entry, '--config', join(ROOT, 'asconfig.json'), '--target', job.target, ...job.options, '--outFile', job.outFile];
+  return [
+    job.entry,
+    '--config',
+    join(ROOT, 'asconfig.json'),
+    '--target',
+    job.target,
+    ...job.options,
+    '--outFile',
+    job.outFile,
+  ];
 }
 
 function keyOf(job: CompileJob): string {
   const args = job.kind === 'asc' ? ascArgs(job) : [job.entry, job.outFile];
-  const compiler = job.kind === 'asc' ? `assemblyscript@${packageVersion('assemblyscript')}` : `wabt@${packageVersion('wabt')}`;
+  const compiler =
+    job.kind === 'asc' ? `assemblyscript@${packageVersion('assemblyscript')}` : `wabt@${packageVersion('wabt')}`;
   return sha256(JSON.stringify([compiler, job.kind, args.map((a) => (a.startsWith(ROOT) ? relative(ROOT, a) : a))]));
 }
 
@@ -126,12 +137,18 @@ function compilerCount(ascJobs: number): number {
 
 // Compiles the jobs whose output is not current; `done` is called in the jobs' order, with
 // whether the job was compiled now.
-export async function runJobs(jobs: readonly CompileJob[], done: (job: CompileJob, compiled: boolean) => void): Promise<void> {
+export async function runJobs(
+  jobs: readonly CompileJob[],
+  done: (job: CompileJob, compiled: boolean) => void,
+): Promise<void> {
   const stale = jobs.map((job) => !isCurrent(job));
   const finished: (boolean | undefined)[] = jobs.map((_, i) => (stale[i] ? undefined : false));
   let reported = 0;
   const report = () => {
-    while (reported < jobs.length && finished[reported] !== undefined) done(jobs[reported]!, finished[reported]!), reported++;
+    while (reported < jobs.length && finished[reported] !== undefined) {
+      done(jobs[reported]!, finished[reported]!);
+      reported++;
+    }
   };
   report();
   const queue = jobs.map((job, i) => ({ job, i })).filter(({ i }) => stale[i]);
@@ -139,7 +156,11 @@ export async function runJobs(jobs: readonly CompileJob[], done: (job: CompileJo
   let failure: CliError | undefined;
   const finish = (job: CompileJob, i: number, compiled: Compiled) => {
     if (compiled.error) {
-      failure ??= new CliError(`asc failed for ${job.entry}: ${firstError(compiled.errors) || compiled.error}`, 1, errorLocations(compiled.errors));
+      failure ??= new CliError(
+        `asc failed for ${job.entry}: ${firstError(compiled.errors) || compiled.error}`,
+        1,
+        errorLocations(compiled.errors),
+      );
       return;
     }
     saveRecord(job, compiled.inputs);
@@ -179,5 +200,5 @@ function errorLocations(text: string): string[] {
 
 function firstError(text: string): string {
   const line = text.split('\n').find((l) => /ERROR/.test(l));
-  return line ? line.replace(/\u001b\[[0-9;]*m/g, '').trim() : text.trim().split('\n')[0] ?? '';
+  return line ? line.replace(/\u001b\[[0-9;]*m/g, '').trim() : (text.trim().split('\n')[0] ?? '');
 }

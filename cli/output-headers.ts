@@ -13,7 +13,8 @@ function valuesAt(document: unknown, tokens: string[], at: number[] = []): Found
   if (tokens.length === 0) return document === undefined ? [] : [{ at, value: document }];
   if (document === null || typeof document !== 'object') return [];
   const [token, ...rest] = tokens;
-  if (token === '*') return Array.isArray(document) ? document.flatMap((item, i) => valuesAt(item, rest, [...at, i])) : [];
+  if (token === '*')
+    return Array.isArray(document) ? document.flatMap((item, i) => valuesAt(item, rest, [...at, i])) : [];
   return valuesAt((document as Record<string, unknown>)[token!.replace(/~1/g, '/').replace(/~0/g, '~')], rest, at);
 }
 

@@ -23,7 +23,9 @@ export function projectPackage(): PackageJson {
 // first sentence of the plugin's schema description.
 export function imageMetadata(plugin: string): ImageMetadata {
   const pkg = projectPackage();
-  const schema = JSON.parse(readFileSync(join(ROOT, 'plugins', plugin, 'config.schema.json'), 'utf8')) as { description?: string };
+  const schema = JSON.parse(readFileSync(join(ROOT, 'plugins', plugin, 'config.schema.json'), 'utf8')) as {
+    description?: string;
+  };
   const description = (schema.description ?? plugin).split(/(?<=\.)\s/)[0]!;
   return {
     plugin,

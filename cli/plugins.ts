@@ -58,7 +58,8 @@ export function manifestOf(plugin: string): PluginManifest {
     const errors = (validateManifest.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`);
     throw new CliError(`plugins/${plugin}/plugin.json is not a valid manifest: ${errors.join('; ')}`);
   }
-  if (document.name !== plugin) throw new CliError(`plugins/${plugin}/plugin.json: /name is "${document.name}", not its folder's name`);
+  if (document.name !== plugin)
+    throw new CliError(`plugins/${plugin}/plugin.json: /name is "${document.name}", not its folder's name`);
   manifests.set(plugin, (manifest = document));
   return manifest;
 }

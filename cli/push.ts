@@ -72,7 +72,8 @@ export async function pushImages(options: PushOptions, log: (line: string) => vo
   const pushed: PushedImage[] = [];
   for (const plugin of pluginNames()) {
     const layoutDir = join(options.layoutRoot ?? OCI_DIR, plugin);
-    if (!existsSync(join(layoutDir, 'index.json'))) throw new CliError(`dist/oci/${plugin} is missing: run "route-keys package" first`);
+    if (!existsSync(join(layoutDir, 'index.json')))
+      throw new CliError(`dist/oci/${plugin} is missing: run "route-keys package" first`);
     for (const image of readLayout(layoutDir)) {
       const repository = repositoryFor(namespace, plugin);
       const reference = `${options.registry}/${repository}:${tagFor(tag, image.variant)}`;
@@ -81,9 +82,18 @@ export async function pushImages(options: PushOptions, log: (line: string) => vo
           ? skopeoPush(layoutDir, image.variant, reference, target.plainHttp)
           : await apiPush(target, repository, tagFor(tag, image.variant), image);
       if (digest !== image.manifest.descriptor.digest) {
-        throw new CliError(`${reference}: the registry holds digest ${digest}, not the packaged ${image.manifest.descriptor.digest}`);
+        throw new CliError(
+          `${reference}: the registry holds digest ${digest}, not the packaged ${image.manifest.descriptor.digest}`,
+        );
       }
-      const entry: PushedImage = { plugin, variant: image.variant, reference, digest, pin: `oci://${options.registry}/${repository}@${digest}`, tool };
+      const entry: PushedImage = {
+        plugin,
+        variant: image.variant,
+        reference,
+        digest,
+        pin: `oci://${options.registry}/${repository}@${digest}`,
+        tool,
+      };
       log(`pushed ${reference} ${digest} (${tool})`);
       pushed.push(entry);
     }
@@ -97,7 +107,9 @@ async function apiPush(target: RegistryTarget, repository: string, tag: string, 
     return await pushManifest(target, repository, tag, image.manifest);
   } catch (error) {
     const cause = (error as Error & { cause?: Error }).cause;
-    throw new CliError(`push to ${target.registry}/${repository}:${tag} failed: ${(error as Error).message}${cause ? ` (${cause.message})` : ''}`);
+    throw new CliError(
+      `push to ${target.registry}/${repository}:${tag} failed: ${(error as Error).message}${cause ? ` (${cause.message})` : ''}`,
+    );
   }
 }
 
@@ -108,10 +120,22 @@ function skopeoPush(layoutDir: string, variant: Variant, reference: string, plai
     const digestFile = join(scratch, 'digest');
     const result = spawnSync(
       'skopeo',
-      ['copy', '--quiet', '--preserve-digests', `--dest-tls-verify=${!plainHttp}`, '--digestfile', digestFile, `oci:${layoutDir}:${variant}`, `docker://${reference}`],
+      [
+        'copy',
+        '--quiet',
+        '--preserve-digests',
+        `--dest-tls-verify=${!plainHttp}`,
+        '--digestfile',
+        digestFile,
+        `oci:${layoutDir}:${variant}`,
+        `docker://${reference}`,
+      ],
       { encoding: 'utf8' },
     );
-    if (result.status !== 0) throw new CliError(`skopeo could not push ${reference}: ${(result.stderr || result.error?.message || '').trim()}`);
+    if (result.status !== 0)
+      throw new CliError(
+        `skopeo could not push ${reference}: ${(result.stderr || result.error?.message || '').trim()}`,
+      );
     return readFileSync(digestFile, 'utf8').trim();
   } finally {
     rmSync(scratch, { recursive: true, force: true });

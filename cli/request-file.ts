@@ -36,10 +36,17 @@ export function readRequestFile(path: string): HttpRequest {
     const problems = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
     throw new CliError(`invalid request file ${path}: ${problems}`);
   }
-  for (const [field, list] of [['headers', parsed.headers], ['trailers', parsed.trailers], ['upstream_response/headers', parsed.upstream_response?.headers]] as const) {
+  for (const [field, list] of [
+    ['headers', parsed.headers],
+    ['trailers', parsed.trailers],
+    ['upstream_response/headers', parsed.upstream_response?.headers],
+  ] as const) {
     (list ?? []).forEach(([name, value], index) => {
       const problem = headerNameProblem(utf8ToBytes(name)) ?? headerValueProblem(utf8ToBytes(value));
-      if (problem !== null) throw new CliError(`invalid request file ${path}: /${field}/${index} ${JSON.stringify(name)}: ${problem}; Envoy's codecs refuse such a header`);
+      if (problem !== null)
+        throw new CliError(
+          `invalid request file ${path}: /${field}/${index} ${JSON.stringify(name)}: ${problem}; Envoy's codecs refuse such a header`,
+        );
     });
   }
   return {
@@ -77,6 +84,8 @@ export function parseDocument(text: string, path: string): unknown {
   try {
     return /\.ya?ml$/i.test(path) ? YAML.parse(text) : JSON.parse(text);
   } catch (error) {
-    throw new CliError(`${path} is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(error as Error).message.split('\n')[0]}`);
+    throw new CliError(
+      `${path} is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(error as Error).message.split('\n')[0]}`,
+    );
   }
 }

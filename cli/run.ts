@@ -62,9 +62,14 @@ interface PluginGroup {
 function pluginGroups(options: RunOptions): PluginGroup[] {
   const count = options.wasm.length;
   if (count === 0) throw new CliError('run needs at least one --wasm FILE');
-  for (const [flag, values] of [['--root-id', options.rootId], ['--config', options.config]] as const) {
+  for (const [flag, values] of [
+    ['--root-id', options.rootId],
+    ['--config', options.config],
+  ] as const) {
     if (values.length !== 0 && values.length !== count) {
-      throw new CliError(`${flag} was given ${values.length} time(s) for ${count} --wasm module(s): give it once per --wasm, in the same order, or not at all`);
+      throw new CliError(
+        `${flag} was given ${values.length} time(s) for ${count} --wasm module(s): give it once per --wasm, in the same order, or not at all`,
+      );
     }
   }
   return options.wasm.map((wasm, i) => ({
@@ -123,7 +128,12 @@ export function toReport(outcome: Outcome): RunReport {
       body: decoder.decode(outcome.upstream.body),
       trailers: outcome.upstream.trailers,
     },
-    response: outcome.response && { status: outcome.response.status, headers: outcome.response.headers, body: decoder.decode(outcome.response.body), details: outcome.response.details },
+    response: outcome.response && {
+      status: outcome.response.status,
+      headers: outcome.response.headers,
+      body: decoder.decode(outcome.response.body),
+      details: outcome.response.details,
+    },
     stall: outcome.stall,
     route_cache_clears: outcome.routeCacheClears,
     host_calls: outcome.hostCalls,

@@ -42,7 +42,10 @@ export function validationErrors(plugin: string, document: unknown): string[] {
 // oneOf/if failures repeat what their branches already said; keep the specific lines.
 function worthShowing(error: ErrorObject, _index: number, all: ErrorObject[]): boolean {
   if (error.keyword === 'if') return false;
-  if (error.keyword === 'oneOf' || error.keyword === 'anyOf') return !all.some((other) => other !== error && other.instancePath.startsWith(error.instancePath) && other.keyword !== 'oneOf');
+  if (error.keyword === 'oneOf' || error.keyword === 'anyOf')
+    return !all.some(
+      (other) => other !== error && other.instancePath.startsWith(error.instancePath) && other.keyword !== 'oneOf',
+    );
   return true;
 }
 
@@ -66,7 +69,8 @@ function describe(error: ErrorObject): string {
 // shapes (required fields, a list of values) are described, never ajv's bare "must NOT be valid".
 function refusedShape(branch: Record<string, unknown>): string {
   if (typeof branch.description === 'string') return `is refused: ${branch.description}`;
-  if (Array.isArray(branch.required)) return `must not have ${branch.required.map((name) => `"${name}"`).join(' with ')}`;
+  if (Array.isArray(branch.required))
+    return `must not have ${branch.required.map((name) => `"${name}"`).join(' with ')}`;
   if (Array.isArray(branch.enum)) return `must not be one of ${branch.enum.map((v) => JSON.stringify(v)).join(', ')}`;
   if ('const' in branch) return `must not be ${JSON.stringify(branch.const)}`;
   return 'matches a form the schema refuses';
@@ -79,7 +83,10 @@ export function pluginModule(plugin: string): CompiledModule {
   let compiled = modules.get(plugin);
   if (compiled === undefined) {
     const path = join(DIST, `${plugin}.wasm`);
-    if (!existsSync(path)) throw new CliError(`dist/${plugin}.wasm is missing: run npm run build first (validate runs the plugin's own configuration check)`);
+    if (!existsSync(path))
+      throw new CliError(
+        `dist/${plugin}.wasm is missing: run npm run build first (validate runs the plugin's own configuration check)`,
+      );
     compiled = compileModule(readFileSync(path));
     modules.set(plugin, compiled);
   }
@@ -91,7 +98,15 @@ export function pluginModule(plugin: string): CompiledModule {
 export function pluginErrors(plugin: string, configuration: string): string[] {
   const wasm = pluginModule(plugin);
   try {
-    Plugin.load({ wasm, name: plugin, rootId: manifestOf(plugin).root_id, vmId: 'validate', configuration, failurePolicy: 'FAIL_CLOSED', logLevel: 'warn' });
+    Plugin.load({
+      wasm,
+      name: plugin,
+      rootId: manifestOf(plugin).root_id,
+      vmId: 'validate',
+      configuration,
+      failurePolicy: 'FAIL_CLOSED',
+      logLevel: 'warn',
+    });
     return [];
   } catch (error) {
     if (!(error instanceof ConfigurationRejectedError)) throw error;
@@ -113,8 +128,14 @@ export function validateCommand(plugin: string, file: string, out: (text: string
   const fromPlugin = pluginErrors(plugin, configurationText(text, file, document));
   const fromSchema = validationErrors(plugin, document);
   if (fromPlugin.length > 0 || fromSchema.length > 0) {
-    const verdicts = [`the plugin ${fromPlugin.length > 0 ? 'rejects it' : 'accepts it'}`, `the schema ${fromSchema.length > 0 ? `finds ${fromSchema.length} error${fromSchema.length > 1 ? 's' : ''}` : 'accepts it'}`];
-    const lines = [...fromPlugin.map((e) => `${file}: plugin: ${e}`), ...fromSchema.map((e) => `${file}: schema: ${e}`)];
+    const verdicts = [
+      `the plugin ${fromPlugin.length > 0 ? 'rejects it' : 'accepts it'}`,
+      `the schema ${fromSchema.length > 0 ? `finds ${fromSchema.length} error${fromSchema.length > 1 ? 's' : ''}` : 'accepts it'}`,
+    ];
+    const lines = [
+      ...fromPlugin.map((e) => `${file}: plugin: ${e}`),
+      ...fromSchema.map((e) => `${file}: schema: ${e}`),
+    ];
     throw new CliError(`${file}: not a valid ${plugin} configuration (${verdicts.join('; ')})`, 1, lines);
   }
   out(`${file}: valid ${plugin} configuration (the plugin accepts it at configure, and the schema agrees)\n`);

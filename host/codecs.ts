@@ -47,7 +47,10 @@ function buildRequestTemplate(request: HttpRequest): RequestTemplate {
   let refusal: CodecRefusal | null = null;
   const refuse: Refuse = (what, problem, details) => {
     if (problem !== null && refusal === null) {
-      refusal = { error: `${what}: ${problem}; Envoy's codec answers 400 (${details}) before any filter runs`, details };
+      refusal = {
+        error: `${what}: ${problem}; Envoy's codec answers 400 (${details}) before any filter runs`,
+        details,
+      };
     }
   };
   const method = request.method ?? 'GET';

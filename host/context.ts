@@ -97,5 +97,8 @@ export class HostContext implements HostCallContext {
 }
 
 export function makeLogPrefix(parts: string[]): string {
-  return parts.filter((p) => p !== '').map((p) => ` ${p}`).join('');
+  return parts
+    .filter((p) => p !== '')
+    .map((p) => ` ${p}`)
+    .join('');
 }

@@ -180,7 +180,13 @@ class ActiveStream implements IterationOwner {
   private refuse(refusal: CodecRefusal): ChainOutcome {
     const { headers, body } = codecErrorResponse();
     this.responseHeaders = headers;
-    const outcome = new ChainOutcome('local_reply', null, new ResponseView(400, body, refusal.details, headers), null, this.chain.plugins);
+    const outcome = new ChainOutcome(
+      'local_reply',
+      null,
+      new ResponseView(400, body, refusal.details, headers),
+      null,
+      this.chain.plugins,
+    );
     outcome.errors.push(refusal.error);
     this.destroy(outcome);
     return outcome;

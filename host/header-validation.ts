@@ -19,7 +19,8 @@ export function headerNameProblem(name: string): string | null {
   if (name.length === 0) return 'the name is empty';
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);
-    if (c > 0xff || TOKEN[c] === 0) return `the name has ${describeByte(c)} at byte ${i}, outside RFC 9110 token characters`;
+    if (c > 0xff || TOKEN[c] === 0)
+      return `the name has ${describeByte(c)} at byte ${i}, outside RFC 9110 token characters`;
   }
   return null;
 }

@@ -49,7 +49,11 @@ export class UpstreamView implements UpstreamRequest {
   #pairs: [string, string][] | undefined;
   #body: Uint8Array | undefined;
 
-  constructor(map: HostHeaderMap, frames: Uint8Array[], readonly trailers: [string, string][] | null) {
+  constructor(
+    map: HostHeaderMap,
+    frames: Uint8Array[],
+    readonly trailers: [string, string][] | null,
+  ) {
     this.#map = map;
     this.#frames = frames;
   }

@@ -16,7 +16,12 @@ const runs = steps.map(
       child.stderr.on('data', (chunk) => chunks.push(chunk));
       child.on('error', (error) => resolve({ step, status: 1, output: `${error.message}\n`, seconds: 0 }));
       child.on('close', (status, signal) =>
-        resolve({ step, status: status ?? 1, output: Buffer.concat(chunks).toString() + (signal ? `killed by ${signal}\n` : ''), seconds: (Date.now() - started) / 1000 }),
+        resolve({
+          step,
+          status: status ?? 1,
+          output: Buffer.concat(chunks).toString() + (signal ? `killed by ${signal}\n` : ''),
+          seconds: (Date.now() - started) / 1000,
+        }),
       );
     }),
 );
@@ -25,7 +30,9 @@ const failed = [];
 for (const run of runs) {
   const { step, status, output, seconds } = await run;
   process.stdout.write(`\n> npm run ${step}\n${output.trimEnd()}\n`);
-  process.stdout.write(`> ${step}: ${status === 0 ? 'passed' : `failed (exit ${status})`} in ${seconds.toFixed(1)} s\n`);
+  process.stdout.write(
+    `> ${step}: ${status === 0 ? 'passed' : `failed (exit ${status})`} in ${seconds.toFixed(1)} s\n`,
+  );
   if (status !== 0) failed.push(step);
 }
 if (failed.length > 0) {

@@ -36,7 +36,8 @@ export class ConfigReader {
   // Refuses keys the schema does not know: a misspelt field must not silently fall back to a default.
   allowOnly(object: JsonObject, path: string, known: Array<string>): void {
     for (let i = 0; i < object.keys.length; i++) {
-      if (!known.includes(object.keys[i])) this.fail(path + "/" + object.keys[i], "unknown field (known: " + known.join(", ") + ")");
+      if (!known.includes(object.keys[i]))
+        this.fail(path + "/" + object.keys[i], "unknown field (known: " + known.join(", ") + ")");
     }
   }
 
@@ -101,14 +102,15 @@ export class ConfigReader {
 
   oneOf(object: JsonObject, key: string, path: string, allowed: Array<string>, fallback: string): string {
     const value = this.string(object, key, path, fallback);
-    if (!allowed.includes(value)) this.fail(path + "/" + key, "expected one of " + allowed.join(", ") + ", got \"" + value + "\"");
+    if (!allowed.includes(value))
+      this.fail(path + "/" + key, "expected one of " + allowed.join(", ") + ', got "' + value + '"');
     return value;
   }
 
   // A lower-case HTTP header name (RFC 9110 token characters).
   headerName(object: JsonObject, key: string, path: string, fallback: string): string {
     const name = this.string(object, key, path, fallback);
-    if (!isHeaderName(name)) this.fail(path + "/" + key, "expected a lower-case header name, got \"" + name + "\"");
+    if (!isHeaderName(name)) this.fail(path + "/" + key, 'expected a lower-case header name, got "' + name + '"');
     return name;
   }
 }
@@ -117,7 +119,8 @@ export function isHeaderName(name: string): bool {
   if (name.length == 0 || name.length > 128) return false;
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);
-    const ok = (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || "!#$%&'*+.^_`|~-".indexOf(String.fromCharCode(c)) >= 0;
+    const ok =
+      (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || "!#$%&'*+.^_`|~-".indexOf(String.fromCharCode(c)) >= 0;
     if (!ok) return false;
   }
   return true;

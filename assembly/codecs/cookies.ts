@@ -29,7 +29,11 @@ export function findCookieIn(base: usize, end: i32, name: ArrayBuffer, out: Cook
     while (valueStart < valueEnd && load<u8>(base + <usize>valueStart) == 0x20) valueStart++;
     while (valueEnd > valueStart && load<u8>(base + <usize>(valueEnd - 1)) == 0x20) valueEnd--;
     // A quoted cookie value (RFC 6265 cookie-value) loses its quotes.
-    if (valueEnd - valueStart >= 2 && load<u8>(base + <usize>valueStart) == 0x22 && load<u8>(base + <usize>(valueEnd - 1)) == 0x22) {
+    if (
+      valueEnd - valueStart >= 2 &&
+      load<u8>(base + <usize>valueStart) == 0x22 &&
+      load<u8>(base + <usize>(valueEnd - 1)) == 0x22
+    ) {
       valueStart++;
       valueEnd--;
     }

@@ -59,8 +59,16 @@ export function percentDecode(start: usize, length: i32): ArrayBuffer {
     const c = <u32>load<u8>(start + <usize>i);
     if (c == 0x2b) {
       store<u8>(o + <usize>w, 0x20);
-    } else if (c == 0x25 && i + 2 < length && hexDigit(<u32>load<u8>(start + <usize>(i + 1))) >= 0 && hexDigit(<u32>load<u8>(start + <usize>(i + 2))) >= 0) {
-      store<u8>(o + <usize>w, <u8>((hexDigit(<u32>load<u8>(start + <usize>(i + 1))) << 4) | hexDigit(<u32>load<u8>(start + <usize>(i + 2)))));
+    } else if (
+      c == 0x25 &&
+      i + 2 < length &&
+      hexDigit(<u32>load<u8>(start + <usize>(i + 1))) >= 0 &&
+      hexDigit(<u32>load<u8>(start + <usize>(i + 2))) >= 0
+    ) {
+      store<u8>(
+        o + <usize>w,
+        <u8>((hexDigit(<u32>load<u8>(start + <usize>(i + 1))) << 4) | hexDigit(<u32>load<u8>(start + <usize>(i + 2)))),
+      );
       i += 2;
     } else {
       store<u8>(o + <usize>w, <u8>c);

@@ -37,7 +37,7 @@ function appendNumber(scratch: usize, length: usize, value: u32): usize {
   let divisor: u32 = 1;
   while (value / divisor >= 10) divisor *= 10;
   while (divisor > 0 && length < 512) {
-    store<u8>(scratch + length++, <u8>(0x30 + (value / divisor) % 10));
+    store<u8>(scratch + length++, <u8>(0x30 + ((value / divisor) % 10)));
     divisor /= 10;
   }
   return length;

@@ -6,7 +6,8 @@ import { clearOutWords, outPointer, outSize, takeHostBlock } from "./memory";
 // Up to `length` bytes from `start`; empty when the buffer is absent or the range is past its end.
 export function getBufferBytes(bufferType: BufferType, start: u32, length: u32): ArrayBuffer {
   clearOutWords();
-  if (proxy_get_buffer_bytes(bufferType, start, length, outPointer, outSize) != WasmResult.Ok) return new ArrayBuffer(0);
+  if (proxy_get_buffer_bytes(bufferType, start, length, outPointer, outSize) != WasmResult.Ok)
+    return new ArrayBuffer(0);
   return takeHostBlock();
 }
 

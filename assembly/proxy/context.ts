@@ -22,7 +22,9 @@ export class RootContext {
 
   // The plugin configuration, readable only during onConfigure. Empty configuration is "".
   getConfigurationBytes(configurationSize: u32): ArrayBuffer {
-    return configurationSize == 0 ? new ArrayBuffer(0) : getBufferBytes(BufferType.PluginConfiguration, 0, configurationSize);
+    return configurationSize == 0
+      ? new ArrayBuffer(0)
+      : getBufferBytes(BufferType.PluginConfiguration, 0, configurationSize);
   }
 
   getConfiguration(configurationSize: u32): string {
@@ -43,7 +45,10 @@ export class RootContext {
 }
 
 export class Context {
-  constructor(public readonly contextId: u32, public readonly root: RootContext) {}
+  constructor(
+    public readonly contextId: u32,
+    public readonly root: RootContext,
+  ) {}
 
   // Called before the owned request headers are removed: the one place to read a header that is
   // both a configured source and an owned output (body-keys reading x-cart-id from the portal).

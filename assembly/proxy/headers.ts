@@ -27,7 +27,10 @@ export function headerValueAllowed(start: usize, length: usize): bool {
 }
 
 function refuseValue(name: ArrayBuffer): bool {
-  log(LogLevel.Warn, "refused to write header " + String.UTF8.decode(name) + ": its value has a byte outside visible ASCII and space");
+  log(
+    LogLevel.Warn,
+    "refused to write header " + String.UTF8.decode(name) + ": its value has a byte outside visible ASCII and space",
+  );
   return false;
 }
 
@@ -42,7 +45,13 @@ export class HeaderMap {
   // The first value of `name` (Envoy returns only the first of repeated values), or null.
   getBytes(name: ArrayBuffer): ArrayBuffer | null {
     clearOutWords();
-    const result = proxy_get_header_map_value(this.mapType, changetype<usize>(name), name.byteLength, outPointer, outSize);
+    const result = proxy_get_header_map_value(
+      this.mapType,
+      changetype<usize>(name),
+      name.byteLength,
+      outPointer,
+      outSize,
+    );
     if (result != WasmResult.Ok) return null;
     return takeHostBlock();
   }
@@ -50,7 +59,10 @@ export class HeaderMap {
   // The first value of `name` into a reused block, without a managed copy; false when absent.
   getInto(name: ArrayBuffer, block: HostBlock): bool {
     clearOutWords();
-    if (proxy_get_header_map_value(this.mapType, changetype<usize>(name), name.byteLength, outPointer, outSize) != WasmResult.Ok) {
+    if (
+      proxy_get_header_map_value(this.mapType, changetype<usize>(name), name.byteLength, outPointer, outSize) !=
+      WasmResult.Ok
+    ) {
       block.release();
       return false;
     }
@@ -65,7 +77,15 @@ export class HeaderMap {
 
   addBytes(name: ArrayBuffer, value: ArrayBuffer): bool {
     if (!headerValueAllowed(changetype<usize>(value), value.byteLength)) return refuseValue(name);
-    return proxy_add_header_map_value(this.mapType, changetype<usize>(name), name.byteLength, changetype<usize>(value), value.byteLength) == WasmResult.Ok;
+    return (
+      proxy_add_header_map_value(
+        this.mapType,
+        changetype<usize>(name),
+        name.byteLength,
+        changetype<usize>(value),
+        value.byteLength,
+      ) == WasmResult.Ok
+    );
   }
 
   add(name: string, value: string): bool {
@@ -75,13 +95,24 @@ export class HeaderMap {
   // Sets the name to exactly this one value.
   replaceBytes(name: ArrayBuffer, value: ArrayBuffer): bool {
     if (!headerValueAllowed(changetype<usize>(value), value.byteLength)) return refuseValue(name);
-    return proxy_replace_header_map_value(this.mapType, changetype<usize>(name), name.byteLength, changetype<usize>(value), value.byteLength) == WasmResult.Ok;
+    return (
+      proxy_replace_header_map_value(
+        this.mapType,
+        changetype<usize>(name),
+        name.byteLength,
+        changetype<usize>(value),
+        value.byteLength,
+      ) == WasmResult.Ok
+    );
   }
 
   // The value given as raw bytes [start, start + length), for callers that hold it inside a larger buffer.
   replaceRaw(name: ArrayBuffer, start: usize, length: i32): bool {
     if (!headerValueAllowed(start, <usize>length)) return refuseValue(name);
-    return proxy_replace_header_map_value(this.mapType, changetype<usize>(name), name.byteLength, start, <usize>length) == WasmResult.Ok;
+    return (
+      proxy_replace_header_map_value(this.mapType, changetype<usize>(name), name.byteLength, start, <usize>length) ==
+      WasmResult.Ok
+    );
   }
 
   replace(name: string, value: string): bool {
@@ -118,7 +149,8 @@ export class HeaderMap {
   setPairs(pairs: Array<HeaderPair>): bool {
     for (let i = 0; i < pairs.length; i++) {
       const value = String.UTF8.encode(pairs[i].value);
-      if (!headerValueAllowed(changetype<usize>(value), value.byteLength)) return refuseValue(String.UTF8.encode(pairs[i].name));
+      if (!headerValueAllowed(changetype<usize>(value), value.byteLength))
+        return refuseValue(String.UTF8.encode(pairs[i].name));
     }
     const bytes = serializePairs(pairs);
     return proxy_set_header_map_pairs(this.mapType, changetype<usize>(bytes), bytes.byteLength) == WasmResult.Ok;

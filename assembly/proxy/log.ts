@@ -30,9 +30,21 @@ export function log(level: LogLevel, message: string): void {
   proxy_log(<u32>level, changetype<usize>(bytes), <usize>bytes.byteLength);
 }
 
-export function logTrace(message: string): void { log(LogLevel.Trace, message); }
-export function logDebug(message: string): void { log(LogLevel.Debug, message); }
-export function logInfo(message: string): void { log(LogLevel.Info, message); }
-export function logWarn(message: string): void { log(LogLevel.Warn, message); }
-export function logError(message: string): void { log(LogLevel.Error, message); }
-export function logCritical(message: string): void { log(LogLevel.Critical, message); }
+export function logTrace(message: string): void {
+  log(LogLevel.Trace, message);
+}
+export function logDebug(message: string): void {
+  log(LogLevel.Debug, message);
+}
+export function logInfo(message: string): void {
+  log(LogLevel.Info, message);
+}
+export function logWarn(message: string): void {
+  log(LogLevel.Warn, message);
+}
+export function logError(message: string): void {
+  log(LogLevel.Error, message);
+}
+export function logCritical(message: string): void {
+  log(LogLevel.Critical, message);
+}

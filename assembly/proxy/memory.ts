@@ -26,15 +26,15 @@ let keptCount: i32 = 0;
 
 export function allocateForHost(size: usize): usize {
   for (let i = 0; i < keptCount; i++) {
-    const slot = keptBlocks + (<usize>i << alignof<usize>());
+    const slot = keptBlocks + ((<usize>i) << alignof<usize>());
     const block = load<usize>(slot);
     if (load<usize>(block - CAPACITY_WORD) < size) continue;
     keptCount--;
-    store<usize>(slot, load<usize>(keptBlocks + (<usize>keptCount << alignof<usize>())));
+    store<usize>(slot, load<usize>(keptBlocks + ((<usize>keptCount) << alignof<usize>())));
     return block;
   }
   // Rounded up so that a value a few bytes longer than last time still fits.
-  const capacity = (size + 63) & ~<usize>63;
+  const capacity = (size + 63) & ~(<usize>63);
   const base = heap.alloc(capacity + CAPACITY_WORD);
   store<usize>(base, capacity);
   return base + CAPACITY_WORD;
@@ -43,7 +43,7 @@ export function allocateForHost(size: usize): usize {
 // Returns a block from allocateForHost: kept when there is room, else freed.
 export function releaseHostBlock(block: usize): void {
   if (keptCount < KEPT_BLOCKS && load<usize>(block - CAPACITY_WORD) <= MAX_KEPT_CAPACITY) {
-    store<usize>(keptBlocks + (<usize>keptCount << alignof<usize>()), block);
+    store<usize>(keptBlocks + ((<usize>keptCount) << alignof<usize>()), block);
     keptCount++;
     return;
   }

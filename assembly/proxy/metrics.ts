@@ -7,13 +7,17 @@ import { outPointer } from "./memory";
 // 0 is never a valid id (Envoy ids carry the type in the low bits and start at 4).
 function defineMetric(metricType: MetricType, name: string): u32 {
   const bytes = String.UTF8.encode(name);
-  if (proxy_define_metric(metricType, changetype<usize>(bytes), bytes.byteLength, outPointer) != WasmResult.Ok) return 0;
+  if (proxy_define_metric(metricType, changetype<usize>(bytes), bytes.byteLength, outPointer) != WasmResult.Ok)
+    return 0;
   return load<u32>(outPointer);
 }
 
 class Metric {
   readonly id: u32;
-  constructor(metricType: MetricType, readonly name: string) {
+  constructor(
+    metricType: MetricType,
+    readonly name: string,
+  ) {
     this.id = defineMetric(metricType, name);
   }
 

@@ -3,7 +3,10 @@
 // Pure: no host calls, so as-pect tests it directly.
 
 export class HeaderPair {
-  constructor(public name: string, public value: string) {}
+  constructor(
+    public name: string,
+    public value: string,
+  ) {}
 }
 
 export function serializePairs(pairs: Array<HeaderPair>): ArrayBuffer {

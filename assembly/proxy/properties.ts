@@ -30,5 +30,8 @@ export function getPropertyU64(path: Array<string>): u64 {
 
 export function setProperty(path: string, value: ArrayBuffer): bool {
   const name = String.UTF8.encode(path);
-  return proxy_set_property(changetype<usize>(name), name.byteLength, changetype<usize>(value), value.byteLength) == WasmResult.Ok;
+  return (
+    proxy_set_property(changetype<usize>(name), name.byteLength, changetype<usize>(value), value.byteLength) ==
+    WasmResult.Ok
+  );
 }

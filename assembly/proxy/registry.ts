@@ -5,7 +5,10 @@ import { getPropertyString } from "./properties";
 export type RootContextFactory = (contextId: u32) => RootContext;
 
 class Registration {
-  constructor(public rootId: string, public factory: RootContextFactory) {}
+  constructor(
+    public rootId: string,
+    public factory: RootContextFactory,
+  ) {}
 }
 
 const registrations = new Array<Registration>();

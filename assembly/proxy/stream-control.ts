@@ -6,18 +6,26 @@ import { HeaderPair, serializePairs } from "./pairs";
 export const GRPC_STATUS_NONE: i32 = -1;
 
 // The caller's callback should then return a Stop status (Envoy forces one anyway).
-export function sendLocalResponse(statusCode: u32, details: string, body: ArrayBuffer, headers: Array<HeaderPair>, grpcStatus: i32 = GRPC_STATUS_NONE): WasmResult {
+export function sendLocalResponse(
+  statusCode: u32,
+  details: string,
+  body: ArrayBuffer,
+  headers: Array<HeaderPair>,
+  grpcStatus: i32 = GRPC_STATUS_NONE,
+): WasmResult {
   const detailBytes = String.UTF8.encode(details);
   const headerBytes = serializePairs(headers);
-  return <WasmResult>proxy_send_local_response(
-    statusCode,
-    changetype<usize>(detailBytes),
-    detailBytes.byteLength,
-    changetype<usize>(body),
-    body.byteLength,
-    changetype<usize>(headerBytes),
-    headerBytes.byteLength,
-    grpcStatus,
+  return <WasmResult>(
+    proxy_send_local_response(
+      statusCode,
+      changetype<usize>(detailBytes),
+      detailBytes.byteLength,
+      changetype<usize>(body),
+      body.byteLength,
+      changetype<usize>(headerBytes),
+      headerBytes.byteLength,
+      grpcStatus,
+    )
   );
 }
 

@@ -12,7 +12,7 @@ const MIN_TABLE: i32 = 8;
 
 function hashBytes(start: usize, length: usize): u32 {
   let hash = FNV_OFFSET;
-  for (let i: usize = 0; i < length; i++) hash = (hash ^ <u32>load<u8>(start + i)) * FNV_PRIME;
+  for (let i: usize = 0; i < length; i++) hash = (hash ^ (<u32>load<u8>(start + i))) * FNV_PRIME;
   return hash;
 }
 
@@ -127,9 +127,11 @@ export class HeaderIndex {
     return u32At(this.marks, slot) == this.generation;
   }
 
+
   @inline start(slot: i32): usize {
     return usizeAt(this.starts, slot);
   }
+
 
   @inline length(slot: i32): i32 {
     return i32At(this.sizes, slot);

@@ -14,7 +14,11 @@ export enum TokenSourceKind {
 }
 
 export class TokenSource {
-  constructor(public kind: TokenSourceKind, public name: ArrayBuffer, public prefix: ArrayBuffer) {}
+  constructor(
+    public kind: TokenSourceKind,
+    public name: ArrayBuffer,
+    public prefix: ArrayBuffer,
+  ) {}
 }
 
 const COOKIE = utf8("cookie");
@@ -30,7 +34,12 @@ export function defaultTokenSources(): Array<TokenSource> {
 const MAX_PREFIX = 32;
 const MAX_NAME = 128;
 
-export function readTokenSources(reader: ConfigReader, object: JsonObject, key: string, path: string): Array<TokenSource> {
+export function readTokenSources(
+  reader: ConfigReader,
+  object: JsonObject,
+  key: string,
+  path: string,
+): Array<TokenSource> {
   const items = reader.array(object, key, path, 8);
   if (items === null) return defaultTokenSources();
   if (items.length == 0) reader.fail(path + "/" + key, "expected at least one token source");
@@ -51,12 +60,19 @@ export function readTokenSources(reader: ConfigReader, object: JsonObject, key: 
     if (source.has("prefix") && !source.has("header")) reader.fail(at + "/prefix", "prefix goes with header only");
     if (source.has("header")) {
       const prefix = reader.string(source, "prefix", at, "");
-      if (prefix.length > MAX_PREFIX) reader.fail(at + "/prefix", "expected a prefix of at most " + MAX_PREFIX.toString() + " characters");
-      sources.push(new TokenSource(TokenSourceKind.Header, utf8(reader.headerName(source, "header", at, "")), utf8(prefix)));
+      if (prefix.length > MAX_PREFIX)
+        reader.fail(at + "/prefix", "expected a prefix of at most " + MAX_PREFIX.toString() + " characters");
+      sources.push(
+        new TokenSource(TokenSourceKind.Header, utf8(reader.headerName(source, "header", at, "")), utf8(prefix)),
+      );
     } else if (source.has("cookie")) {
-      sources.push(new TokenSource(TokenSourceKind.Cookie, utf8(nonEmpty(reader, source, "cookie", at)), new ArrayBuffer(0)));
+      sources.push(
+        new TokenSource(TokenSourceKind.Cookie, utf8(nonEmpty(reader, source, "cookie", at)), new ArrayBuffer(0)),
+      );
     } else {
-      sources.push(new TokenSource(TokenSourceKind.Query, utf8(nonEmpty(reader, source, "query", at)), new ArrayBuffer(0)));
+      sources.push(
+        new TokenSource(TokenSourceKind.Query, utf8(nonEmpty(reader, source, "query", at)), new ArrayBuffer(0)),
+      );
     }
   }
   return sources;
@@ -65,7 +81,8 @@ export function readTokenSources(reader: ConfigReader, object: JsonObject, key: 
 function nonEmpty(reader: ConfigReader, object: JsonObject, key: string, path: string): string {
   const value = reader.string(object, key, path, "");
   if (value.length == 0) reader.fail(path + "/" + key, "expected a non-empty name");
-  else if (value.length > MAX_NAME) reader.fail(path + "/" + key, "expected a name of at most " + MAX_NAME.toString() + " characters");
+  else if (value.length > MAX_NAME)
+    reader.fail(path + "/" + key, "expected a name of at most " + MAX_NAME.toString() + " characters");
   return value;
 }
 

@@ -8,7 +8,8 @@ import type { BalancerOptions } from '../lb/balancer.ts';
 import type { Endpoint } from '../lb/endpoints.ts';
 
 export const WASM_FILTER_TYPE = 'type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm';
-const HCM_TYPE = 'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager';
+const HCM_TYPE =
+  'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager';
 
 export interface HeaderMatch {
   name: string;
@@ -71,7 +72,8 @@ type Node = Record<string, any>;
 
 function socket(address: Node | undefined, where: string): { host: string; port: number } {
   const sa = address?.socket_address;
-  if (!sa || typeof sa.address !== 'string' || !Number.isInteger(sa.port_value)) throw new Error(`${where}: expected socket_address { address, port_value }`);
+  if (!sa || typeof sa.address !== 'string' || !Number.isInteger(sa.port_value))
+    throw new Error(`${where}: expected socket_address { address, port_value }`);
   return { host: sa.address, port: sa.port_value };
 }
 
@@ -84,7 +86,8 @@ export function readBootstrap(file: string): EnvoyBootstrap {
   for (const c of (doc.static_resources?.clusters ?? []) as Node[]) {
     const cluster = readCluster(c, `${file}: cluster ${c.name}`);
     const gateway = listeners.find((l) => cluster.endpoints.some((e) => e.host === l.host && e.port === l.port));
-    if (gateway && cluster.endpoints.length !== 1) throw new Error(`${file}: cluster ${c.name}: a gateway cluster has the listener as its only endpoint`);
+    if (gateway && cluster.endpoints.length !== 1)
+      throw new Error(`${file}: cluster ${c.name}: a gateway cluster has the listener as its only endpoint`);
     clusters.set(c.name, { ...cluster, gateway: gateway?.name ?? null });
   }
   const [first] = listeners;
@@ -102,7 +105,8 @@ export function readBootstrap(file: string): EnvoyBootstrap {
 
 function readListener(listener: Node, file: string): Listener {
   const where = `${file}: listener ${listener.name ?? ''}`.trim();
-  const hcm = (listener.filter_chains?.[0]?.filters ?? []).find((f: Node) => f.typed_config?.['@type'] === HCM_TYPE)?.typed_config as Node | undefined;
+  const hcm = (listener.filter_chains?.[0]?.filters ?? []).find((f: Node) => f.typed_config?.['@type'] === HCM_TYPE)
+    ?.typed_config as Node | undefined;
   if (!hcm) throw new Error(`${where}: no http_connection_manager`);
   const virtualHosts = (hcm.route_config?.virtual_hosts ?? []) as Node[];
   if (virtualHosts.length !== 1) throw new Error(`${where}: expected one virtual host`);
@@ -112,27 +116,38 @@ function readListener(listener: Node, file: string): Listener {
     name: String(listener.name ?? ''),
     ...socket(listener.address, where),
     routes,
-    wasmFilters: httpFilters.filter((f) => f.typed_config?.['@type'] === WASM_FILTER_TYPE).map((f) => readWasmFilter(f, file)),
+    wasmFilters: httpFilters
+      .filter((f) => f.typed_config?.['@type'] === WASM_FILTER_TYPE)
+      .map((f) => readWasmFilter(f, file)),
     httpFilterNames: httpFilters.map((f) => f.name),
   };
 }
 
-const HASH_FUNCTIONS: Record<string, 'xx_hash' | 'murmur_hash_2'> = { XX_HASH: 'xx_hash', MURMUR_HASH_2: 'murmur_hash_2' };
+const HASH_FUNCTIONS: Record<string, 'xx_hash' | 'murmur_hash_2'> = {
+  XX_HASH: 'xx_hash',
+  MURMUR_HASH_2: 'murmur_hash_2',
+};
 
 function readCluster(c: Node, where: string): Omit<Cluster, 'gateway'> {
   const lbPolicy = c.lb_policy ?? 'ROUND_ROBIN';
   const groups = (c.load_assignment?.endpoints ?? []) as Node[];
   const lbEndpoints = groups.flatMap((group) => {
-    if ((group.priority ?? 0) !== 0) throw new Error(`${where}: priority ${group.priority}: only priority 0 is modelled`);
+    if ((group.priority ?? 0) !== 0)
+      throw new Error(`${where}: priority ${group.priority}: only priority 0 is modelled`);
     return (group.lb_endpoints ?? []) as Node[];
   });
   const endpoints = lbEndpoints.map((e) => socket(e.endpoint?.address, where));
   if (lbPolicy !== 'RING_HASH' && lbPolicy !== 'MAGLEV') return { name: c.name, lbPolicy, endpoints, balancer: null };
   const common = (c.common_lb_config ?? {}) as Node;
-  for (const key of Object.keys(common)) if (key !== 'consistent_hashing_lb_config') throw new Error(`${where}: common_lb_config.${key} is not modelled by the host's balancers`);
+  for (const key of Object.keys(common))
+    if (key !== 'consistent_hashing_lb_config')
+      throw new Error(`${where}: common_lb_config.${key} is not modelled by the host's balancers`);
   const consistent = (common.consistent_hashing_lb_config ?? {}) as Node;
-  for (const key of Object.keys(consistent)) if (key !== 'use_hostname_for_hashing') throw new Error(`${where}: consistent_hashing_lb_config.${key} is not modelled`);
-  if (c.health_checks !== undefined) throw new Error(`${where}: health_checks are not modelled (every endpoint is taken as healthy)`);
+  for (const key of Object.keys(consistent))
+    if (key !== 'use_hostname_for_hashing')
+      throw new Error(`${where}: consistent_hashing_lb_config.${key} is not modelled`);
+  if (c.health_checks !== undefined)
+    throw new Error(`${where}: health_checks are not modelled (every endpoint is taken as healthy)`);
   const ring = (c.ring_hash_lb_config ?? {}) as Node;
   const hashFunction = HASH_FUNCTIONS[ring.hash_function ?? 'XX_HASH'];
   if (!hashFunction) throw new Error(`${where}: ring_hash_lb_config.hash_function ${ring.hash_function} is unknown`);
@@ -157,25 +172,37 @@ function readCluster(c: Node, where: string): Omit<Cluster, 'gateway'> {
 function readRoute(route: Node, where: string): Route {
   const match = route.match ?? {};
   const known = new Set(['prefix', 'headers']);
-  for (const key of Object.keys(match)) if (!known.has(key)) throw new Error(`${where}: match.${key} is not modelled by the host's route table`);
+  for (const key of Object.keys(match))
+    if (!known.has(key)) throw new Error(`${where}: match.${key} is not modelled by the host's route table`);
   if (typeof match.prefix !== 'string') throw new Error(`${where}: expected match.prefix`);
   const headers = ((match.headers ?? []) as Node[]).map((h): HeaderMatch => {
-    if (h.string_match && Object.keys(h.string_match).join() === 'exact') return { name: h.name, exact: String(h.string_match.exact) };
+    if (h.string_match && Object.keys(h.string_match).join() === 'exact')
+      return { name: h.name, exact: String(h.string_match.exact) };
     if (h.present_match !== undefined) return { name: h.name, present: Boolean(h.present_match) };
     throw new Error(`${where}: header match on ${h.name}: only string_match.exact and present_match are modelled`);
   });
   const action = route.route ?? {};
   if (typeof action.cluster !== 'string') throw new Error(`${where}: expected route.cluster`);
   const hashPolicies = (action.hash_policy ?? []) as Node[];
-  if (hashPolicies.length > 1 || hashPolicies.some((p) => !p.header?.header_name)) throw new Error(`${where}: only one header hash_policy is modelled`);
-  return { name: route.name ?? where, prefix: match.prefix, headers, cluster: action.cluster, hashHeader: hashPolicies[0]?.header.header_name ?? null };
+  if (hashPolicies.length > 1 || hashPolicies.some((p) => !p.header?.header_name))
+    throw new Error(`${where}: only one header hash_policy is modelled`);
+  return {
+    name: route.name ?? where,
+    prefix: match.prefix,
+    headers,
+    cluster: action.cluster,
+    hashHeader: hashPolicies[0]?.header.header_name ?? null,
+  };
 }
 
 function readWasmFilter(filter: Node, file: string): WasmFilter {
   const config = filter.typed_config.config as Node;
   const where = `${file}: filter ${filter.name}`;
   const value = config.configuration?.value;
-  if (config.configuration?.['@type'] !== 'type.googleapis.com/google.protobuf.StringValue' || typeof value !== 'string') {
+  if (
+    config.configuration?.['@type'] !== 'type.googleapis.com/google.protobuf.StringValue' ||
+    typeof value !== 'string'
+  ) {
     throw new Error(`${where}: configuration must be a StringValue holding the plugin's JSON`);
   }
   const filename = config.vm_config?.code?.local?.filename;

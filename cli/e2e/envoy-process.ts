@@ -9,7 +9,8 @@ export interface EnvoyCommand {
 }
 
 export function findEnvoy(): EnvoyCommand | { unavailable: string } {
-  const works = (command: string, args: string[]) => spawnSync(command, args, { stdio: 'ignore', timeout: 10_000 }).status === 0;
+  const works = (command: string, args: string[]) =>
+    spawnSync(command, args, { stdio: 'ignore', timeout: 10_000 }).status === 0;
   if (works('envoy', ['--version'])) return { command: 'envoy', args: [] };
   if (works('func-e', ['--version'])) return { command: 'func-e', args: ['run'] };
   return { unavailable: 'no envoy on PATH and no func-e' };
@@ -19,12 +20,21 @@ export interface RunningEnvoy {
   stop(): Promise<void>;
 }
 
-export async function startEnvoy(envoy: EnvoyCommand, bootstrap: EnvoyBootstrap, cwd: string, readyTimeoutMs = 120_000): Promise<RunningEnvoy> {
+export async function startEnvoy(
+  envoy: EnvoyCommand,
+  bootstrap: EnvoyBootstrap,
+  cwd: string,
+  readyTimeoutMs = 120_000,
+): Promise<RunningEnvoy> {
   if (!bootstrap.admin) throw new Error(`${bootstrap.file}: an admin address is needed to know when Envoy is ready`);
-  const child: ChildProcess = spawn(envoy.command, [...envoy.args, '-c', bootstrap.file, '--base-id', String(process.pid % 60000), '--log-level', 'warn'], {
-    cwd,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    envoy.command,
+    [...envoy.args, '-c', bootstrap.file, '--base-id', String(process.pid % 60000), '--log-level', 'warn'],
+    {
+      cwd,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
   const stop = async () => {

@@ -12,14 +12,27 @@ const HOST = "route-keys' host (host/, which behaves as Envoy does, and a model 
 
 // The first line of `demo` and `e2e`, before anything runs: where the requests go, and why.
 export function modeLine(command: 'demo' | 'e2e', envoy: EnvoyChoice | 'host asked', hostOk = false): string {
-  const inHost = command === 'demo' ? `the demo runs the filters in ${HOST}` : `e2e sends the scenarios through the filters in ${HOST}`;
+  const inHost =
+    command === 'demo'
+      ? `the demo runs the filters in ${HOST}`
+      : `e2e sends the scenarios through the filters in ${HOST}`;
   if (envoy === 'host asked') return `As --host asks, ${inHost}.`;
   if ('unavailable' in envoy) {
-    const exit = command === 'demo' ? '' : hostOk ? '; --host-ok: exit status 0 when they pass' : `; exit status ${ENVOY_UNAVAILABLE_STATUS} (--host-ok for 0)`;
+    const exit =
+      command === 'demo'
+        ? ''
+        : hostOk
+          ? '; --host-ok: exit status 0 when they pass'
+          : `; exit status ${ENVOY_UNAVAILABLE_STATUS} (--host-ok for 0)`;
     return `Envoy is not installed here (${envoy.unavailable}), so ${inHost}${exit}.`;
   }
-  const through = command === 'demo' ? 'the demo sends its requests through real Envoy' : 'e2e sends the scenarios through real Envoy';
-  return envoy.command === 'func-e' ? `func-e is installed here, so ${through} (func-e downloads it on first use).` : `Envoy is installed here (envoy on PATH), so ${through}.`;
+  const through =
+    command === 'demo'
+      ? 'the demo sends its requests through real Envoy'
+      : 'e2e sends the scenarios through real Envoy';
+  return envoy.command === 'func-e'
+    ? `func-e is installed here, so ${through} (func-e downloads it on first use).`
+    : `Envoy is installed here (envoy on PATH), so ${through}.`;
 }
 
 // Said only when Envoy was found but did not start: the rest ran in the host.
@@ -29,7 +42,10 @@ export function fallbackLine(envoy: EnvoyChoice, run: ScenarioRun): string | nul
 }
 
 export function e2eLines(run: ScenarioRun): string[] {
-  const lines = run.results.map((r) => `${r.problems.length ? 'FAIL' : 'ok  '} ${r.suite}: ${r.name}${r.problems.length ? `\n       ${r.problems.join('\n       ')}` : ''}`);
+  const lines = run.results.map(
+    (r) =>
+      `${r.problems.length ? 'FAIL' : 'ok  '} ${r.suite}: ${r.name}${r.problems.length ? `\n       ${r.problems.join('\n       ')}` : ''}`,
+  );
   const failed = run.results.filter((r) => r.problems.length).length;
   lines.push(`${run.results.length - failed} of ${run.results.length} scenarios passed (${run.engine})`);
   return lines;
@@ -50,9 +66,13 @@ export function demoLines(run: ScenarioRun): string[] {
     lines.push(`${result.problems.length ? 'FAIL' : 'ok'}  ${result.suite} · ${result.name}`);
     lines.push(`    sent         ${sent.join('  ')}`);
     if (result.landing) {
-      const seen = result.landing.headers.filter(([n]) => n.startsWith('x-') && !NOT_ROUTING.test(n)).map(([n, v]) => `${n}: ${v}`);
+      const seen = result.landing.headers
+        .filter(([n]) => n.startsWith('x-') && !NOT_ROUTING.test(n))
+        .map(([n, v]) => `${n}: ${v}`);
       lines.push(`    route sees   ${seen.join('  ') || '(no x- headers)'}`);
-      lines.push(`    went to      ${result.route ? `route ${result.route} → ` : ''}cluster ${result.landing.cluster}, endpoint ${result.landing.endpoint}`);
+      lines.push(
+        `    went to      ${result.route ? `route ${result.route} → ` : ''}cluster ${result.landing.cluster}, endpoint ${result.landing.endpoint}`,
+      );
     } else {
       lines.push(`    answered     ${result.status} by the filters (no upstream)`);
     }

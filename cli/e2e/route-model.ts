@@ -15,7 +15,9 @@ export function matchRoute(routes: Route[], path: string, headers: [string, stri
     routes.find(
       (route) =>
         path.startsWith(route.prefix) &&
-        route.headers.every((h) => (h.exact !== undefined ? value(h.name) === h.exact : (value(h.name) !== undefined) === h.present)),
+        route.headers.every((h) =>
+          h.exact !== undefined ? value(h.name) === h.exact : (value(h.name) !== undefined) === h.present,
+        ),
     ) ?? null
   );
 }
@@ -25,11 +27,17 @@ const balancers = new WeakMap<Cluster, Balancer>();
 function balancerOf(cluster: Cluster): Balancer | null {
   if (cluster.balancer === null) return null;
   let balancer = balancers.get(cluster);
-  if (!balancer) balancers.set(cluster, (balancer = buildBalancer(cluster.balancer.endpoints, cluster.balancer.options)));
+  if (!balancer)
+    balancers.set(cluster, (balancer = buildBalancer(cluster.balancer.endpoints, cluster.balancer.options)));
   return balancer;
 }
 
-export function pickEndpoint(cluster: Cluster, route: Route, headers: [string, string][], requestIndex: number): { host: string; port: number } {
+export function pickEndpoint(
+  cluster: Cluster,
+  route: Route,
+  headers: [string, string][],
+  requestIndex: number,
+): { host: string; port: number } {
   const { endpoints } = cluster;
   if (endpoints.length === 0) throw new Error(`cluster ${cluster.name} has no endpoints`);
   const balancer = balancerOf(cluster);
@@ -42,6 +50,7 @@ export function pickEndpoint(cluster: Cluster, route: Route, headers: [string, s
 
 export function clusterOf(bootstrap: EnvoyBootstrap, route: Route): Cluster {
   const cluster = bootstrap.clusters.get(route.cluster);
-  if (!cluster) throw new Error(`${bootstrap.file}: route ${route.name} names cluster ${route.cluster}, which is not defined`);
+  if (!cluster)
+    throw new Error(`${bootstrap.file}: route ${route.name} names cluster ${route.cluster}, which is not defined`);
   return cluster;
 }

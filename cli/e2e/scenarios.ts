@@ -70,10 +70,13 @@ let validateScenarios: ValidateFunction | undefined;
 
 export function readScenarios(file = SCENARIO_FILE): Suite[] {
   const document = parse(readFileSync(file, 'utf8')) as { suites: Suite[] };
-  validateScenarios ??= new Ajv2020.default({ allErrors: true }).compile(JSON.parse(readFileSync(join(ROOT, 'envoy-test-configs', 'scenarios.schema.json'), 'utf8')));
+  validateScenarios ??= new Ajv2020.default({ allErrors: true }).compile(
+    JSON.parse(readFileSync(join(ROOT, 'envoy-test-configs', 'scenarios.schema.json'), 'utf8')),
+  );
   if (!validateScenarios(document)) {
     const lines = (validateScenarios.errors ?? []).map(
-      (e) => `${e.instancePath || '/'} ${e.message}${e.keyword === 'additionalProperties' ? `: "${(e.params as { additionalProperty: string }).additionalProperty}"` : ''}`,
+      (e) =>
+        `${e.instancePath || '/'} ${e.message}${e.keyword === 'additionalProperties' ? `: "${(e.params as { additionalProperty: string }).additionalProperty}"` : ''}`,
     );
     throw new Error(`${file} is not a valid scenario file:\n  ${lines.join('\n  ')}`);
   }
@@ -82,9 +85,15 @@ export function readScenarios(file = SCENARIO_FILE): Suite[] {
     const listeners = bootstrapOf(suite).listeners.map((l) => l.name);
     for (const scenario of suite.scenarios) {
       const listener = scenario.request.listener;
-      if (listener !== undefined && !listeners.includes(listener)) throw new Error(`${file}: "${scenario.name}" enters by listener ${listener}, which ${suite.config} does not have (${listeners.join(', ')})`);
+      if (listener !== undefined && !listeners.includes(listener))
+        throw new Error(
+          `${file}: "${scenario.name}" enters by listener ${listener}, which ${suite.config} does not have (${listeners.join(', ')})`,
+        );
       const earlier = scenario.expect.same_endpoint_as;
-      if (earlier !== undefined && !names.has(earlier)) throw new Error(`${file}: "${scenario.name}" refers to "${earlier}", which is not an earlier scenario of ${suite.config}`);
+      if (earlier !== undefined && !names.has(earlier))
+        throw new Error(
+          `${file}: "${scenario.name}" refers to "${earlier}", which is not an earlier scenario of ${suite.config}`,
+        );
       names.add(scenario.name);
     }
   }
@@ -96,7 +105,13 @@ export function bootstrapOf(suite: Suite): EnvoyBootstrap {
 }
 
 // What is sent: method, path, authority, header pairs and body, the same for both engines.
-export function wireRequest(request: ScenarioRequest): { method: string; path: string; authority: string; headers: [string, string][]; body: string } {
+export function wireRequest(request: ScenarioRequest): {
+  method: string;
+  path: string;
+  authority: string;
+  headers: [string, string][];
+  body: string;
+} {
   const headers: [string, string][] = [];
   for (const [name, value] of Object.entries(request.headers ?? {})) {
     for (const v of Array.isArray(value) ? value : [value]) headers.push([name.toLowerCase(), v]);
@@ -110,7 +125,13 @@ export function wireRequest(request: ScenarioRequest): { method: string; path: s
     body = new URLSearchParams(request.form).toString();
     headers.push(['content-type', 'application/x-www-form-urlencoded']);
   }
-  return { method: request.method ?? (body ? 'POST' : 'GET'), path: request.path, authority: request.authority ?? 'shop.example.com', headers, body };
+  return {
+    method: request.method ?? (body ? 'POST' : 'GET'),
+    path: request.path,
+    authority: request.authority ?? 'shop.example.com',
+    headers,
+    body,
+  };
 }
 
 interface Sent {
@@ -124,19 +145,22 @@ function send(host: string, port: number, wire: ReturnType<typeof wireRequest>):
     const headers: [string, string][] = [['host', wire.authority], ...wire.headers];
     if (wire.body) headers.push(['content-length', String(Buffer.byteLength(wire.body))]);
     // No keep-alive: each suite closes its upstreams, and a pooled socket to a closed one hangs up.
-    const outgoing = httpRequest({ host, port, method: wire.method, path: wire.path, headers: headers.flat(), agent: false }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk) => chunks.push(chunk));
-      response.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let landing: Landing | null = null;
-        if (response.statusCode === 200 && response.headers['content-type']?.startsWith('application/json')) {
-          const parsed = JSON.parse(text) as Partial<Landing>;
-          if (typeof parsed.cluster === 'string') landing = parsed as Landing;
-        }
-        resolvePromise({ status: response.statusCode ?? 0, landing, route: null });
-      });
-    });
+    const outgoing = httpRequest(
+      { host, port, method: wire.method, path: wire.path, headers: headers.flat(), agent: false },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk) => chunks.push(chunk));
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let landing: Landing | null = null;
+          if (response.statusCode === 200 && response.headers['content-type']?.startsWith('application/json')) {
+            const parsed = JSON.parse(text) as Partial<Landing>;
+            if (typeof parsed.cluster === 'string') landing = parsed as Landing;
+          }
+          resolvePromise({ status: response.statusCode ?? 0, landing, route: null });
+        });
+      },
+    );
     outgoing.on('error', reject);
     outgoing.end(wire.body);
   });
@@ -171,13 +195,26 @@ const MAX_GATEWAY_HOPS = 4;
 // The host in Envoy's place: the listener's filters run in the host, the route model picks the
 // route and endpoint, and the request goes to that endpoint's upstream; a cluster whose endpoint
 // is another listener (a data centre's gateway) sends it through that listener the same way.
-async function sendThroughHost(chains: Map<string, FilterChain>, bootstrap: EnvoyBootstrap, listenerName: string, wire: ReturnType<typeof wireRequest>, index: number): Promise<Sent> {
+async function sendThroughHost(
+  chains: Map<string, FilterChain>,
+  bootstrap: EnvoyBootstrap,
+  listenerName: string,
+  wire: ReturnType<typeof wireRequest>,
+  index: number,
+): Promise<Sent> {
   const hops: string[] = [];
   let current = wire;
   let listener = bootstrap.listeners.find((l) => l.name === listenerName)!;
   for (;;) {
-    const outcome = chains.get(listener.name)!.send({ method: current.method, path: current.path, authority: current.authority, headers: current.headers, body: current.body || undefined });
-    if (outcome.decision === 'local_reply') return { status: outcome.response!.status, landing: null, route: hops.join(' → ') || null };
+    const outcome = chains.get(listener.name)!.send({
+      method: current.method,
+      path: current.path,
+      authority: current.authority,
+      headers: current.headers,
+      body: current.body || undefined,
+    });
+    if (outcome.decision === 'local_reply')
+      return { status: outcome.response!.status, landing: null, route: hops.join(' → ') || null };
     if (outcome.decision === 'stalled') return { status: 408, landing: null, route: null };
     const headers = outcome.upstream!.headers.filter(([name]) => !name.startsWith(':'));
     const route = matchRoute(listener.routes, current.path, headers);
@@ -202,8 +239,10 @@ function check(scenario: Scenario, sent: Sent, earlier: Map<string, Sent>): stri
   const expect = scenario.expect;
   const status = expect.status ?? 200;
   if (sent.status !== status) problems.push(`status ${sent.status}, expected ${status}`);
-  if (expect.cluster !== undefined && sent.landing?.cluster !== expect.cluster) problems.push(`landed on cluster ${sent.landing?.cluster ?? 'none'}, expected ${expect.cluster}`);
-  if (expect.endpoint !== undefined && sent.landing?.endpoint !== expect.endpoint) problems.push(`landed on endpoint ${sent.landing?.endpoint ?? 'none'}, expected ${expect.endpoint}`);
+  if (expect.cluster !== undefined && sent.landing?.cluster !== expect.cluster)
+    problems.push(`landed on cluster ${sent.landing?.cluster ?? 'none'}, expected ${expect.cluster}`);
+  if (expect.endpoint !== undefined && sent.landing?.endpoint !== expect.endpoint)
+    problems.push(`landed on endpoint ${sent.landing?.endpoint ?? 'none'}, expected ${expect.endpoint}`);
   for (const [name, want] of Object.entries(expect.headers ?? {})) {
     const got = sent.landing?.headers.filter(([n]) => n === name).map(([, v]) => v) ?? [];
     if (want === null ? got.length !== 0 : got.length !== 1 || got[0] !== want) {
@@ -212,8 +251,15 @@ function check(scenario: Scenario, sent: Sent, earlier: Map<string, Sent>): stri
   }
   if (expect.same_endpoint_as !== undefined) {
     const before = earlier.get(expect.same_endpoint_as)?.landing;
-    if (!before || !sent.landing || before.endpoint !== sent.landing.endpoint || before.cluster !== sent.landing.cluster) {
-      problems.push(`landed on ${sent.landing?.endpoint ?? 'none'}, not on the endpoint of "${expect.same_endpoint_as}" (${before?.endpoint ?? 'none'})`);
+    if (
+      !before ||
+      !sent.landing ||
+      before.endpoint !== sent.landing.endpoint ||
+      before.cluster !== sent.landing.cluster
+    ) {
+      problems.push(
+        `landed on ${sent.landing?.endpoint ?? 'none'}, not on the endpoint of "${expect.same_endpoint_as}" (${before?.endpoint ?? 'none'})`,
+      );
     }
   }
   return problems;
@@ -221,7 +267,8 @@ function check(scenario: Scenario, sent: Sent, earlier: Map<string, Sent>): stri
 
 // Every module the bootstraps load is in dist/, or one line says which build to run.
 export function assertModulesBuilt(suites: Suite[] = readScenarios()): void {
-  for (const suite of suites) for (const filter of bootstrapOf(suite).wasmFilters) assertBuilt(resolve(ROOT, filter.filename));
+  for (const suite of suites)
+    for (const filter of bootstrapOf(suite).wasmFilters) assertBuilt(resolve(ROOT, filter.filename));
 }
 
 export interface RunOptions {
@@ -235,7 +282,9 @@ export interface RunOptions {
 export async function runScenarios(options: RunOptions = {}): Promise<ScenarioRun> {
   const suites = options.suites ?? readScenarios();
   assertModulesBuilt(suites);
-  const found: EnvoyCommand | { unavailable: string } = options.hostOnly ? { unavailable: 'the host was asked for' } : (options.envoy ?? findEnvoy());
+  const found: EnvoyCommand | { unavailable: string } = options.hostOnly
+    ? { unavailable: 'the host was asked for' }
+    : (options.envoy ?? findEnvoy());
   let envoyUnavailable = 'unavailable' in found ? found.unavailable : null;
   const results: ScenarioResult[] = [];
   for (const suite of suites) {
@@ -265,12 +314,32 @@ export async function runScenarios(options: RunOptions = {}): Promise<ScenarioRu
         for (const [index, scenario] of suite.scenarios.entries()) {
           let sent: Sent;
           try {
-            sent = await sendOne(scenario.request.listener ?? bootstrap.listeners[0]!.name, wireRequest(scenario.request), index);
+            sent = await sendOne(
+              scenario.request.listener ?? bootstrap.listeners[0]!.name,
+              wireRequest(scenario.request),
+              index,
+            );
           } catch (error) {
-            results.push({ suite: suite.config, name: scenario.name, request: scenario.request, status: 0, landing: null, route: null, problems: [`the request failed: ${(error as Error).message}`] });
+            results.push({
+              suite: suite.config,
+              name: scenario.name,
+              request: scenario.request,
+              status: 0,
+              landing: null,
+              route: null,
+              problems: [`the request failed: ${(error as Error).message}`],
+            });
             continue;
           }
-          results.push({ suite: suite.config, name: scenario.name, request: scenario.request, status: sent.status, landing: sent.landing, route: sent.route, problems: check(scenario, sent, earlier) });
+          results.push({
+            suite: suite.config,
+            name: scenario.name,
+            request: scenario.request,
+            status: sent.status,
+            landing: sent.landing,
+            route: sent.route,
+            problems: check(scenario, sent, earlier),
+          });
           earlier.set(scenario.name, sent);
         }
       } finally {

@@ -26,13 +26,16 @@ export async function startUpstreams(bootstrap: EnvoyBootstrap): Promise<() => P
           request.resume();
           request.on('end', () => {
             const headers: [string, string][] = [];
-            for (let i = 0; i < request.rawHeaders.length; i += 2) headers.push([request.rawHeaders[i]!.toLowerCase(), request.rawHeaders[i + 1]!]);
+            for (let i = 0; i < request.rawHeaders.length; i += 2)
+              headers.push([request.rawHeaders[i]!.toLowerCase(), request.rawHeaders[i + 1]!]);
             const landing: Landing = { cluster: cluster.name, endpoint, headers };
             response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(landing));
           });
         });
         await new Promise<void>((resolve, reject) => {
-          server.once('error', (error) => reject(new Error(`upstream ${cluster.name} could not listen on ${endpoint}: ${error.message}`)));
+          server.once('error', (error) =>
+            reject(new Error(`upstream ${cluster.name} could not listen on ${endpoint}: ${error.message}`)),
+          );
           server.listen(port, host, resolve);
         });
         servers.push(server);

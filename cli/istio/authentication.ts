@@ -25,7 +25,11 @@ export function requestAuthentication(plugin: string, config: Record<string, any
   const sources = tokenSourcesOf(config);
   if (sources.length === 0) return [];
   const unique = <T>(items: T[]) => [...new Map(items.map((item) => [JSON.stringify(item), item])).values()];
-  const fromHeaders = unique(sources.filter((s) => s.header !== undefined).map((s) => ({ name: s.header!, ...(s.prefix ? { prefix: s.prefix } : {}) })));
+  const fromHeaders = unique(
+    sources
+      .filter((s) => s.header !== undefined)
+      .map((s) => ({ name: s.header!, ...(s.prefix ? { prefix: s.prefix } : {}) })),
+  );
   const fromParams = unique(sources.flatMap((s) => (s.query !== undefined ? [s.query] : [])));
   const fromCookies = unique(sources.flatMap((s) => (s.cookie !== undefined ? [s.cookie] : [])));
   return [

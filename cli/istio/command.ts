@@ -29,7 +29,12 @@ export function renderIstioCommand(target: string, options: RenderCommandOptions
   if (options.istioVersion !== undefined) checkIstioVersion(options.istioVersion);
   if (options.check) {
     const stale = staleExamples();
-    if (stale.length) throw new CliError('the committed Istio examples differ from a fresh render: run npm run render:examples', 1, stale);
+    if (stale.length)
+      throw new CliError(
+        'the committed Istio examples differ from a fresh render: run npm run render:examples',
+        1,
+        stale,
+      );
     out(`the committed Istio examples match a fresh render (${EXAMPLE_OPTIONS.registry})\n`);
     return;
   }
@@ -37,11 +42,23 @@ export function renderIstioCommand(target: string, options: RenderCommandOptions
     for (const path of writeExamples()) out(`wrote ${path}\n`);
     return;
   }
-  if (!options.registry) throw new CliError('render istio needs --registry HOST[:PORT] (the registry the images were pushed to)');
-  if (!/^[^=\s]+=[^=\s]*$/.test(options.selector)) throw new CliError(`--selector takes KEY=VALUE, not "${options.selector}"`);
-  const peers = options.peerDc.length > 0 ? options.peerDc : EXAMPLE_DATA_CENTRES.peers.map((p) => `${p.name}=${p.host}`);
+  if (!options.registry)
+    throw new CliError('render istio needs --registry HOST[:PORT] (the registry the images were pushed to)');
+  if (!/^[^=\s]+=[^=\s]*$/.test(options.selector))
+    throw new CliError(`--selector takes KEY=VALUE, not "${options.selector}"`);
+  const peers =
+    options.peerDc.length > 0 ? options.peerDc : EXAMPLE_DATA_CENTRES.peers.map((p) => `${p.name}=${p.host}`);
   const dataCentres = parseDataCentres(options.dc, peers);
-  const files = renderFiles({ registry: options.registry, repositoryNamespace: options.repositoryNamespace, namespace: options.namespace, selector: options.selector, host: options.host, issuer: options.issuer, jwksUri: options.jwksUri, dataCentres });
+  const files = renderFiles({
+    registry: options.registry,
+    repositoryNamespace: options.repositoryNamespace,
+    namespace: options.namespace,
+    selector: options.selector,
+    host: options.host,
+    issuer: options.issuer,
+    jwksUri: options.jwksUri,
+    dataCentres,
+  });
   if (options.out) {
     mkdirSync(options.out, { recursive: true });
     for (const file of files) writeFileSync(join(options.out, file.name), toYaml(file));

@@ -10,7 +10,10 @@ import type { HttpRoute } from './routes.ts';
 
 export type { DataCentres, PeerDataCentre } from './options.ts';
 
-export const EXAMPLE_DATA_CENTRES: DataCentres = { local: 'ams', peers: [{ name: 'fra', host: 'shop-gateway.fra.example.com' }] };
+export const EXAMPLE_DATA_CENTRES: DataCentres = {
+  local: 'ams',
+  peers: [{ name: 'fra', host: 'shop-gateway.fra.example.com' }],
+};
 
 // body-keys derives the name up to the first "-" of an id its pattern admits: no "-" in a name.
 const DC_NAME = /^[A-Za-z0-9._]{1,63}$/;
@@ -18,25 +21,42 @@ const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-
 
 // --dc NAME and --peer-dc NAME=HOST (repeatable; "none" alone: one data centre, nothing forwarded).
 export function parseDataCentres(local: string, peers: string[]): DataCentres {
-  if (!DC_NAME.test(local)) throw new CliError(`--dc takes the data centre's name as its cart ids begin with it (letters, digits, "." or "_", no "-"), not "${local}"`);
+  if (!DC_NAME.test(local))
+    throw new CliError(
+      `--dc takes the data centre's name as its cart ids begin with it (letters, digits, "." or "_", no "-"), not "${local}"`,
+    );
   if (peers.length === 1 && peers[0] === 'none') return { local, peers: [] };
   const parsed = peers.map((text) => {
     const [name, host, ...rest] = text.split('=');
-    if (rest.length > 0 || !name || !DC_NAME.test(name) || !host || !DNS_NAME.test(host)) throw new CliError(`--peer-dc takes NAME=HOST (a data centre name without "-", its gateway's DNS name) or none, not "${text}"`);
+    if (rest.length > 0 || !name || !DC_NAME.test(name) || !host || !DNS_NAME.test(host))
+      throw new CliError(
+        `--peer-dc takes NAME=HOST (a data centre name without "-", its gateway's DNS name) or none, not "${text}"`,
+      );
     return { name, host };
   });
   for (const [i, peer] of parsed.entries()) {
     if (peer.name === local) throw new CliError(`--peer-dc ${peer.name} is this data centre (--dc ${local})`);
-    if (parsed.findIndex((p) => p.name === peer.name) !== i) throw new CliError(`--peer-dc ${peer.name} is given twice`);
+    if (parsed.findIndex((p) => p.name === peer.name) !== i)
+      throw new CliError(`--peer-dc ${peer.name} is given twice`);
   }
   return { local, peers: parsed };
 }
 
 // Before a prefix's local route: a cart of each peer data centre goes to that peer's gateway. The
 // local route after them takes this data centre's carts, unknown ones and none (as two-dc.yaml).
-export function peerRoutes(name: string, prefix: string, dcHeader: string | undefined, options: RenderOptions): HttpRoute[] {
+export function peerRoutes(
+  name: string,
+  prefix: string,
+  dcHeader: string | undefined,
+  options: RenderOptions,
+): HttpRoute[] {
   if (dcHeader === undefined) return [];
-  return (options.dataCentres?.peers ?? []).map((peer) => ({ name: `${name}-of-${peer.name}`, prefix, header: [dcHeader, peer.name], host: peer.host }));
+  return (options.dataCentres?.peers ?? []).map((peer) => ({
+    name: `${name}-of-${peer.name}`,
+    prefix,
+    header: [dcHeader, peer.name],
+    host: peer.host,
+  }));
 }
 
 // The peer's gateway as a service of this mesh; the request keeps its authority, which the peer's Gateway serves.

@@ -15,7 +15,8 @@ export function exampleTexts(): Map<string, string> {
   const files = renderFiles(EXAMPLE_OPTIONS);
   const texts = new Map<string, string>();
   for (const file of files) {
-    if (file.name !== 'gateway.yaml') texts.set(join('plugins', file.name.replace(/\.yaml$/, ''), 'istio.yaml'), toYaml(file));
+    if (file.name !== 'gateway.yaml')
+      texts.set(join('plugins', file.name.replace(/\.yaml$/, ''), 'istio.yaml'), toYaml(file));
     texts.set(join(EXAMPLE_BASE, file.name), toYaml(file));
   }
   texts.set(join(EXAMPLE_BASE, 'kustomization.yaml'), kustomization(files));
@@ -34,5 +35,7 @@ export function writeExamples(): string[] {
 
 // The committed examples that differ from a fresh render (or are missing).
 export function staleExamples(root = ROOT): string[] {
-  return [...exampleTexts()].filter(([path, text]) => !existsSync(join(root, path)) || readFileSync(join(root, path), 'utf8') !== text).map(([path]) => path);
+  return [...exampleTexts()]
+    .filter(([path, text]) => !existsSync(join(root, path)) || readFileSync(join(root, path), 'utf8') !== text)
+    .map(([path]) => path);
 }

@@ -1,7 +1,16 @@
 // The filters on the gateway, placed as each plugin's manifest says: a WasmPlugin at its phase and
 // priority, or an EnvoyFilter (a WasmPlugin cannot set allow_on_headers_stop_iteration) that
 // serves the same OCI image through ECDS, which istio-agent resolves like a WasmPlugin's.
-import { compatDigest, exampleConfig, gatewayLabels, metadata, pinnedUrl, type RenderOptions, type Resource, WASM_TYPE } from './options.ts';
+import {
+  compatDigest,
+  exampleConfig,
+  gatewayLabels,
+  metadata,
+  pinnedUrl,
+  type RenderOptions,
+  type Resource,
+  WASM_TYPE,
+} from './options.ts';
 import { PROXY_VERSION_REGEX } from './versions.ts';
 import { outputHeaders } from '../output-headers.ts';
 import { manifestOf } from '../plugins.ts';
@@ -70,7 +79,10 @@ function envoyFilter(plugin: string, options: RenderOptions): Resource {
                     failure_policy: 'FAIL_CLOSED',
                     // Envoy 1.35+: change request headers after reading the body.
                     ...(placement.allow_on_headers_stop_iteration ? { allow_on_headers_stop_iteration: true } : {}),
-                    configuration: { '@type': 'type.googleapis.com/google.protobuf.StringValue', value: JSON.stringify(config) },
+                    configuration: {
+                      '@type': 'type.googleapis.com/google.protobuf.StringValue',
+                      value: JSON.stringify(config),
+                    },
                     vm_config: {
                       vm_id: plugin,
                       runtime: 'envoy.wasm.runtime.v8',
@@ -93,7 +105,14 @@ function envoyFilter(plugin: string, options: RenderOptions): Resource {
           match: {
             context: 'GATEWAY',
             proxy,
-            listener: { filterChain: { filter: { name: 'envoy.filters.network.http_connection_manager', subFilter: { name: 'envoy.filters.http.router' } } } },
+            listener: {
+              filterChain: {
+                filter: {
+                  name: 'envoy.filters.network.http_connection_manager',
+                  subFilter: { name: 'envoy.filters.http.router' },
+                },
+              },
+            },
           },
           patch: {
             operation: 'INSERT_BEFORE',

@@ -45,6 +45,10 @@ export function gatewayService(options: RenderOptions): Resource {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: metadata(GATEWAY_NAME, options),
-    spec: { type: 'LoadBalancer', selector: gatewayLabels(options), ports: [{ name: 'http', port: 80, targetPort: 8080 }] },
+    spec: {
+      type: 'LoadBalancer',
+      selector: gatewayLabels(options),
+      ports: [{ name: 'http', port: 80, targetPort: 8080 }],
+    },
   };
 }

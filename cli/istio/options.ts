@@ -53,5 +53,10 @@ export function gatewayLabels(options: RenderOptions): Record<string, string> {
 }
 
 export function metadata(name: string, options: RenderOptions, annotations?: Record<string, string>): Resource {
-  return { name, namespace: options.namespace ?? 'shop', labels: { 'app.kubernetes.io/part-of': 'route-keys' }, ...(annotations ? { annotations } : {}) };
+  return {
+    name,
+    namespace: options.namespace ?? 'shop',
+    labels: { 'app.kubernetes.io/part-of': 'route-keys' },
+    ...(annotations ? { annotations } : {}),
+  };
 }

@@ -24,7 +24,10 @@ const DEPLOYMENTS = new Map<string, PluginDeployment>(
   await Promise.all(
     pluginNames().map(async (plugin): Promise<[string, PluginDeployment]> => {
       const module = manifestOf(plugin).deploy;
-      const deployment = module ? ((await import(pathToFileURL(pluginFile(plugin, module)).href)) as { deployment: PluginDeployment }).deployment : NO_SERVICES;
+      const deployment = module
+        ? ((await import(pathToFileURL(pluginFile(plugin, module)).href)) as { deployment: PluginDeployment })
+            .deployment
+        : NO_SERVICES;
       return [plugin, deployment];
     }),
   ),
@@ -42,7 +45,12 @@ export function renderPlugin(plugin: string, options: RenderOptions): Resource[]
 
 export function renderGateway(options: RenderOptions): Resource[] {
   const routes = pluginNames().flatMap((plugin) => deploymentOf(plugin).gatewayRoutes(exampleConfig(plugin), options));
-  return [gateway(options), gatewayDeployment(options), gatewayService(options), gatewayVirtualService(routes, options)];
+  return [
+    gateway(options),
+    gatewayDeployment(options),
+    gatewayService(options),
+    gatewayVirtualService(routes, options),
+  ];
 }
 
 export interface RenderedFile {
@@ -55,7 +63,11 @@ export interface RenderedFile {
 export function renderFiles(options: RenderOptions): RenderedFile[] {
   return [
     { name: 'gateway.yaml', source: 'plugins/*/example.config.json', resources: renderGateway(options) },
-    ...pluginNames().map((plugin) => ({ name: `${plugin}.yaml`, source: `plugins/${plugin}/${manifestOf(plugin).example_config}`, resources: renderPlugin(plugin, options) })),
+    ...pluginNames().map((plugin) => ({
+      name: `${plugin}.yaml`,
+      source: `plugins/${plugin}/${manifestOf(plugin).example_config}`,
+      resources: renderPlugin(plugin, options),
+    })),
   ];
 }
 
@@ -69,5 +81,9 @@ export function toYaml(file: RenderedFile): string {
 
 // A Kustomize base over the rendered files.
 export function kustomization(files: RenderedFile[]): string {
-  return stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: files.map((f) => f.name) });
+  return stringify({
+    apiVersion: 'kustomize.config.k8s.io/v1beta1',
+    kind: 'Kustomization',
+    resources: files.map((f) => f.name),
+  });
 }

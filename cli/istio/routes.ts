@@ -36,7 +36,12 @@ export function gatewayVirtualService(routes: HttpRoute[], options: RenderOption
   };
 }
 
-export function meshVirtualService(host: string, routes: HttpRoute[], forwarded: string[], options: RenderOptions): Resource {
+export function meshVirtualService(
+  host: string,
+  routes: HttpRoute[],
+  forwarded: string[],
+  options: RenderOptions,
+): Resource {
   return {
     apiVersion: 'networking.istio.io/v1',
     kind: 'VirtualService',
@@ -45,7 +50,12 @@ export function meshVirtualService(host: string, routes: HttpRoute[], forwarded:
   };
 }
 
-export function subsetRule(host: string, label: string, values: [name: string, value: string][], options: RenderOptions): Resource {
+export function subsetRule(
+  host: string,
+  label: string,
+  values: [name: string, value: string][],
+  options: RenderOptions,
+): Resource {
   return {
     apiVersion: 'networking.istio.io/v1',
     kind: 'DestinationRule',

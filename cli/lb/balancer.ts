@@ -36,7 +36,10 @@ export function buildBalancer(endpoints: readonly Endpoint[], options: BalancerO
           hashFunction: options.hashFunction ?? 'xx_hash',
           useHostname: options.useHostname ?? false,
         })
-      : new MaglevTable(normalized, { tableSize: options.tableSize ?? DEFAULT_TABLE_SIZE, useHostname: options.useHostname ?? false });
+      : new MaglevTable(normalized, {
+          tableSize: options.tableSize ?? DEFAULT_TABLE_SIZE,
+          useHostname: options.useHostname ?? false,
+        });
   return {
     policy: options.policy,
     endpoints,
@@ -48,6 +51,7 @@ export function buildBalancer(endpoints: readonly Endpoint[], options: BalancerO
 
 export function findEndpoint(balancer: Balancer, address: string): Endpoint {
   const endpoint = balancer.endpoints.find((e) => e.address === address);
-  if (!endpoint) throw new Error(`${address} is not one of the endpoints (${balancer.endpoints.map((e) => e.address).join(', ')})`);
+  if (!endpoint)
+    throw new Error(`${address} is not one of the endpoints (${balancer.endpoints.map((e) => e.address).join(', ')})`);
   return endpoint;
 }

@@ -18,10 +18,12 @@ export function balancerFrom(flags: BalancerFlags): Balancer {
 }
 
 export function lbCommand(flags: BalancerFlags & { key: string[]; hash?: string }): Record<string, unknown> {
-  if ((flags.key.length > 0) === (flags.hash !== undefined)) throw new CliError('give either --key VALUE (repeat it for several values of the header) or --hash U64');
+  if (flags.key.length > 0 === (flags.hash !== undefined))
+    throw new CliError('give either --key VALUE (repeat it for several values of the header) or --hash U64');
   let hash: bigint;
   if (flags.hash !== undefined) {
-    if (!/^[0-9]{1,20}$/.test(flags.hash) || BigInt(flags.hash) > MAX_U64) throw new CliError(`--hash takes a decimal 64-bit unsigned number, not "${flags.hash}"`);
+    if (!/^[0-9]{1,20}$/.test(flags.hash) || BigInt(flags.hash) > MAX_U64)
+      throw new CliError(`--hash takes a decimal 64-bit unsigned number, not "${flags.hash}"`);
     hash = BigInt(flags.hash);
   } else {
     hash = headerHash(flags.key)!;

@@ -28,7 +28,10 @@ export function parseEndpoint(text: string, where: string): Endpoint {
 
 export function parseEndpointList(list: string, where = '--endpoints'): Endpoint[] {
   const entries = list.split(',').filter((e) => e.trim() !== '');
-  return checkList(entries.map((entry, i) => parseEndpoint(entry, `${where} entry ${i + 1}`)), where);
+  return checkList(
+    entries.map((entry, i) => parseEndpoint(entry, `${where} entry ${i + 1}`)),
+    where,
+  );
 }
 
 // The contents of an --endpoints @FILE: admin JSON, a JSON array, or one entry a line.
@@ -41,7 +44,11 @@ export function parseEndpointFile(text: string, where: string, cluster?: string)
     } catch (error) {
       throw new Error(`${where}: not valid JSON: ${(error as Error).message}`, { cause: error });
     }
-    if (Array.isArray(document)) return checkList(document.map((entry, i) => fromJson(entry, `${where}[${i}]`)), where);
+    if (Array.isArray(document))
+      return checkList(
+        document.map((entry, i) => fromJson(entry, `${where}[${i}]`)),
+        where,
+      );
     return adminEndpoints(document, where, cluster);
   }
   const lines = trimmed.split('\n').map((line) => line.replace(/#.*/, '').trim());
@@ -51,7 +58,8 @@ export function parseEndpointFile(text: string, where: string, cluster?: string)
 
 function fromJson(entry: unknown, where: string): Endpoint {
   if (typeof entry === 'string') return parseEndpoint(entry, where);
-  if (!entry || typeof entry !== 'object') throw new Error(`${where}: expected a string or { address, weight, hostname, hash_key }`);
+  if (!entry || typeof entry !== 'object')
+    throw new Error(`${where}: expected a string or { address, weight, hostname, hash_key }`);
   const record = entry as Record<string, unknown>;
   const address = String(record.address ?? '');
   checkAddress(address, where);
@@ -69,11 +77,18 @@ type Node = Record<string, any>;
 // Envoy admin /clusters?format=json: host_statuses of one cluster (named, or the only one).
 export function adminEndpoints(document: unknown, where: string, cluster?: string): Endpoint[] {
   const statuses = (document as Node)?.cluster_statuses;
-  if (!Array.isArray(statuses)) throw new Error(`${where}: neither a list of endpoints nor Envoy admin /clusters?format=json output (no cluster_statuses)`);
+  if (!Array.isArray(statuses))
+    throw new Error(
+      `${where}: neither a list of endpoints nor Envoy admin /clusters?format=json output (no cluster_statuses)`,
+    );
   const candidates = cluster === undefined ? statuses : statuses.filter((c: Node) => c.name === cluster);
   if (candidates.length !== 1) {
     const names = statuses.map((c: Node) => c.name).join(', ');
-    throw new Error(cluster === undefined ? `${where}: several clusters (${names}): name one with --cluster` : `${where}: no cluster "${cluster}" (clusters: ${names})`);
+    throw new Error(
+      cluster === undefined
+        ? `${where}: several clusters (${names}): name one with --cluster`
+        : `${where}: no cluster "${cluster}" (clusters: ${names})`,
+    );
   }
   const hosts = (candidates[0].host_statuses ?? []) as Node[];
   return checkList(
@@ -81,9 +96,18 @@ export function adminEndpoints(document: unknown, where: string, cluster?: strin
       const at = `${where}: ${candidates[0].name} host ${i + 1}`;
       if ((host.priority ?? 0) !== 0) throw new Error(`${at}: priority ${host.priority}: only priority 0 is modelled`);
       const socket = host.address?.socket_address;
-      if (!socket || typeof socket.address !== 'string' || !Number.isInteger(socket.port_value)) throw new Error(`${at}: expected address.socket_address`);
-      const address = socket.address.includes(':') ? `[${socket.address}]:${socket.port_value}` : `${socket.address}:${socket.port_value}`;
-      return { address, weight: host.weight ?? 1, hostname: host.hostname ?? '', hashKey: '', healthy: adminHealthy(host.health_status ?? {}) };
+      if (!socket || typeof socket.address !== 'string' || !Number.isInteger(socket.port_value))
+        throw new Error(`${at}: expected address.socket_address`);
+      const address = socket.address.includes(':')
+        ? `[${socket.address}]:${socket.port_value}`
+        : `${socket.address}:${socket.port_value}`;
+      return {
+        address,
+        weight: host.weight ?? 1,
+        hostname: host.hostname ?? '',
+        hashKey: '',
+        healthy: adminHealthy(host.health_status ?? {}),
+      };
     }),
     where,
   );
@@ -92,16 +116,23 @@ export function adminEndpoints(document: unknown, where: string, cluster?: strin
 // Healthy as Envoy's host health flags say: no failed check, EDS status HEALTHY or unset.
 function adminHealthy(status: Node): boolean {
   const failed = Object.entries(status).some(([name, value]) => name !== 'eds_health_status' && value === true);
-  return !failed && (status.eds_health_status === undefined || status.eds_health_status === 'HEALTHY' || status.eds_health_status === 'UNKNOWN');
+  return (
+    !failed &&
+    (status.eds_health_status === undefined ||
+      status.eds_health_status === 'HEALTHY' ||
+      status.eds_health_status === 'UNKNOWN')
+  );
 }
 
 function checkAddress(address: string, where: string) {
-  if (!/^(\[[0-9A-Fa-f:.]+\]|[^\s:[\]]+):[0-9]{1,5}$/.test(address)) throw new Error(`${where}: "${address}" is not HOST:PORT`);
+  if (!/^(\[[0-9A-Fa-f:.]+\]|[^\s:[\]]+):[0-9]{1,5}$/.test(address))
+    throw new Error(`${where}: "${address}" is not HOST:PORT`);
 }
 
 function parseWeight(value: string, where: string): number {
   // Envoy's load_balancing_weight: 1 to 128.
-  if (!/^[0-9]+$/.test(value) || Number(value) < 1 || Number(value) > 128) throw new Error(`${where}: weight "${value}" is not a whole number from 1 to 128`);
+  if (!/^[0-9]+$/.test(value) || Number(value) < 1 || Number(value) > 128)
+    throw new Error(`${where}: weight "${value}" is not a whole number from 1 to 128`);
   return Number(value);
 }
 

@@ -38,10 +38,12 @@ async function loadEndpoints(source: EndpointSource): Promise<Endpoint[]> {
   return adminEndpoints(await response.json(), url.toString(), source.cluster);
 }
 
-const signature = (endpoints: Endpoint[]) => JSON.stringify(endpoints.map((e) => [e.address, e.weight, e.hostname, e.hashKey, e.healthy]));
+const signature = (endpoints: Endpoint[]) =>
+  JSON.stringify(endpoints.map((e) => [e.address, e.weight, e.hostname, e.hashKey, e.healthy]));
 
 export async function startIdService(options: IdServiceOptions): Promise<IdService> {
-  if (!(options.pollMs >= MIN_POLL_MS && options.pollMs <= MAX_POLL_MS)) throw new Error(`the poll interval must be ${MIN_POLL_MS} to ${MAX_POLL_MS} ms`);
+  if (!(options.pollMs >= MIN_POLL_MS && options.pollMs <= MAX_POLL_MS))
+    throw new Error(`the poll interval must be ${MIN_POLL_MS} to ${MAX_POLL_MS} ms`);
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   let balancer: Balancer | null = null;
   let loadedSignature = '';
@@ -85,7 +87,8 @@ export async function startIdService(options: IdServiceOptions): Promise<IdServi
 
   const server: Server = createServer((request, response) => answer(request, response));
   const answer = (request: IncomingMessage, response: ServerResponse) => {
-    const reply = (status: number, body: unknown) => response.writeHead(status, { 'content-type': 'application/json' }).end(`${JSON.stringify(body)}\n`);
+    const reply = (status: number, body: unknown) =>
+      response.writeHead(status, { 'content-type': 'application/json' }).end(`${JSON.stringify(body)}\n`);
     const url = new URL(request.url ?? '/', 'http://id-service');
     if (url.pathname !== '/ids') return reply(404, { error: 'GET /ids?target=ENDPOINT&dc=DC[&count=N]' });
     if (request.method !== 'GET') return reply(405, { error: 'only GET' });
@@ -93,7 +96,8 @@ export async function startIdService(options: IdServiceOptions): Promise<IdServi
     const dc = url.searchParams.get('dc');
     const countText = url.searchParams.get('count') ?? '1';
     if (!target || !dc) return reply(400, { error: 'target and dc are required' });
-    if (!/^[1-9][0-9]{0,3}$/.test(countText) || Number(countText) > MAX_IDS_PER_REQUEST) return reply(400, { error: `count must be 1 to ${MAX_IDS_PER_REQUEST}` });
+    if (!/^[1-9][0-9]{0,3}$/.test(countText) || Number(countText) > MAX_IDS_PER_REQUEST)
+      return reply(400, { error: `count must be 1 to ${MAX_IDS_PER_REQUEST}` });
     if (balancer === null) return reply(503, { error: `no endpoint list loaded${lastError ? `: ${lastError}` : ''}` });
     try {
       const prefix = dcPrefix(dc);

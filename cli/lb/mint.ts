@@ -19,7 +19,10 @@ export function dcPrefix(dc: string): string {
 }
 
 export function checkPrefix(prefix: string): string {
-  if (!/^[A-Za-z0-9._]{1,40}-$/.test(prefix)) throw new Error(`prefix "${prefix}" must be a data centre name (A-Z a-z 0-9 . _, at most 40) followed by "-", for example ams-`);
+  if (!/^[A-Za-z0-9._]{1,40}-$/.test(prefix))
+    throw new Error(
+      `prefix "${prefix}" must be a data centre name (A-Z a-z 0-9 . _, at most 40) followed by "-", for example ams-`,
+    );
   return prefix;
 }
 
@@ -41,7 +44,10 @@ export function minter(balancer: Balancer, target: string, prefix: string): Mint
   checkPrefix(prefix);
   const endpoint = findEndpoint(balancer, target);
   const share = balancer.shares().get(endpoint) ?? 0;
-  if (share === 0) throw new Error(`${target} has no share of the ${balancer.policy === 'ring_hash' ? 'ring' : 'table'} (unhealthy while others are healthy, or squeezed out by the ring size): no id can route to it`);
+  if (share === 0)
+    throw new Error(
+      `${target} has no share of the ${balancer.policy === 'ring_hash' ? 'ring' : 'table'} (unhealthy while others are healthy, or squeezed out by the ring size): no id can route to it`,
+    );
   const attempts = attemptBound(share);
   const random = new Uint8Array(RANDOM_CHARACTERS * 256);
   let used = random.length;

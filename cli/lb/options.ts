@@ -7,18 +7,32 @@ import { type Endpoint, parseEndpointFile, parseEndpointList } from './endpoints
 import type { RingHashFunction } from './ring-hash.ts';
 
 export function addBalancerOptions(command: Command, endpointsRequired = true): Command {
-  const endpoints = new Option('--endpoints <A,B,…|@FILE>', 'endpoints HOST:PORT[;weight=N][;hostname=NAME][;hash_key=KEY], comma-separated, or @FILE: one a line, a JSON list, or Envoy admin /clusters?format=json output');
+  const endpoints = new Option(
+    '--endpoints <A,B,…|@FILE>',
+    'endpoints HOST:PORT[;weight=N][;hostname=NAME][;hash_key=KEY], comma-separated, or @FILE: one a line, a JSON list, or Envoy admin /clusters?format=json output',
+  );
   if (endpointsRequired) endpoints.makeOptionMandatory();
   else endpoints.description += ' (default: none, --envoy-admin is used)';
   return command
-    .addOption(new Option('--policy <POLICY>', 'the cluster lb_policy').choices(['ring_hash', 'maglev']).makeOptionMandatory())
+    .addOption(
+      new Option('--policy <POLICY>', 'the cluster lb_policy').choices(['ring_hash', 'maglev']).makeOptionMandatory(),
+    )
     .addOption(endpoints)
-    .option('--cluster <NAME>', 'the cluster to read from Envoy admin output with several clusters (default: the only cluster)')
+    .option(
+      '--cluster <NAME>',
+      'the cluster to read from Envoy admin output with several clusters (default: the only cluster)',
+    )
     .option('--min-ring-size <N>', 'ring_hash minimum_ring_size (default: 1024)', (v) => positive(v, '--min-ring-size'))
-    .option('--max-ring-size <N>', 'ring_hash maximum_ring_size (default: 8388608)', (v) => positive(v, '--max-ring-size'))
+    .option('--max-ring-size <N>', 'ring_hash maximum_ring_size (default: 8388608)', (v) =>
+      positive(v, '--max-ring-size'),
+    )
     .option('--table-size <N>', 'maglev table_size, a prime (default: 65537)', (v) => positive(v, '--table-size'))
     .option('--hostnames', 'use_hostname_for_hashing', false)
-    .addOption(new Option('--hash-function <NAME>', 'ring_hash hash_function').choices(['xx_hash', 'murmur_hash_2']).default('xx_hash'));
+    .addOption(
+      new Option('--hash-function <NAME>', 'ring_hash hash_function')
+        .choices(['xx_hash', 'murmur_hash_2'])
+        .default('xx_hash'),
+    );
 }
 
 export interface BalancerFlags {
@@ -62,6 +76,7 @@ export function readEndpoints(spec: string, cluster?: string): Endpoint[] {
 }
 
 function positive(value: string, flag: string): number {
-  if (!/^[1-9][0-9]*$/.test(value) || !Number.isSafeInteger(Number(value))) throw new CliError(`${flag} takes a positive whole number, not "${value}"`);
+  if (!/^[1-9][0-9]*$/.test(value) || !Number.isSafeInteger(Number(value)))
+    throw new CliError(`${flag} takes a positive whole number, not "${value}"`);
   return Number(value);
 }

@@ -27,11 +27,17 @@ export class Ring {
   private readonly low: Uint32Array;
 
   constructor(normalized: NormalizedHosts, options: RingHashOptions) {
-    if (options.minRingSize > options.maxRingSize) throw new Error(`ring hash: minimum_ring_size (${options.minRingSize}) > maximum_ring_size (${options.maxRingSize})`);
+    if (options.minRingSize > options.maxRingSize)
+      throw new Error(
+        `ring hash: minimum_ring_size (${options.minRingSize}) > maximum_ring_size (${options.maxRingSize})`,
+      );
     const entries: { hash: bigint; host: Endpoint }[] = [];
     if (normalized.hosts.length > 0) {
       const scale = Math.min(Math.ceil(normalized.min * options.minRingSize) / normalized.min, options.maxRingSize);
-      const hash = options.hashFunction === 'murmur_hash_2' ? (key: string) => murmurHash2String(key) : (key: string) => xxHash64String(key);
+      const hash =
+        options.hashFunction === 'murmur_hash_2'
+          ? (key: string) => murmurHash2String(key)
+          : (key: string) => xxHash64String(key);
       let current = 0;
       let target = 0;
       for (const { endpoint, weight } of normalized.hosts) {
@@ -83,7 +89,10 @@ export class Ring {
     const shares = new Map<Endpoint, number>();
     const size = this.hashes.length;
     for (let i = 0; i < size; i++) {
-      const arc = i === 0 ? this.hashes[0]! + 1n + (0xffffffffffffffffn - this.hashes[size - 1]!) : this.hashes[i]! - this.hashes[i - 1]!;
+      const arc =
+        i === 0
+          ? this.hashes[0]! + 1n + (0xffffffffffffffffn - this.hashes[size - 1]!)
+          : this.hashes[i]! - this.hashes[i - 1]!;
       const host = this.hosts[i]!;
       shares.set(host, (shares.get(host) ?? 0) + Number(arc) / 2 ** 64);
     }

@@ -26,20 +26,33 @@ export async function pushBlob(target: RegistryTarget, repository: string, blob:
   const { digest } = blob.descriptor;
   const head = await fetch(`${base}/blobs/${digest}`, { method: 'HEAD' });
   if (head.status === 200) return;
-  const started = await expectStatus(await fetch(`${base}/blobs/uploads/`, { method: 'POST' }), [202], `starting the upload of ${digest}`);
+  const started = await expectStatus(
+    await fetch(`${base}/blobs/uploads/`, { method: 'POST' }),
+    [202],
+    `starting the upload of ${digest}`,
+  );
   const location = started.headers.get('location');
   if (!location) throw new Error(`starting the upload of ${digest}: the registry gave no Location`);
   const url = new URL(location, base);
   url.searchParams.set('digest', digest);
   await expectStatus(
-    await fetch(url, { method: 'PUT', body: new Uint8Array(blob.bytes), headers: { 'content-type': 'application/octet-stream' } }),
+    await fetch(url, {
+      method: 'PUT',
+      body: new Uint8Array(blob.bytes),
+      headers: { 'content-type': 'application/octet-stream' },
+    }),
     [201],
     `uploading ${digest}`,
   );
 }
 
 // Returns the digest the registry computed for the manifest.
-export async function pushManifest(target: RegistryTarget, repository: string, reference: string, manifest: Blob): Promise<string> {
+export async function pushManifest(
+  target: RegistryTarget,
+  repository: string,
+  reference: string,
+  manifest: Blob,
+): Promise<string> {
   const response = await expectStatus(
     await fetch(`${baseUrl(target, repository)}/manifests/${reference}`, {
       method: 'PUT',
@@ -52,9 +65,15 @@ export async function pushManifest(target: RegistryTarget, repository: string, r
   return response.headers.get('docker-content-digest') ?? manifest.descriptor.digest;
 }
 
-export async function fetchManifest(target: RegistryTarget, repository: string, reference: string): Promise<{ bytes: Buffer; digest: string }> {
+export async function fetchManifest(
+  target: RegistryTarget,
+  repository: string,
+  reference: string,
+): Promise<{ bytes: Buffer; digest: string }> {
   const response = await expectStatus(
-    await fetch(`${baseUrl(target, repository)}/manifests/${reference}`, { headers: { accept: `${OCI_MANIFEST}, ${OCI_INDEX}` } }),
+    await fetch(`${baseUrl(target, repository)}/manifests/${reference}`, {
+      headers: { accept: `${OCI_MANIFEST}, ${OCI_INDEX}` },
+    }),
     [200],
     `reading the manifest ${repository}:${reference}`,
   );
@@ -63,6 +82,10 @@ export async function fetchManifest(target: RegistryTarget, repository: string, 
 }
 
 export async function fetchBlob(target: RegistryTarget, repository: string, digest: string): Promise<Buffer> {
-  const response = await expectStatus(await fetch(`${baseUrl(target, repository)}/blobs/${digest}`), [200], `reading the blob ${digest}`);
+  const response = await expectStatus(
+    await fetch(`${baseUrl(target, repository)}/blobs/${digest}`),
+    [200],
+    `reading the blob ${digest}`,
+  );
   return Buffer.from(await response.arrayBuffer());
 }

@@ -24,7 +24,8 @@ export function fetcherExtract(manifestBytes: Buffer, blobs: Map<string, Buffer>
     if (bytes === undefined) throw new Error(`layer ${d.digest} is missing`);
     return bytes;
   };
-  if (manifest.mediaType === DOCKER_MANIFEST) return { variant: 'compat', wasm: lastTarGzipLayer(layers, DOCKER_LAYER, content) };
+  if (manifest.mediaType === DOCKER_MANIFEST)
+    return { variant: 'compat', wasm: lastTarGzipLayer(layers, DOCKER_LAYER, content) };
   let compatError: Error;
   try {
     return { variant: 'compat', wasm: lastTarGzipLayer(layers, OCI_LAYER_TAR_GZIP, content) };
@@ -37,9 +38,12 @@ export function fetcherExtract(manifestBytes: Buffer, blobs: Map<string, Buffer>
     if (module === undefined) throw new Error(`no layer of type ${WASM_CONTENT_LAYER}`);
     return { variant: 'wasm', wasm: content(module) };
   } catch (error) {
-    throw new Error(`not a Wasm image: as compat variant: ${compatError.message}; as Wasm variant: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new Error(
+      `not a Wasm image: as compat variant: ${compatError.message}; as Wasm variant: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
@@ -57,7 +61,8 @@ export function tarEntries(tar: Buffer): { name: string; content: Buffer }[] {
   const entries: { name: string; content: Buffer }[] = [];
   let offset = 0;
   while (offset + 512 <= tar.length && tar[offset] !== 0) {
-    const field = (start: number, length: number) => tar.toString('latin1', offset + start, offset + start + length).replace(/\0.*$/s, '');
+    const field = (start: number, length: number) =>
+      tar.toString('latin1', offset + start, offset + start + length).replace(/\0.*$/s, '');
     const prefix = field(345, 155);
     const name = (prefix ? `${prefix}/` : '') + field(0, 100);
     const size = Number.parseInt(field(124, 12).trim() || '0', 8);

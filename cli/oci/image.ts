@@ -98,7 +98,12 @@ export function compatImage(wasm: Uint8Array, meta: ImageMetadata): PluginImage 
       rootfs: { type: 'layers', diff_ids: [sha256Digest(tar)] },
     }),
   );
-  return { plugin: meta.plugin, variant: 'compat', manifest: manifestOf(config, [layer], annotations), blobs: [config, layer] };
+  return {
+    plugin: meta.plugin,
+    variant: 'compat',
+    manifest: manifestOf(config, [layer], annotations),
+    blobs: [config, layer],
+  };
 }
 
 // The Wasm-specific variant: the runtime configuration (type, ABI versions, root ids) is both the

@@ -18,9 +18,13 @@ export function writeLayout(layoutDir: string, images: PluginImage[]): void {
   mkdirSync(join(layoutDir, 'blobs', 'sha256'), { recursive: true });
   writeFileSync(join(layoutDir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
   for (const image of images) {
-    for (const blob of [image.manifest, ...image.blobs]) writeFileSync(blobPath(layoutDir, blob.descriptor.digest), blob.bytes);
+    for (const blob of [image.manifest, ...image.blobs])
+      writeFileSync(blobPath(layoutDir, blob.descriptor.digest), blob.bytes);
   }
-  const manifests = images.map((image) => ({ ...image.manifest.descriptor, annotations: { [REF_NAME]: image.variant } }));
+  const manifests = images.map((image) => ({
+    ...image.manifest.descriptor,
+    annotations: { [REF_NAME]: image.variant },
+  }));
   writeFileSync(join(layoutDir, 'index.json'), JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests }));
 }
 
@@ -32,8 +36,11 @@ export interface LayoutImage {
 
 // Reads the images back, checking every blob against its digest and size.
 export function readLayout(layoutDir: string): LayoutImage[] {
-  if (!existsSync(join(layoutDir, 'index.json'))) throw new Error(`${layoutDir} is not an OCI image layout (no index.json)`);
-  const index = JSON.parse(readFileSync(join(layoutDir, 'index.json'), 'utf8')) as { manifests: (Descriptor & { annotations?: Record<string, string> })[] };
+  if (!existsSync(join(layoutDir, 'index.json')))
+    throw new Error(`${layoutDir} is not an OCI image layout (no index.json)`);
+  const index = JSON.parse(readFileSync(join(layoutDir, 'index.json'), 'utf8')) as {
+    manifests: (Descriptor & { annotations?: Record<string, string> })[];
+  };
   return index.manifests.map((entry) => {
     const variant = entry.annotations?.[REF_NAME] as Variant;
     if (!VARIANTS.includes(variant)) throw new Error(`${layoutDir}: unknown image ${String(variant)} in index.json`);

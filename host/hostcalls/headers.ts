@@ -21,7 +21,9 @@ function checkWrite(host: HostCallTarget, type: number, key: string, value: stri
   if (problem === null) return;
   const context = host.context()!;
   const what = MAP_NAMES[type] ?? 'header';
-  context.reportInvalidWrite(`${context.plugin.name} wrote ${what} ${JSON.stringify(bytesToUtf8(key))}: ${JSON.stringify(bytesToUtf8(value))}: ${problem}`);
+  context.reportInvalidWrite(
+    `${context.plugin.name} wrote ${what} ${JSON.stringify(bytesToUtf8(key))}: ${JSON.stringify(bytesToUtf8(value))}: ${problem}`,
+  );
 }
 
 export const headerCalls: HostCallGroup = (host) => {

@@ -11,13 +11,29 @@ import type { Scenario } from '../../bench/scenario.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const configuration = JSON.stringify({
-  keys: [{ header: 'x-cart-id', sources: [{ header: 'x-cart-id' }, { json: '/cart/id' }, { form: 'cart_id' }], derived: { header: 'x-cart-dc' } }],
+  keys: [
+    {
+      header: 'x-cart-id',
+      sources: [{ header: 'x-cart-id' }, { json: '/cart/id' }, { form: 'cart_id' }],
+      derived: { header: 'x-cart-dc' },
+    },
+  ],
   max_body_bytes: 2 * 1024 * 1024,
 });
 
 function bodyKeys(): FilterChain {
   return new FilterChain(
-    [Plugin.load({ wasm: readFileSync(join(ROOT, 'dist', 'body-keys.wasm')), name: 'body-keys', rootId: 'body-keys', vmId: 'bench', failurePolicy: 'FAIL_CLOSED', allowOnHeadersStopIteration: true, configuration })],
+    [
+      Plugin.load({
+        wasm: readFileSync(join(ROOT, 'dist', 'body-keys.wasm')),
+        name: 'body-keys',
+        rootId: 'body-keys',
+        vmId: 'bench',
+        failurePolicy: 'FAIL_CLOSED',
+        allowOnHeadersStopIteration: true,
+        configuration,
+      }),
+    ],
     { bufferLimitBytes: 4 * 1024 * 1024 },
   );
 }
@@ -29,7 +45,13 @@ function cartBody(size: number, keyFirst: boolean): Uint8Array[] {
   // Serialised once per doubling, not once per item: building the 256 KiB body stays quick.
   let batch = 1;
   while (text.length < size) {
-    for (let i = 0; i < batch; i++) items.push({ sku: `SKU-${items.length.toString().padStart(6, '0')}`, qty: (items.length % 5) + 1, price: 1999, title: 'Espresso machine, stainless steel' });
+    for (let i = 0; i < batch; i++)
+      items.push({
+        sku: `SKU-${items.length.toString().padStart(6, '0')}`,
+        qty: (items.length % 5) + 1,
+        price: 1999,
+        title: 'Espresso machine, stainless steel',
+      });
     text = JSON.stringify(keyFirst ? { cart: { id: 'ams-7f3a9c' }, items } : { items, cart: { id: 'ams-7f3a9c' } });
     batch = Math.max(1, Math.floor((size - text.length) / 80));
   }
@@ -71,7 +93,9 @@ function orderJson(size: number): Uint8Array[] {
     items.push(item);
     length += Buffer.byteLength(JSON.stringify(item)) + 1;
   }
-  return frames(JSON.stringify({ customer: { id: 'c-42', name: 'Zoë "Z" Müller' }, items, cart: { id: 'ams-7f3a9c' } }));
+  return frames(
+    JSON.stringify({ customer: { id: 'c-42', name: 'Zoë "Z" Müller' }, items, cart: { id: 'ams-7f3a9c' } }),
+  );
 }
 
 // The same order as a form body (fields as items[n][field], percent-encoded), cart_id last.
@@ -87,7 +111,10 @@ function orderForm(size: number): Uint8Array[] {
       ['title', item.title],
       ['colour', item.options[0].value],
     ]
-      .map(([name, value]) => `${encodeURIComponent(`items[${n}][${name}]`)}=${encodeURIComponent(value).replace(/%20/g, '+')}`)
+      .map(
+        ([name, value]) =>
+          `${encodeURIComponent(`items[${n}][${name}]`)}=${encodeURIComponent(value).replace(/%20/g, '+')}`,
+      )
       .join('&');
     fields.push(line);
     length += line.length + 1;
@@ -96,7 +123,11 @@ function orderForm(size: number): Uint8Array[] {
   return frames(fields.join('&'));
 }
 
-const post = (body: Uint8Array[] | undefined, headers: [string, string][] = [], type = 'application/json'): HttpRequest => ({
+const post = (
+  body: Uint8Array[] | undefined,
+  headers: [string, string][] = [],
+  type = 'application/json',
+): HttpRequest => ({
   method: 'POST',
   path: '/cart/items',
   authority: 'shop.example.com',
@@ -104,7 +135,11 @@ const post = (body: Uint8Array[] | undefined, headers: [string, string][] = [], 
   body,
 });
 const FORM = 'application/x-www-form-urlencoded';
-const expectCart = (outcome: Outcome) => assert.deepEqual(outcome.upstream?.headers.find(([n]) => n === 'x-cart-id'), ['x-cart-id', 'ams-7f3a9c']);
+const expectCart = (outcome: Outcome) =>
+  assert.deepEqual(
+    outcome.upstream?.headers.find(([n]) => n === 'x-cart-id'),
+    ['x-cart-id', 'ams-7f3a9c'],
+  );
 const bytesOf = (frames: Uint8Array[]) => frames.reduce((n, f) => n + f.length, 0);
 
 // Large bodies cost milliseconds in the host: fewer streams for their memory figure.

@@ -24,11 +24,17 @@ export enum SourceKind {
 export class KeySource {
   // For json: the pointer's segments.
   pointer: Array<ArrayBuffer> = [];
-  constructor(public kind: SourceKind, public name: ArrayBuffer) {}
+  constructor(
+    public kind: SourceKind,
+    public name: ArrayBuffer,
+  ) {}
 }
 
 export class Derived {
-  constructor(public header: ArrayBuffer, public until: i32) {}
+  constructor(
+    public header: ArrayBuffer,
+    public until: i32,
+  ) {}
 }
 
 export class Key {
@@ -37,7 +43,10 @@ export class Key {
   jsonPointers: Array<Array<ArrayBuffer>> = [];
   formFields: Array<ArrayBuffer> = [];
   derived: Derived | null = null;
-  constructor(public header: ArrayBuffer, public pattern: CharsetPattern) {}
+  constructor(
+    public header: ArrayBuffer,
+    public pattern: CharsetPattern,
+  ) {}
 
   get readsBody(): bool {
     return this.jsonPointers.length > 0 || this.formFields.length > 0;
@@ -50,7 +59,10 @@ export enum Action {
 }
 
 export class OnFailure {
-  constructor(public action: Action, public status: u32) {}
+  constructor(
+    public action: Action,
+    public status: u32,
+  ) {}
 }
 
 export class BodyKeysConfig {
@@ -82,8 +94,14 @@ export function parseConfig(text: ArrayBuffer, reader: ConfigReader): BodyKeysCo
   const root = reader.root(text);
   reader.allowOnly(root, "", ["keys", "inspect", "max_body_bytes", "on_missing", "on_unparseable", "on_limit"]);
   const keys = reader.array(root, "keys", "", 16);
-  if (keys === null || keys.length == 0) reader.fail("/keys", "expected at least one key, such as {\"header\": \"x-cart-id\", \"sources\": [{\"json\": \"/cartId\"}]}");
-  else for (let i = 0; i < keys.length; i++) parseKey(reader, config, keys[i].isObject ? keys[i].asObject : null, "/keys/" + i.toString());
+  if (keys === null || keys.length == 0)
+    reader.fail(
+      "/keys",
+      'expected at least one key, such as {"header": "x-cart-id", "sources": [{"json": "/cartId"}]}',
+    );
+  else
+    for (let i = 0; i < keys.length; i++)
+      parseKey(reader, config, keys[i].isObject ? keys[i].asObject : null, "/keys/" + i.toString());
 
   const inspect = reader.object(root, "inspect", "");
   const inspectObject = inspect !== null ? inspect : new JsonObject();
@@ -91,24 +109,46 @@ export function parseConfig(text: ArrayBuffer, reader: ConfigReader): BodyKeysCo
   const methods = stringList(reader, inspectObject, "methods", "/inspect", ["POST", "PUT", "PATCH"]);
   for (let i = 0; i < methods.length; i++) {
     // Envoy passes :method as the client sent it and methods are case-sensitive (RFC 9110 §9.1).
-    if (!isUpperCaseMethod(methods[i])) reader.fail("/inspect/methods/" + i.toString(), "expected an HTTP method in upper case, as Envoy sends it (such as \"POST\"), got \"" + methods[i] + "\"");
+    if (!isUpperCaseMethod(methods[i]))
+      reader.fail(
+        "/inspect/methods/" + i.toString(),
+        'expected an HTTP method in upper case, as Envoy sends it (such as "POST"), got "' + methods[i] + '"',
+      );
     config.methods.push(utf8(methods[i]));
   }
   const prefixes = stringList(reader, inspectObject, "path_prefixes", "/inspect", ["/"]);
   for (let i = 0; i < prefixes.length; i++) {
-    if (!prefixes[i].startsWith("/")) reader.fail("/inspect/path_prefixes/" + i.toString(), "expected a path prefix starting with /, got \"" + prefixes[i] + "\"");
+    if (!prefixes[i].startsWith("/"))
+      reader.fail(
+        "/inspect/path_prefixes/" + i.toString(),
+        'expected a path prefix starting with /, got "' + prefixes[i] + '"',
+      );
     config.pathPrefixes.push(utf8(prefixes[i]));
   }
-  const types = stringList(reader, inspectObject, "content_types", "/inspect", ["application/json", JSON_SUFFIX_TYPE, FORM_TYPE]);
+  const types = stringList(reader, inspectObject, "content_types", "/inspect", [
+    "application/json",
+    JSON_SUFFIX_TYPE,
+    FORM_TYPE,
+  ]);
   config.jsonSuffix = false;
   for (let i = 0; i < types.length; i++) {
     const type = types[i].toLowerCase();
     const at = "/inspect/content_types/" + i.toString();
-    if (type.includes(";")) reader.fail(at, "expected a media type without parameters (requests are compared without them), got \"" + types[i] + "\"");
+    if (type.includes(";"))
+      reader.fail(
+        at,
+        'expected a media type without parameters (requests are compared without them), got "' + types[i] + '"',
+      );
     else if (type == JSON_SUFFIX_TYPE) config.jsonSuffix = true;
     else if (type == FORM_TYPE) config.formTypes.push(utf8(type));
     else if (isJsonMediaType(type)) config.jsonTypes.push(utf8(type));
-    else reader.fail(at, "expected a JSON type (type/subtype, the subtype ending in json), application/*+json or application/x-www-form-urlencoded, got \"" + types[i] + "\"");
+    else
+      reader.fail(
+        at,
+        'expected a JSON type (type/subtype, the subtype ending in json), application/*+json or application/x-www-form-urlencoded, got "' +
+          types[i] +
+          '"',
+      );
   }
   config.maxBodyBytes = <i32>reader.integer(root, "max_body_bytes", "", 65536, 1, 8388608);
   config.onMissing = readFailure(reader, root, "on_missing", 400);
@@ -134,7 +174,10 @@ function parseKey(reader: ConfigReader, config: BodyKeysConfig, object: JsonObje
     for (let i = 0; i < sources.length; i++) {
       const at = path + "/sources/" + i.toString();
       if (!sources[i].isObject || sources[i].asObject.keys.length != 1) {
-        reader.fail(at, "expected one of {\"header\": …}, {\"cookie\": …}, {\"query\": …}, {\"json\": \"/pointer\"}, {\"form\": …}");
+        reader.fail(
+          at,
+          'expected one of {"header": …}, {"cookie": …}, {"query": …}, {"json": "/pointer"}, {"form": …}',
+        );
         continue;
       }
       const source = sources[i].asObject;
@@ -143,16 +186,21 @@ function parseKey(reader: ConfigReader, config: BodyKeysConfig, object: JsonObje
       if (name.length == 0) reader.fail(at + "/" + kind, "expected a non-empty name");
       if (kind == "header") {
         const lower = name.toLowerCase();
-        if (!isHeaderName(lower.startsWith(":") ? lower.substring(1) : lower)) reader.fail(at + "/header", "expected a header name, got \"" + name + "\"");
+        if (!isHeaderName(lower.startsWith(":") ? lower.substring(1) : lower))
+          reader.fail(at + "/header", 'expected a header name, got "' + name + '"');
         key.requestSources.push(new KeySource(SourceKind.Header, utf8(lower)));
-      }
-      else if (kind == "cookie") key.requestSources.push(new KeySource(SourceKind.Cookie, utf8(name)));
+      } else if (kind == "cookie") key.requestSources.push(new KeySource(SourceKind.Cookie, utf8(name)));
       else if (kind == "query") key.requestSources.push(new KeySource(SourceKind.Query, utf8(name)));
       else if (kind == "form") key.formFields.push(utf8(name));
       else if (kind == "json") {
         const pointer = parseJsonPointer(name);
-        if (pointer === null) reader.fail(at + "/json", "expected a JSON Pointer such as \"/cart/id\", got \"" + name + "\"");
-        else if (++config.jsonPointerCount > STREAM_MAX_TARGETS) reader.fail(at + "/json", "expected at most " + STREAM_MAX_TARGETS.toString() + " JSON Pointers over all keys");
+        if (pointer === null)
+          reader.fail(at + "/json", 'expected a JSON Pointer such as "/cart/id", got "' + name + '"');
+        else if (++config.jsonPointerCount > STREAM_MAX_TARGETS)
+          reader.fail(
+            at + "/json",
+            "expected at most " + STREAM_MAX_TARGETS.toString() + " JSON Pointers over all keys",
+          );
         else key.jsonPointers.push(pointer);
       } else reader.fail(at + "/" + kind, "expected one of header, cookie, query, json, form");
     }
@@ -160,7 +208,8 @@ function parseKey(reader: ConfigReader, config: BodyKeysConfig, object: JsonObje
   const derived = reader.object(object, "derived", path);
   if (derived !== null) {
     reader.allowOnly(derived, path + "/derived", ["header", "until"]);
-    if (!derived.has("header")) reader.fail(path + "/derived/header", "expected the header the derived part is written to");
+    if (!derived.has("header"))
+      reader.fail(path + "/derived/header", "expected the header the derived part is written to");
     const derivedHeader = outputHeader(reader, config, derived, path + "/derived");
     const until = reader.string(derived, "until", path + "/derived", "-");
     const untilOk = until.length == 1 && until.charCodeAt(0) >= 0x20 && until.charCodeAt(0) <= 0x7e;
@@ -176,10 +225,11 @@ function outputHeader(reader: ConfigReader, config: BodyKeysConfig, object: Json
   const at = path + "/header";
   const name = reader.headerName(object, "header", path, "x-key");
   const why = forbiddenOutputHeader(name);
-  if (why !== null) reader.fail(at, "expected a header a filter may write: \"" + name + "\" " + why);
+  if (why !== null) reader.fail(at, 'expected a header a filter may write: "' + name + '" ' + why);
   const bytes = utf8(name);
   for (let i = 0; i < config.outputHeaders.length; i++) {
-    if (String.UTF8.decode(config.outputHeaders[i]) == name) reader.fail(at, "expected a header no other key writes: \"" + name + "\" is written by " + config.outputPaths[i]);
+    if (String.UTF8.decode(config.outputHeaders[i]) == name)
+      reader.fail(at, 'expected a header no other key writes: "' + name + '" is written by ' + config.outputPaths[i]);
   }
   config.outputHeaders.push(bytes);
   config.outputPaths.push(at);
@@ -198,23 +248,40 @@ function valuePattern(reader: ConfigReader, object: JsonObject, path: string): C
   const compiled = compileCharsetPattern(source);
   const parsed = compiled.pattern;
   if (parsed === null) {
-    reader.fail(at, compiled.error + ", got \"" + source + "\"");
+    reader.fail(at, compiled.error + ', got "' + source + '"');
     return new CharsetPattern();
   }
-  if (parsed.maxLength == i32.MAX_VALUE) reader.fail(at, "expected a length range {min,max} with max at most " + MAX_VALUE_LENGTH.toString() + ": + and * set no maximum, got \"" + source + "\"");
-  else if (parsed.maxLength > MAX_VALUE_LENGTH) reader.fail(at, "expected a maximum length of at most " + MAX_VALUE_LENGTH.toString());
-  else if (parsed.minLength < 1) reader.fail(at, "expected a minimum length of at least 1 (an empty value is never written), got \"" + source + "\"");
+  if (parsed.maxLength == i32.MAX_VALUE)
+    reader.fail(
+      at,
+      "expected a length range {min,max} with max at most " +
+        MAX_VALUE_LENGTH.toString() +
+        ': + and * set no maximum, got "' +
+        source +
+        '"',
+    );
+  else if (parsed.maxLength > MAX_VALUE_LENGTH)
+    reader.fail(at, "expected a maximum length of at most " + MAX_VALUE_LENGTH.toString());
+  else if (parsed.minLength < 1)
+    reader.fail(at, 'expected a minimum length of at least 1 (an empty value is never written), got "' + source + '"');
   return parsed;
 }
 
-function stringList(reader: ConfigReader, object: JsonObject, key: string, path: string, fallback: Array<string>): Array<string> {
+function stringList(
+  reader: ConfigReader,
+  object: JsonObject,
+  key: string,
+  path: string,
+  fallback: Array<string>,
+): Array<string> {
   const items = reader.array(object, key, path, 32);
   const texts = new Array<string>();
   if (items === null) for (let i = 0; i < fallback.length; i++) texts.push(fallback[i]);
   else {
     if (items.length == 0) reader.fail(path + "/" + key, "expected at least one entry");
     for (let i = 0; i < items.length; i++) {
-      if (!items[i].isString || items[i].asString.length == 0) reader.fail(path + "/" + key + "/" + i.toString(), "expected a non-empty string");
+      if (!items[i].isString || items[i].asString.length == 0)
+        reader.fail(path + "/" + key + "/" + i.toString(), "expected a non-empty string");
       else texts.push(items[i].asString);
     }
   }
@@ -226,7 +293,8 @@ function isUpperCaseMethod(method: string): bool {
   if (method.length == 0) return false;
   for (let i = 0; i < method.length; i++) {
     const c = method.charCodeAt(i);
-    if (!((c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || "!#$%&'*+.^_`|~-".includes(String.fromCharCode(c)))) return false;
+    if (!((c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || "!#$%&'*+.^_`|~-".includes(String.fromCharCode(c))))
+      return false;
   }
   return true;
 }
@@ -238,7 +306,8 @@ function isJsonMediaType(type: string): bool {
   for (let i = 0; i < type.length; i++) {
     if (i == slash) continue;
     const c = type.charCodeAt(i);
-    if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || "!#$%&'+-.^_`|~".includes(String.fromCharCode(c)))) return false;
+    if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || "!#$%&'+-.^_`|~".includes(String.fromCharCode(c))))
+      return false;
   }
   return true;
 }
@@ -250,7 +319,8 @@ function readFailure(reader: ConfigReader, root: JsonObject, key: string, defaul
   const path = "/" + key;
   reader.allowOnly(object, path, ["action", "status"]);
   if (!object.has("action")) reader.fail(path + "/action", "expected forward or reject");
-  failure.action = reader.oneOf(object, "action", path, ["forward", "reject"], "forward") == "reject" ? Action.Reject : Action.Forward;
+  failure.action =
+    reader.oneOf(object, "action", path, ["forward", "reject"], "forward") == "reject" ? Action.Reject : Action.Forward;
   failure.status = <u32>reader.integer(object, "status", path, defaultStatus, 400, 599);
   return failure;
 }

@@ -4,7 +4,21 @@
 // as every key is found, at the end of the body (its last data frame, or its trailers), or at the
 // byte limit. Client copies of the output headers are gone before any of this: the runtime strips
 // every owned header before onRequestHeaders.
-import { Context, RootContext, stream_context, BufferType, FilterDataStatus, FilterHeadersStatus, FilterTrailersStatus, LogLevel, getBufferBytes, log, logEnabled, HeaderPair, sendLocalResponse } from "../../assembly/proxy";
+import {
+  Context,
+  RootContext,
+  stream_context,
+  BufferType,
+  FilterDataStatus,
+  FilterHeadersStatus,
+  FilterTrailersStatus,
+  LogLevel,
+  getBufferBytes,
+  log,
+  logEnabled,
+  HeaderPair,
+  sendLocalResponse,
+} from "../../assembly/proxy";
 import { PairsView } from "./pairs-view";
 import { CookieValue, findCookieIn } from "../../assembly/codecs/cookies";
 import { findFormField } from "../../assembly/codecs/query";
@@ -84,10 +98,17 @@ export class KeysStream extends Context {
     // and the copy's size (so linear memory) stays bounded whatever the frame size.
     while (more && end > this.consumed) {
       const want = end - this.consumed;
-      const bytes = getBufferBytes(BufferType.HttpRequestBody, <u32>this.consumed, <u32>(want < READ_SLICE_BYTES ? want : READ_SLICE_BYTES));
+      const bytes = getBufferBytes(
+        BufferType.HttpRequestBody,
+        <u32>this.consumed,
+        <u32>(want < READ_SLICE_BYTES ? want : READ_SLICE_BYTES),
+      );
       if (bytes.byteLength == 0) break;
       this.consumed += bytes.byteLength;
-      more = this.body == BodyKind.Json ? this.json!.feed(changetype<usize>(bytes), bytes.byteLength) : this.form!.feed(changetype<usize>(bytes), bytes.byteLength);
+      more =
+        this.body == BodyKind.Json
+          ? this.json!.feed(changetype<usize>(bytes), bytes.byteLength)
+          : this.form!.feed(changetype<usize>(bytes), bytes.byteLength);
     }
     // Exactly max_body_bytes so far with more to come: the next frame or the trailers say whether
     // the body ends here or goes past the limit.
@@ -142,7 +163,8 @@ export class KeysStream extends Context {
       } else if (pairs.find(PATH)) {
         let i = 0;
         while (i < pairs.valueLength && load<u8>(pairs.valueStart + <usize>i) != 0x3f) i++;
-        if (i < pairs.valueLength) decoded = findFormField(pairs.valueStart + <usize>(i + 1), pairs.valueLength - i - 1, source.name);
+        if (i < pairs.valueLength)
+          decoded = findFormField(pairs.valueStart + <usize>(i + 1), pairs.valueLength - i - 1, source.name);
         if (decoded !== null) {
           start = changetype<usize>(decoded);
           length = decoded.byteLength;
@@ -167,7 +189,13 @@ export class KeysStream extends Context {
     const start = changetype<usize>(type);
     const length = type.byteLength;
     if (anyEquals(start, length, config.jsonTypes)) return BodyKind.Json;
-    if (config.jsonSuffix && length > 17 && startsWithText(start, length, "application/") && endsWithText(start, length, "+json")) return BodyKind.Json;
+    if (
+      config.jsonSuffix &&
+      length > 17 &&
+      startsWithText(start, length, "application/") &&
+      endsWithText(start, length, "+json")
+    )
+      return BodyKind.Json;
     if (anyEquals(start, length, config.formTypes)) return BodyKind.Form;
     return BodyKind.None;
   }
@@ -208,7 +236,12 @@ export class KeysStream extends Context {
 
   // Writes the keys found and their derived parts (the runtime already removed client copies),
   // then applies on_unparseable, on_limit or on_missing.
-  private finish(config: BodyKeysConfig, metrics: KeysMetrics, unparseable: bool, limitReached: bool): FilterHeadersStatus {
+  private finish(
+    config: BodyKeysConfig,
+    metrics: KeysMetrics,
+    unparseable: bool,
+    limitReached: bool,
+  ): FilterHeadersStatus {
     const request = stream_context.headers.request;
     let missing = 0;
     for (let k = 0; k < config.keys.length; k++) {
@@ -230,8 +263,10 @@ export class KeysStream extends Context {
     if (missing > 0) metrics.missing.increment(missing);
     if (unparseable) metrics.unparseable.increment();
     if (limitReached) metrics.limitReached.increment();
-    if (unparseable && this.reject(config.onUnparseable, metrics, "body_unparseable")) return FilterHeadersStatus.StopIteration;
-    if (limitReached && missing > 0 && this.reject(config.onLimit, metrics, "body_limit_reached")) return FilterHeadersStatus.StopIteration;
+    if (unparseable && this.reject(config.onUnparseable, metrics, "body_unparseable"))
+      return FilterHeadersStatus.StopIteration;
+    if (limitReached && missing > 0 && this.reject(config.onLimit, metrics, "body_limit_reached"))
+      return FilterHeadersStatus.StopIteration;
     if (missing > 0 && this.reject(config.onMissing, metrics, "key_missing")) return FilterHeadersStatus.StopIteration;
     return FilterHeadersStatus.Continue;
   }
@@ -254,9 +289,11 @@ function mediaType(start: usize, length: i32): ArrayBuffer {
   while (from < end && isOptionalWhitespace(load<u8>(start + <usize>from))) from++;
   while (end > from && isOptionalWhitespace(load<u8>(start + <usize>(end - 1)))) end--;
   const out = new ArrayBuffer(end - from);
-  for (let i = 0; i < end - from; i++) store<u8>(changetype<usize>(out) + <usize>i, <u8>lowerAscii(<u32>load<u8>(start + <usize>(from + i))));
+  for (let i = 0; i < end - from; i++)
+    store<u8>(changetype<usize>(out) + <usize>i, <u8>lowerAscii(<u32>load<u8>(start + <usize>(from + i))));
   return out;
 }
+
 
 @inline function isOptionalWhitespace(c: u8): bool {
   return c == 0x20 || c == 0x09;
@@ -265,7 +302,8 @@ function mediaType(start: usize, length: i32): ArrayBuffer {
 function anyEquals(start: usize, length: i32, options: Array<ArrayBuffer>): bool {
   for (let i = 0; i < options.length; i++) {
     const option = options[i];
-    if (option.byteLength == length && memory.compare(start, changetype<usize>(option), <usize>length) == 0) return true;
+    if (option.byteLength == length && memory.compare(start, changetype<usize>(option), <usize>length) == 0)
+      return true;
   }
   return false;
 }
@@ -273,7 +311,8 @@ function anyEquals(start: usize, length: i32, options: Array<ArrayBuffer>): bool
 function anyPrefix(start: usize, length: i32, prefixes: Array<ArrayBuffer>): bool {
   for (let i = 0; i < prefixes.length; i++) {
     const prefix = prefixes[i];
-    if (prefix.byteLength <= length && memory.compare(start, changetype<usize>(prefix), <usize>prefix.byteLength) == 0) return true;
+    if (prefix.byteLength <= length && memory.compare(start, changetype<usize>(prefix), <usize>prefix.byteLength) == 0)
+      return true;
   }
   return false;
 }
@@ -287,6 +326,7 @@ function startsWithText(start: usize, length: i32, text: string): bool {
 function endsWithText(start: usize, length: i32, text: string): bool {
   if (length < text.length) return false;
   const at = length - text.length;
-  for (let i = 0; i < text.length; i++) if (<u32>load<u8>(start + <usize>(at + i)) != <u32>text.charCodeAt(i)) return false;
+  for (let i = 0; i < text.length; i++)
+    if (<u32>load<u8>(start + <usize>(at + i)) != <u32>text.charCodeAt(i)) return false;
   return true;
 }

@@ -19,7 +19,10 @@ export class FormFieldStream {
   bytesRead: i64 = 0;
 
   // Field names compared after percent-decoding; values are capped at maxValueLength (encoded).
-  constructor(private names: Array<ArrayBuffer>, readonly maxValueLength: i32) {
+  constructor(
+    private names: Array<ArrayBuffer>,
+    readonly maxValueLength: i32,
+  ) {
     this.value = new StaticArray<u8>(maxValueLength * 3);
     for (let i = 0; i < names.length; i++) {
       this.values.push(null);

@@ -65,7 +65,10 @@ export class JsonPointerStream {
   private readonly targetCount: i32;
   bytesRead: i64 = 0;
 
-  constructor(pointers: Array<Array<ArrayBuffer>>, readonly maxValueLength: i32) {
+  constructor(
+    pointers: Array<Array<ArrayBuffer>>,
+    readonly maxValueLength: i32,
+  ) {
     this.targets = pointers;
     this.targetCount = pointers.length;
     this.captured = new StaticArray<u8>(maxValueLength);
@@ -79,7 +82,7 @@ export class JsonPointerStream {
   reset(): void {
     this.depth = 0;
     this.state = VALUE;
-    this.masks[0] = this.targets.length >= 32 ? 0xffffffff : (<u32>1 << <u32>this.targets.length) - 1;
+    this.masks[0] = this.targets.length >= 32 ? 0xffffffff : ((<u32>1) << (<u32>this.targets.length)) - 1;
     this.capturing = -1;
     this.escape = 0;
     this.found = 0;
@@ -157,7 +160,8 @@ export class JsonPointerStream {
         i++;
         if (escape == 1) {
           if (c == 0x75) escape = 2;
-          else if (c == 0x22 || c == 0x5c || c == 0x2f || c == 0x62 || c == 0x66 || c == 0x6e || c == 0x72 || c == 0x74) escape = 0;
+          else if (c == 0x22 || c == 0x5c || c == 0x2f || c == 0x62 || c == 0x66 || c == 0x6e || c == 0x72 || c == 0x74)
+            escape = 0;
           else {
             error = StreamError.Malformed;
             break;
@@ -278,11 +282,15 @@ export class JsonPointerStream {
     // Children of the container at depth d are segment d - 1 of a pointer.
     const level = this.depth - 1;
     for (let t = 0; t < this.targets.length; t++) {
-      if (((mask >> <u32>t) & 1) == 0) continue;
+      if (((mask >> (<u32>t)) & 1) == 0) continue;
       const path = this.targets[t];
       if (level >= path.length) continue;
       const segment = path[level];
-      if (segment.byteLength == keyLength && memory.compare(changetype<usize>(segment), keyStart, <usize>keyLength) == 0) out |= <u32>1 << <u32>t;
+      if (
+        segment.byteLength == keyLength &&
+        memory.compare(changetype<usize>(segment), keyStart, <usize>keyLength) == 0
+      )
+        out |= (<u32>1) << (<u32>t);
     }
     return out;
   }
@@ -299,7 +307,13 @@ export class JsonPointerStream {
   private targetEndingHere(mask: u32): i32 {
     if (mask == 0) return -1;
     for (let t = 0; t < this.targets.length; t++) {
-      if (((mask >> <u32>t) & 1) != 0 && this.targets[t].length == this.depth && this.values[t] === null && !this.invalid[t]) return t;
+      if (
+        ((mask >> (<u32>t)) & 1) != 0 &&
+        this.targets[t].length == this.depth &&
+        this.values[t] === null &&
+        !this.invalid[t]
+      )
+        return t;
     }
     return -1;
   }
@@ -621,7 +635,9 @@ function skipPlain(p: usize, length: i32): i32 {
   let i = 0;
   while (i + 16 <= length) {
     const chunk = v128.load(p + <usize>i);
-    const mask = i8x16.bitmask(v128.or(v128.or(i8x16.eq(chunk, quote), i8x16.eq(chunk, backslash)), i8x16.lt_u(chunk, space)));
+    const mask = i8x16.bitmask(
+      v128.or(v128.or(i8x16.eq(chunk, quote), i8x16.eq(chunk, backslash)), i8x16.lt_u(chunk, space)),
+    );
     if (mask != 0) return i + <i32>ctz(mask);
     i += 16;
   }

@@ -14,7 +14,7 @@ export function murmur3(start: usize, length: i32, seed: u32): u32 {
   let h: u32 = seed;
   const blocks = length >> 2;
   for (let i = 0; i < blocks; i++) {
-    let k = load<u32>(start + (<usize>i << 2));
+    let k = load<u32>(start + ((<usize>i) << 2));
     k *= c1;
     k = rotl32(k, 15);
     k *= c2;
@@ -22,11 +22,11 @@ export function murmur3(start: usize, length: i32, seed: u32): u32 {
     h = rotl32(h, 13);
     h = h * 5 + 0xe6546b64;
   }
-  const tail = start + (<usize>blocks << 2);
+  const tail = start + ((<usize>blocks) << 2);
   let k: u32 = 0;
   const rest = length & 3;
-  if (rest == 3) k ^= <u32>load<u8>(tail + 2) << 16;
-  if (rest >= 2) k ^= <u32>load<u8>(tail + 1) << 8;
+  if (rest == 3) k ^= (<u32>load<u8>(tail + 2)) << 16;
+  if (rest >= 2) k ^= (<u32>load<u8>(tail + 1)) << 8;
   if (rest >= 1) {
     k ^= <u32>load<u8>(tail);
     k *= c1;

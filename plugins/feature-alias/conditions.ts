@@ -30,7 +30,9 @@ export abstract class Condition {
 }
 
 class AllOf extends Condition {
-  constructor(public parts: Array<Condition>) { super(); }
+  constructor(public parts: Array<Condition>) {
+    super();
+  }
   matches(facts: RequestFacts): bool {
     for (let i = 0; i < this.parts.length; i++) if (!this.parts[i].matches(facts)) return false;
     return true;
@@ -45,7 +47,9 @@ class AllOf extends Condition {
 }
 
 class AnyOf extends Condition {
-  constructor(public parts: Array<Condition>) { super(); }
+  constructor(public parts: Array<Condition>) {
+    super();
+  }
   matches(facts: RequestFacts): bool {
     for (let i = 0; i < this.parts.length; i++) if (this.parts[i].matches(facts)) return true;
     return false;
@@ -53,7 +57,9 @@ class AnyOf extends Condition {
 }
 
 class Not extends Condition {
-  constructor(public part: Condition) { super(); }
+  constructor(public part: Condition) {
+    super();
+  }
   matches(facts: RequestFacts): bool {
     return !this.part.matches(facts);
   }
@@ -76,7 +82,12 @@ class AttributeTest extends Condition {
   semverComparisons: Array<Comparison> = [];
   pattern: CharsetPattern | null = null;
 
-  constructor(public attribute: Attribute, public operator: Operator) { super(); }
+  constructor(
+    public attribute: Attribute,
+    public operator: Operator,
+  ) {
+    super();
+  }
 
   // Every operator but absent needs a value, and a value needs its header.
   requiredHeaderSlot(): i32 {
@@ -98,7 +109,12 @@ class AttributeTest extends Condition {
       if (kind == JsonKind.String && element.escaped) {
         const text = unescapeToUtf8(element.start, element.end);
         if (this.test(changetype<usize>(text), text.byteLength, true)) return true;
-      } else if (kind == JsonKind.String || kind == JsonKind.Number || kind == JsonKind.True || kind == JsonKind.False) {
+      } else if (
+        kind == JsonKind.String ||
+        kind == JsonKind.Number ||
+        kind == JsonKind.True ||
+        kind == JsonKind.False
+      ) {
         if (this.test(element.start, <i32>(element.end - element.start), true)) return true;
       }
     }
@@ -107,16 +123,26 @@ class AttributeTest extends Condition {
 
   private test(start: usize, length: i32, isListElement: bool): bool {
     switch (this.operator) {
-      case Operator.Equals: return equalsAt(start, length, this.operands[0]);
+      case Operator.Equals:
+        return equalsAt(start, length, this.operands[0]);
       case Operator.In: {
         for (let i = 0; i < this.operands.length; i++) if (equalsAt(start, length, this.operands[i])) return true;
         return false;
       }
-      case Operator.Prefix: return startsWithAt(start, length, this.operands[0], 0);
-      case Operator.Suffix: return length >= this.operands[0].byteLength && startsWithAt(start, length, this.operands[0], length - this.operands[0].byteLength);
+      case Operator.Prefix:
+        return startsWithAt(start, length, this.operands[0], 0);
+      case Operator.Suffix:
+        return (
+          length >= this.operands[0].byteLength &&
+          startsWithAt(start, length, this.operands[0], length - this.operands[0].byteLength)
+        );
       // In a list: has this element. In a text: has this substring.
-      case Operator.Contains: return isListElement ? equalsAt(start, length, this.operands[0]) : indexOfAt(start, length, this.operands[0]) >= 0;
-      case Operator.Pattern: return this.pattern!.matches(start, length);
+      case Operator.Contains:
+        return isListElement
+          ? equalsAt(start, length, this.operands[0])
+          : indexOfAt(start, length, this.operands[0]) >= 0;
+      case Operator.Pattern:
+        return this.pattern!.matches(start, length);
       default: {
         // A value that is not a version (surrounding spaces included) never matches.
         const version = parseSemVer(String.UTF8.decodeUnsafe(start, <usize>length));
@@ -129,7 +155,11 @@ class AttributeTest extends Condition {
 // In the first bucket of [percent, 100 - percent], keyed by an attribute and salted.
 class Percentage extends Condition {
   cumulative: StaticArray<u32> = new StaticArray<u32>(2);
-  constructor(public key: Attribute, public salt: ArrayBuffer, percent: u32) {
+  constructor(
+    public key: Attribute,
+    public salt: ArrayBuffer,
+    percent: u32,
+  ) {
     super();
     this.cumulative[0] = percent;
     this.cumulative[1] = 100;
@@ -149,7 +179,10 @@ function equalsAt(start: usize, length: i32, operand: ArrayBuffer): bool {
 }
 
 function startsWithAt(start: usize, length: i32, prefix: ArrayBuffer, at: i32): bool {
-  return length - at >= prefix.byteLength && memory.compare(start + <usize>at, changetype<usize>(prefix), <usize>prefix.byteLength) == 0;
+  return (
+    length - at >= prefix.byteLength &&
+    memory.compare(start + <usize>at, changetype<usize>(prefix), <usize>prefix.byteLength) == 0
+  );
 }
 
 function indexOfAt(start: usize, length: i32, needle: ArrayBuffer): i32 {
@@ -183,7 +216,12 @@ export class AttributeTable {
 const SOURCES = ["header", "cookie", "query", "path", "method", "authority", "claim"];
 const OPERATORS = ["equals", "in", "prefix", "suffix", "contains", "present", "absent", "semver", "pattern"];
 
-export function parseAttribute(reader: ConfigReader, object: JsonObject, path: string, table: AttributeTable): Attribute | null {
+export function parseAttribute(
+  reader: ConfigReader,
+  object: JsonObject,
+  path: string,
+  table: AttributeTable,
+): Attribute | null {
   let found: string | null = null;
   for (let i = 0; i < SOURCES.length; i++) {
     if (!object.has(SOURCES[i])) continue;
@@ -202,7 +240,8 @@ export function parseAttribute(reader: ConfigReader, object: JsonObject, path: s
   const value = object.get(source)!;
   if (source == "path" || source == "method" || source == "authority") {
     if (!value.isBool || !value.asBool) reader.fail(at, "expected true");
-    const kind = source == "path" ? AttributeKind.Path : source == "method" ? AttributeKind.Method : AttributeKind.Authority;
+    const kind =
+      source == "path" ? AttributeKind.Path : source == "method" ? AttributeKind.Method : AttributeKind.Authority;
     return table.intern(kind, "", [], source);
   }
   if (source == "claim") {
@@ -215,14 +254,22 @@ export function parseAttribute(reader: ConfigReader, object: JsonObject, path: s
   }
   const name = source == "header" ? value.asString.toLowerCase() : value.asString;
   if (source == "header" && table.owned.includes(name)) {
-    reader.fail(at, "expected a header this filter does not write or strip, got \"" + name + "\"");
+    reader.fail(at, 'expected a header this filter does not write or strip, got "' + name + '"');
     return null;
   }
-  const kind = source == "header" ? AttributeKind.Header : source == "cookie" ? AttributeKind.Cookie : AttributeKind.Query;
+  const kind =
+    source == "header" ? AttributeKind.Header : source == "cookie" ? AttributeKind.Cookie : AttributeKind.Query;
   return table.intern(kind, name, [], source + " " + name);
 }
 
-export function parseCondition(reader: ConfigReader, value: JsonValue, path: string, table: AttributeTable, ruleName: string, depth: i32): Condition | null {
+export function parseCondition(
+  reader: ConfigReader,
+  value: JsonValue,
+  path: string,
+  table: AttributeTable,
+  ruleName: string,
+  depth: i32,
+): Condition | null {
   if (depth > 8) {
     reader.fail(path, "expected conditions nested at most 8 levels");
     return null;
@@ -281,18 +328,25 @@ export function parseCondition(reader: ConfigReader, value: JsonValue, path: str
     if (!operand.isBool || !operand.asBool) reader.fail(at, "expected true");
   } else if (name == "in") {
     if (!operand.isArray || operand.asArray.length == 0) reader.fail(at, "expected a non-empty array of strings");
-    else for (let i = 0; i < operand.asArray.length; i++) test.operands.push(operandText(reader, operand.asArray[i], at + "/" + i.toString()));
+    else
+      for (let i = 0; i < operand.asArray.length; i++)
+        test.operands.push(operandText(reader, operand.asArray[i], at + "/" + i.toString()));
   } else if (name == "semver") {
     if (!operand.isObject || operand.asObject.keys.length == 0) {
-      reader.fail(at, "expected comparisons such as {\">=\": \"2.0.0\", \"<\": \"3.0.0\"}");
+      reader.fail(at, 'expected comparisons such as {">=": "2.0.0", "<": "3.0.0"}');
     } else {
       const comparisons = operand.asObject;
       for (let i = 0; i < comparisons.keys.length; i++) {
         const key = comparisons.keys[i];
         const bound = comparisons.get(key)!;
         const version = bound.isString ? parseSemVer(bound.asString) : null;
-        if (!SEMVER_OPERATORS.includes(key)) reader.fail(at + "/" + key, "expected one of " + SEMVER_OPERATORS.join(", "));
-        else if (version === null) reader.fail(at + "/" + key, "expected a semantic version such as 2.3.0 (pre-release and build identifiers: [0-9A-Za-z-], none empty, numeric ones without leading zeros)");
+        if (!SEMVER_OPERATORS.includes(key))
+          reader.fail(at + "/" + key, "expected one of " + SEMVER_OPERATORS.join(", "));
+        else if (version === null)
+          reader.fail(
+            at + "/" + key,
+            "expected a semantic version such as 2.3.0 (pre-release and build identifiers: [0-9A-Za-z-], none empty, numeric ones without leading zeros)",
+          );
         else expandComparison(key, version!, test.semverComparisons);
       }
     }
@@ -304,7 +358,8 @@ export function parseCondition(reader: ConfigReader, value: JsonValue, path: str
   } else {
     test.operands.push(operandText(reader, operand, at));
   }
-  if (attribute.kind == AttributeKind.Method) checkMethods(reader, test.operands, name == "in" ? at + "/" : at, name == "in");
+  if (attribute.kind == AttributeKind.Method)
+    checkMethods(reader, test.operands, name == "in" ? at + "/" : at, name == "in");
   return test;
 }
 
@@ -316,7 +371,14 @@ function checkMethods(reader: ConfigReader, operands: Array<ArrayBuffer>, path: 
     for (let j = 0; j < bytes.length; j++) {
       if (bytes[j] >= 0x61 && bytes[j] <= 0x7a) {
         const text = String.UTF8.decode(operands[i]);
-        reader.fail(indexed ? path + i.toString() : path, "expected an upper-case method such as \"" + text.toUpperCase() + "\" (methods are case-sensitive), got \"" + text + "\"");
+        reader.fail(
+          indexed ? path + i.toString() : path,
+          'expected an upper-case method such as "' +
+            text.toUpperCase() +
+            '" (methods are case-sensitive), got "' +
+            text +
+            '"',
+        );
         break;
       }
     }
@@ -329,18 +391,24 @@ function operandText(reader: ConfigReader, value: JsonValue, path: string): Arra
   return new ArrayBuffer(0);
 }
 
-function parsePercentage(reader: ConfigReader, object: JsonObject, path: string, table: AttributeTable, ruleName: string): Condition | null {
+function parsePercentage(
+  reader: ConfigReader,
+  object: JsonObject,
+  path: string,
+  table: AttributeTable,
+  ruleName: string,
+): Condition | null {
   reader.allowOnly(object, path, ["percentage"]);
   const settings = reader.object(object, "percentage", path);
   const at = path + "/percentage";
   if (settings === null) {
-    reader.fail(at, "expected {\"key\": {...}, \"percent\": N}");
+    reader.fail(at, 'expected {"key": {...}, "percent": N}');
     return null;
   }
   reader.allowOnly(settings, at, ["key", "percent", "salt"]);
   const keyObject = reader.object(settings, "key", at);
   if (keyObject === null) {
-    reader.fail(at + "/key", "expected the attribute that keys the bucket, such as {\"cookie\": \"session\"}");
+    reader.fail(at + "/key", 'expected the attribute that keys the bucket, such as {"cookie": "session"}');
     return null;
   }
   const key = parseAttribute(reader, keyObject, at + "/key", table);

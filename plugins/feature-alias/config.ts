@@ -14,13 +14,23 @@ import { AttributeTable, Condition, parseAttribute, parseCondition } from "./con
 const NAME_PATTERN = compileCharsetPattern("^[A-Za-z0-9._-]{1,64}$").pattern!;
 
 export class Feature {
-  constructor(public index: i32, public name: string, public nameBytes: ArrayBuffer, public version: ArrayBuffer) {}
+  constructor(
+    public index: i32,
+    public name: string,
+    public nameBytes: ArrayBuffer,
+    public version: ArrayBuffer,
+  ) {}
 }
 
 // Weights across features (flagd fractional): the bucket of the key picks one, or none ("").
 export class Split {
   cumulative: StaticArray<u32>;
-  constructor(public key: Attribute, public salt: ArrayBuffer, public targets: Array<Feature | null>, weights: Array<u32>) {
+  constructor(
+    public key: Attribute,
+    public salt: ArrayBuffer,
+    public targets: Array<Feature | null>,
+    weights: Array<u32>,
+  ) {
     this.cumulative = new StaticArray<u32>(weights.length);
     let total: u32 = 0;
     for (let i = 0; i < weights.length; i++) {
@@ -34,7 +44,10 @@ export class Rule {
   feature: Feature | null = null;
   condition: Condition | null = null;
   split: Split | null = null;
-  constructor(public name: string, public nameBytes: ArrayBuffer) {}
+  constructor(
+    public name: string,
+    public nameBytes: ArrayBuffer,
+  ) {}
 
   // A header slot the rule cannot match without, or -1.
   requiredHeaderSlot(): i32 {
@@ -83,22 +96,25 @@ export function parseConfig(text: ArrayBuffer, reader: ConfigReader): FeatureAli
   reader.allowOnly(root, "", ["features", "rules", "default_feature", "mode", "headers", "incoming", "token_sources"]);
 
   const features = reader.object(root, "features", "");
-  if (features === null || features.keys.length == 0) reader.fail("/features", "expected at least one feature, such as {\"baseline\": {\"version\": \"1\"}}");
+  if (features === null || features.keys.length == 0)
+    reader.fail("/features", 'expected at least one feature, such as {"baseline": {"version": "1"}}');
   else {
     if (features.keys.length > 256) reader.fail("/features", "expected at most 256 features");
     for (let i = 0; i < features.keys.length; i++) {
       const name = features.keys[i];
       const at = "/features/" + name;
-      if (!NAME_PATTERN.matchesString(name)) reader.fail(at, "expected a feature name of letters, digits, '.', '_' or '-' (1 to 64)");
+      if (!NAME_PATTERN.matchesString(name))
+        reader.fail(at, "expected a feature name of letters, digits, '.', '_' or '-' (1 to 64)");
       const entry = features.get(name)!;
       if (!entry.isObject) {
-        reader.fail(at, "expected an object such as {\"version\": \"2\"}");
+        reader.fail(at, 'expected an object such as {"version": "2"}');
         continue;
       }
       reader.allowOnly(entry.asObject, at, ["version"]);
       const version = reader.string(entry.asObject, "version", at, "");
       // Left out, a feature has no version; given, it is written, so it is never empty.
-      if ((version.length > 0 || entry.asObject.has("version")) && !NAME_PATTERN.matchesString(version)) reader.fail(at + "/version", "expected a version of letters, digits, '.', '_' or '-' (1 to 64)");
+      if ((version.length > 0 || entry.asObject.has("version")) && !NAME_PATTERN.matchesString(version))
+        reader.fail(at + "/version", "expected a version of letters, digits, '.', '_' or '-' (1 to 64)");
       const feature = new Feature(config.features.length, name, String.UTF8.encode(name), String.UTF8.encode(version));
       config.features.push(feature);
       config.byName.set(name, feature);
@@ -129,7 +145,11 @@ export function parseConfig(text: ArrayBuffer, reader: ConfigReader): FeatureAli
     const source = config.tokenSources[i];
     const name = String.UTF8.decode(source.name);
     // The runtime strips owned headers before any claim is read: a token there would never be seen.
-    if (source.kind == TokenSourceKind.Header && config.owned.includes(name)) reader.fail("/token_sources/" + i.toString() + "/header", "expected a header this filter does not write or strip, got \"" + name + "\"");
+    if (source.kind == TokenSourceKind.Header && config.owned.includes(name))
+      reader.fail(
+        "/token_sources/" + i.toString() + "/header",
+        'expected a header this filter does not write or strip, got "' + name + '"',
+      );
   }
 
   const rules = reader.array(root, "rules", "", 512);
@@ -138,7 +158,11 @@ export function parseConfig(text: ArrayBuffer, reader: ConfigReader): FeatureAli
     for (let i = 0; i < rules.length; i++) {
       const rule = parseRule(reader, config, rules[i], "/rules/" + i.toString());
       if (rule === null) continue;
-      if (names.has(rule.name)) reader.fail("/rules/" + i.toString() + "/name", "expected a unique rule name, \"" + rule.name + "\" is used twice");
+      if (names.has(rule.name))
+        reader.fail(
+          "/rules/" + i.toString() + "/name",
+          'expected a unique rule name, "' + rule.name + '" is used twice',
+        );
       names.add(rule.name);
       config.rules.push(rule);
     }
@@ -152,25 +176,39 @@ const DEFAULT_RULE = "x-feature-rule";
 
 // An output header name: lower-case, one a filter may write, not one of the other outputs.
 // "" switches an optional header off (nothing is written there).
-function outputHeader(reader: ConfigReader, object: JsonObject, key: string, fallback: string, optional: bool, others: Array<string>): string {
+function outputHeader(
+  reader: ConfigReader,
+  object: JsonObject,
+  key: string,
+  fallback: string,
+  optional: bool,
+  others: Array<string>,
+): string {
   const at = "/headers/" + key;
   const name = reader.string(object, key, "/headers", fallback);
   if (name.length == 0 && optional) return name;
   if (!isHeaderName(name)) {
-    reader.fail(at, "expected a lower-case header name" + (optional ? ", or \"\" for none" : "") + ", got \"" + name + "\"");
+    reader.fail(
+      at,
+      "expected a lower-case header name" + (optional ? ', or "" for none' : "") + ', got "' + name + '"',
+    );
     return name;
   }
   const forbidden = forbiddenOutputHeader(name);
-  if (forbidden !== null) reader.fail(at, "expected a header a filter may write, \"" + name + "\" " + forbidden!);
+  if (forbidden !== null) reader.fail(at, 'expected a header a filter may write, "' + name + '" ' + forbidden!);
   for (let i = 0; i < others.length; i++) {
-    if (others[i] == name) reader.fail(at, "expected a header other than the other outputs, \"" + name + "\" is already written (two outputs on one header)");
+    if (others[i] == name)
+      reader.fail(
+        at,
+        'expected a header other than the other outputs, "' + name + '" is already written (two outputs on one header)',
+      );
   }
   return name;
 }
 
 function lookup(reader: ConfigReader, config: FeatureAliasConfig, name: string, path: string): Feature | null {
   if (config.byName.has(name)) return config.byName.get(name);
-  reader.fail(path, "expected a feature listed in /features, got \"" + name + "\"");
+  reader.fail(path, 'expected a feature listed in /features, got "' + name + '"');
   return null;
 }
 
@@ -182,9 +220,11 @@ function parseRule(reader: ConfigReader, config: FeatureAliasConfig, value: Json
   const object = value.asObject;
   reader.allowOnly(object, path, ["name", "feature", "when", "split"]);
   const name = reader.string(object, "name", path, "");
-  if (!NAME_PATTERN.matchesString(name)) reader.fail(path + "/name", "expected a rule name of letters, digits, '.', '_' or '-' (1 to 64)");
+  if (!NAME_PATTERN.matchesString(name))
+    reader.fail(path + "/name", "expected a rule name of letters, digits, '.', '_' or '-' (1 to 64)");
   const rule = new Rule(name, String.UTF8.encode(name));
-  if (object.has("when")) rule.condition = parseCondition(reader, object.get("when")!, path + "/when", config.attributes, name, 0);
+  if (object.has("when"))
+    rule.condition = parseCondition(reader, object.get("when")!, path + "/when", config.attributes, name, 0);
   if (object.has("feature") == object.has("split")) {
     reader.fail(path, "expected either feature (with when) or split");
     return rule;
@@ -198,20 +238,26 @@ function parseRule(reader: ConfigReader, config: FeatureAliasConfig, value: Json
   return rule;
 }
 
-function parseSplit(reader: ConfigReader, config: FeatureAliasConfig, rule: JsonObject, path: string, ruleName: string): Split | null {
+function parseSplit(
+  reader: ConfigReader,
+  config: FeatureAliasConfig,
+  rule: JsonObject,
+  path: string,
+  ruleName: string,
+): Split | null {
   const object = reader.object(rule, "split", path.substring(0, path.length - 6));
   if (object === null) return null;
   reader.allowOnly(object, path, ["key", "salt", "weights"]);
   const keyObject = reader.object(object, "key", path);
   if (keyObject === null) {
-    reader.fail(path + "/key", "expected the attribute that keys the bucket, such as {\"claim\": \"/sub\"}");
+    reader.fail(path + "/key", 'expected the attribute that keys the bucket, such as {"claim": "/sub"}');
     return null;
   }
   const key = parseAttribute(reader, keyObject, path + "/key", config.attributes);
   const salt = reader.string(object, "salt", path, ruleName);
   const weights = reader.array(object, "weights", path, 64);
   if (weights === null || weights.length == 0) {
-    reader.fail(path + "/weights", "expected [[\"feature\", weight], ...]");
+    reader.fail(path + "/weights", 'expected [["feature", weight], ...]');
     return null;
   }
   const targets = new Array<Feature | null>();
@@ -221,7 +267,7 @@ function parseSplit(reader: ConfigReader, config: FeatureAliasConfig, rule: Json
     const at = path + "/weights/" + i.toString();
     const pair = weights[i];
     if (!pair.isArray || pair.asArray.length < 1 || pair.asArray.length > 2 || !pair.asArray[0].isString) {
-      reader.fail(at, "expected [\"feature\", weight] (\"\" for no feature; weight 1 when left out)");
+      reader.fail(at, 'expected ["feature", weight] ("" for no feature; weight 1 when left out)');
       continue;
     }
     const featureName = pair.asArray[0].asString;
@@ -229,7 +275,8 @@ function parseSplit(reader: ConfigReader, config: FeatureAliasConfig, rule: Json
     let weight: u32 = 1;
     if (pair.asArray.length == 2) {
       const w = pair.asArray[1];
-      if (!w.isNumber || w.asNumber < 0 || w.asNumber > 1000000 || w.asNumber != Math.floor(w.asNumber)) reader.fail(at + "/1", "expected a whole weight from 0 to 1000000");
+      if (!w.isNumber || w.asNumber < 0 || w.asNumber > 1000000 || w.asNumber != Math.floor(w.asNumber))
+        reader.fail(at + "/1", "expected a whole weight from 0 to 1000000");
       else weight = <u32>w.asNumber;
     }
     values.push(weight);

@@ -26,7 +26,13 @@ export enum AttributeKind {
 export class Attribute {
   // The HeaderIndex slot of the header this attribute is read from (-1 for claims).
   headerSlot: i32 = -1;
-  constructor(public kind: AttributeKind, public name: ArrayBuffer, public claimPath: Array<ArrayBuffer>, public slot: i32, public display: string) {}
+  constructor(
+    public kind: AttributeKind,
+    public name: ArrayBuffer,
+    public claimPath: Array<ArrayBuffer>,
+    public slot: i32,
+    public display: string,
+  ) {}
 }
 
 // A value read from the request: absent, one text [start, start + length), or (an array claim)
@@ -75,13 +81,20 @@ const cookie = new CookieValue();
 // The header each kind of attribute is read from; Header attributes name their own.
 function headerOf(attribute: Attribute): ArrayBuffer | null {
   switch (attribute.kind) {
-    case AttributeKind.Header: return attribute.name;
-    case AttributeKind.Method: return METHOD;
-    case AttributeKind.Authority: return AUTHORITY;
-    case AttributeKind.Path: return PATH;
-    case AttributeKind.Query: return PATH;
-    case AttributeKind.Cookie: return COOKIE;
-    default: return null;
+    case AttributeKind.Header:
+      return attribute.name;
+    case AttributeKind.Method:
+      return METHOD;
+    case AttributeKind.Authority:
+      return AUTHORITY;
+    case AttributeKind.Path:
+      return PATH;
+    case AttributeKind.Query:
+      return PATH;
+    case AttributeKind.Cookie:
+      return COOKIE;
+    default:
+      return null;
   }
 }
 
@@ -101,7 +114,12 @@ export class RequestFacts {
   // Slots of the owned headers, in ownedRequestHeaders order, to tell the runtime which it must remove.
   private ownedSlots: StaticArray<i32> = new StaticArray<i32>(0);
 
-  constructor(attributes: Array<Attribute>, private tokenSources: Array<TokenSource>, aliasHeader: ArrayBuffer, owned: Array<ArrayBuffer>) {
+  constructor(
+    attributes: Array<Attribute>,
+    private tokenSources: Array<TokenSource>,
+    aliasHeader: ArrayBuffer,
+    owned: Array<ArrayBuffer>,
+  ) {
     this.values = new StaticArray<Value>(attributes.length);
     for (let i = 0; i < attributes.length; i++) {
       this.values[i] = new Value();
@@ -112,9 +130,11 @@ export class RequestFacts {
     this.ownedSlots = new StaticArray<i32>(owned.length);
     for (let i = 0; i < owned.length; i++) this.ownedSlots[i] = this.headers.slotOf(owned[i]);
     let headersOnly = true;
-    for (let i = 0; i < tokenSources.length; i++) if (tokenSources[i].kind != TokenSourceKind.Header) headersOnly = false;
+    for (let i = 0; i < tokenSources.length; i++)
+      if (tokenSources[i].kind != TokenSourceKind.Header) headersOnly = false;
     this.tokenSlots = new StaticArray<i32>(headersOnly ? tokenSources.length : 0);
-    if (headersOnly) for (let i = 0; i < tokenSources.length; i++) this.tokenSlots[i] = this.headers.slotOf(tokenSources[i].name);
+    if (headersOnly)
+      for (let i = 0; i < tokenSources.length; i++) this.tokenSlots[i] = this.headers.slotOf(tokenSources[i].name);
   }
 
   // The first header source holding "<prefix><token>", as findToken reads it.
@@ -197,7 +217,10 @@ export class RequestFacts {
   private claim(path: Array<ArrayBuffer>, value: Value): void {
     if (!this.jwtDecoded) {
       this.jwtDecoded = true;
-      const found = this.tokenSlots.length == this.tokenSources.length ? this.findIndexedToken() : findToken(this.tokenSources, this.token);
+      const found =
+        this.tokenSlots.length == this.tokenSources.length
+          ? this.findIndexedToken()
+          : findToken(this.tokenSources, this.token);
       if (found) decodeJwtAt(this.token.start, this.token.length, this.jwt);
       else this.jwt.error = JwtError.Empty;
     }
@@ -230,4 +253,3 @@ function setSpanText(value: Value): void {
     value.setText(span.start, <i32>(span.end - span.start));
   }
 }
-

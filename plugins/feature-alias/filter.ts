@@ -1,7 +1,15 @@
 // feature-alias on one request: decide the focus group from the rules and write the feature's
 // alias and version. Client-sent copies of the owned headers never pass (the runtime strips them
 // first); with keep_known a known incoming alias is written again, by the filter, with its version.
-import { Context, RootContext, stream_context, FilterHeadersStatus, LogLevel, log, logEnabled } from "../../assembly/proxy";
+import {
+  Context,
+  RootContext,
+  stream_context,
+  FilterHeadersStatus,
+  LogLevel,
+  log,
+  logEnabled,
+} from "../../assembly/proxy";
 import { bucketFor, saltedHash } from "./bucket";
 import { Feature, FeatureAliasConfig, Rule, RuleTable } from "./config";
 import { RequestFacts } from "./facts";
@@ -44,7 +52,10 @@ export class AliasStream extends Context {
     if (facts.has(facts.aliasSlot)) {
       if (config.keepKnownIncoming) {
         const headers = facts.headers;
-        const incoming = String.UTF8.decodeUnsafe(headers.start(facts.aliasSlot), <usize>headers.length(facts.aliasSlot));
+        const incoming = String.UTF8.decodeUnsafe(
+          headers.start(facts.aliasSlot),
+          <usize>headers.length(facts.aliasSlot),
+        );
         if (config.byName.has(incoming)) {
           const feature = config.byName.get(incoming);
           writeFeatures(config, [feature], null);
@@ -81,7 +92,11 @@ export class AliasStream extends Context {
     }
     writeFeatures(config, chosen, firstRule);
     for (let i = 0; i < chosen.length; i++) metrics.assigned[chosen[i].index].increment();
-    if (logEnabled(LogLevel.Debug)) log(LogLevel.Debug, "feature-alias: " + chosen[0].name + (firstRule !== null ? " by rule " + firstRule!.name : " (default)"));
+    if (logEnabled(LogLevel.Debug))
+      log(
+        LogLevel.Debug,
+        "feature-alias: " + chosen[0].name + (firstRule !== null ? " by rule " + firstRule!.name : " (default)"),
+      );
     return FilterHeadersStatus.Continue;
   }
 }
@@ -99,7 +114,8 @@ function writeFeatures(config: FeatureAliasConfig, features: Array<Feature>, rul
   const request = stream_context.headers.request;
   if (features.length == 1) {
     request.replaceBytes(config.aliasHeader, features[0].nameBytes);
-    if (config.versionHeader.byteLength > 0 && features[0].version.byteLength > 0) request.replaceBytes(config.versionHeader, features[0].version);
+    if (config.versionHeader.byteLength > 0 && features[0].version.byteLength > 0)
+      request.replaceBytes(config.versionHeader, features[0].version);
   } else {
     const names = new Array<string>();
     const versions = new Array<string>();
@@ -108,8 +124,8 @@ function writeFeatures(config: FeatureAliasConfig, features: Array<Feature>, rul
       if (features[i].version.byteLength > 0) versions.push(String.UTF8.decode(features[i].version));
     }
     request.replace(String.UTF8.decode(config.aliasHeader), names.join(","));
-    if (config.versionHeader.byteLength > 0 && versions.length > 0) request.replace(String.UTF8.decode(config.versionHeader), versions.join(","));
+    if (config.versionHeader.byteLength > 0 && versions.length > 0)
+      request.replace(String.UTF8.decode(config.versionHeader), versions.join(","));
   }
   if (config.ruleHeader.byteLength > 0 && rule !== null) request.replaceBytes(config.ruleHeader, rule.nameBytes);
 }
-

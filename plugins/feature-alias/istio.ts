@@ -15,7 +15,15 @@ function versions(config: Record<string, any>): { all: string[]; baseline: strin
 function versionRoutes(config: Record<string, any>, prefix?: string): HttpRoute[] {
   const { all, baseline } = versions(config);
   return [
-    ...all.filter((v) => v !== baseline).map((v) => ({ name: `pricing-v${v}`, prefix, header: [versionHeader(config), v] as [string, string], host: 'pricing', subset: `v${v}` })),
+    ...all
+      .filter((v) => v !== baseline)
+      .map((v) => ({
+        name: `pricing-v${v}`,
+        prefix,
+        header: [versionHeader(config), v] as [string, string],
+        host: 'pricing',
+        subset: `v${v}`,
+      })),
     { name: `pricing-v${baseline}`, prefix, host: 'pricing', subset: `v${baseline}` },
   ];
 }
@@ -23,7 +31,12 @@ function versionRoutes(config: Record<string, any>, prefix?: string): HttpRoute[
 export const deployment: PluginDeployment = {
   resources: (config, options) => [
     ...requestAuthentication('feature-alias', config, options),
-    subsetRule('pricing', 'version', versions(config).all.map((v) => [`v${v}`, `v${v}`]), options),
+    subsetRule(
+      'pricing',
+      'version',
+      versions(config).all.map((v) => [`v${v}`, `v${v}`]),
+      options,
+    ),
     meshVirtualService('pricing', versionRoutes(config), [versionHeader(config)], options),
   ],
   gatewayRoutes: (config) => versionRoutes(config, '/pricing'),

@@ -11,6 +11,7 @@ export class AliasMetrics {
   readonly incomingStripped: Counter = new Counter("feature_alias.incoming_stripped");
 
   constructor(config: FeatureAliasConfig) {
-    for (let i = 0; i < config.features.length; i++) this.assigned.push(new Counter("feature_alias.assigned." + config.features[i].name));
+    for (let i = 0; i < config.features.length; i++)
+      this.assigned.push(new Counter("feature_alias.assigned." + config.features[i].name));
   }
 }

@@ -29,7 +29,13 @@ export class AliasRoot extends RootContext {
     this.metrics = new AliasMetrics(config);
     this.facts = new RequestFacts(config.attributes.attributes, config.tokenSources, config.aliasHeader, owned);
     this.ruleTable = new RuleTable(config.rules);
-    logInfo("feature-alias: configured, " + config.features.length.toString() + " features, " + config.rules.length.toString() + " rules");
+    logInfo(
+      "feature-alias: configured, " +
+        config.features.length.toString() +
+        " features, " +
+        config.rules.length.toString() +
+        " rules",
+    );
     return true;
   }
 

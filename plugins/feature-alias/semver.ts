@@ -114,7 +114,10 @@ export enum SemVerOperator {
 }
 
 export class Comparison {
-  constructor(public operator: SemVerOperator, public bound: SemVer) {}
+  constructor(
+    public operator: SemVerOperator,
+    public bound: SemVer,
+  ) {}
 }
 
 // The operator names a configuration may use.
@@ -142,7 +145,8 @@ export function expandComparison(operator: string, bound: SemVer, into: Array<Co
   }
   into.push(new Comparison(SemVerOperator.GreaterOrEqual, bound));
   let upper: SemVer;
-  if (operator == "~" || bound.major == 0 && bound.minor != 0) upper = versionOf(bound.major, bound.minor + 1, 0, ["0"]);
+  if (operator == "~" || (bound.major == 0 && bound.minor != 0))
+    upper = versionOf(bound.major, bound.minor + 1, 0, ["0"]);
   else if (bound.major != 0) upper = versionOf(bound.major + 1, 0, 0, ["0"]);
   else upper = versionOf(0, 0, bound.patch + 1, ["0"]);
   into.push(new Comparison(SemVerOperator.Less, upper));
@@ -152,12 +156,18 @@ export function expandComparison(operator: string, bound: SemVer, into: Array<Co
 function holds(value: SemVer, comparison: Comparison): bool {
   const order = compareSemVer(value, comparison.bound);
   switch (comparison.operator) {
-    case SemVerOperator.Equal: return order == 0;
-    case SemVerOperator.NotEqual: return order != 0;
-    case SemVerOperator.Greater: return order > 0;
-    case SemVerOperator.GreaterOrEqual: return order >= 0;
-    case SemVerOperator.Less: return order < 0;
-    default: return order <= 0;
+    case SemVerOperator.Equal:
+      return order == 0;
+    case SemVerOperator.NotEqual:
+      return order != 0;
+    case SemVerOperator.Greater:
+      return order > 0;
+    case SemVerOperator.GreaterOrEqual:
+      return order >= 0;
+    case SemVerOperator.Less:
+      return order < 0;
+    default:
+      return order <= 0;
   }
 }
 
@@ -169,7 +179,13 @@ export function satisfiesAll(value: SemVer, comparisons: Array<Comparison>): boo
   if (value.prerelease.length == 0) return true;
   for (let i = 0; i < comparisons.length; i++) {
     const bound = comparisons[i].bound;
-    if (bound.prerelease.length > 0 && bound.major == value.major && bound.minor == value.minor && bound.patch == value.patch) return true;
+    if (
+      bound.prerelease.length > 0 &&
+      bound.major == value.major &&
+      bound.minor == value.minor &&
+      bound.patch == value.patch
+    )
+      return true;
   }
   return false;
 }

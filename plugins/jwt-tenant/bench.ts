@@ -9,7 +9,8 @@ import { typicalRequest } from '../../bench/baseline.ts';
 import type { Scenario } from '../../bench/scenario.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const b64url = (value: object | Buffer) => (Buffer.isBuffer(value) ? value : Buffer.from(JSON.stringify(value))).toString('base64url');
+const b64url = (value: object | Buffer) =>
+  (Buffer.isBuffer(value) ? value : Buffer.from(JSON.stringify(value))).toString('base64url');
 
 // A Keycloak-shaped access token with an RS256-sized signature, padded to about `bytes`.
 function token(bytes: number): string {
@@ -49,12 +50,24 @@ function jwtTenant(configuration: object = { tenant: { claim: '/tenant' } }): Pl
   });
 }
 
-const withToken = (bytes: number) => ({ ...typicalRequest, headers: [...typicalRequest.headers, ['authorization', `Bearer ${token(bytes)}`]] as [string, string][] });
+const withToken = (bytes: number) => ({
+  ...typicalRequest,
+  headers: [...typicalRequest.headers, ['authorization', `Bearer ${token(bytes)}`]] as [string, string][],
+});
 const expectTenant = (outcome: { upstream: { headers: [string, string][] } | null }) =>
-  assert.deepEqual(outcome.upstream?.headers.find(([n]) => n === 'x-tenant-id'), ['x-tenant-id', 'acme']);
+  assert.deepEqual(
+    outcome.upstream?.headers.find(([n]) => n === 'x-tenant-id'),
+    ['x-tenant-id', 'acme'],
+  );
 
 export const scenarios: Scenario[] = [
-  { name: 'jwt-tenant: typical token (1 KiB)', baseline: 'noop', chain: () => new FilterChain([jwtTenant()]), request: withToken(1024), check: expectTenant },
+  {
+    name: 'jwt-tenant: typical token (1 KiB)',
+    baseline: 'noop',
+    chain: () => new FilterChain([jwtTenant()]),
+    request: withToken(1024),
+    check: expectTenant,
+  },
   {
     name: 'jwt-tenant: typical token (1 KiB), token cache off',
     baseline: 'noop',
@@ -62,12 +75,22 @@ export const scenarios: Scenario[] = [
     request: withToken(1024),
     check: expectTenant,
   },
-  { name: 'jwt-tenant: large token (8 KiB)', baseline: 'noop', chain: () => new FilterChain([jwtTenant()]), request: withToken(8192), check: expectTenant },
+  {
+    name: 'jwt-tenant: large token (8 KiB)',
+    baseline: 'noop',
+    chain: () => new FilterChain([jwtTenant()]),
+    request: withToken(8192),
+    check: expectTenant,
+  },
   {
     name: 'jwt-tenant: missing token',
     baseline: 'noop',
     chain: () => new FilterChain([jwtTenant()]),
     request: typicalRequest,
-    check: (outcome) => assert.equal(outcome.upstream?.headers.some(([n]) => n === 'x-tenant-id'), false),
+    check: (outcome) =>
+      assert.equal(
+        outcome.upstream?.headers.some(([n]) => n === 'x-tenant-id'),
+        false,
+      ),
   },
 ];

@@ -24,7 +24,6 @@ export class ClaimText {
     this.start = start;
     this.length = length;
   }
-
 }
 
 const FIRST = String.UTF8.encode("0");

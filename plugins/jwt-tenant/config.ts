@@ -19,17 +19,28 @@ export enum FailureAction {
 }
 
 export class OnFailure {
-  constructor(public action: FailureAction, public defaultTenant: ArrayBuffer, public status: u32) {}
+  constructor(
+    public action: FailureAction,
+    public defaultTenant: ArrayBuffer,
+    public status: u32,
+  ) {}
 }
 
 export class Capture {
-  constructor(public prefix: ArrayBuffer, public until: i32) {}
+  constructor(
+    public prefix: ArrayBuffer,
+    public until: i32,
+  ) {}
 }
 
 export class ClaimHeader {
   // With payload_in_metadata: the claim's property path, joined once here.
   metadataPath: ArrayBuffer = new ArrayBuffer(0);
-  constructor(public claim: ClaimPath, public header: ArrayBuffer, public pattern: CharsetPattern) {}
+  constructor(
+    public claim: ClaimPath,
+    public header: ArrayBuffer,
+    public pattern: CharsetPattern,
+  ) {}
 }
 
 export class JwtTenantConfig {
@@ -69,14 +80,27 @@ export function issuerPath(): Array<ArrayBuffer> {
 export function parseConfig(text: ArrayBuffer, reader: ConfigReader): JwtTenantConfig {
   const config = new JwtTenantConfig();
   const root = reader.root(text);
-  reader.allowOnly(root, "", ["token_sources", "payload_in_metadata", "tenant", "claims_to_headers", "checks", "token_cache", "on_missing", "on_invalid"]);
+  reader.allowOnly(root, "", [
+    "token_sources",
+    "payload_in_metadata",
+    "tenant",
+    "claims_to_headers",
+    "checks",
+    "token_cache",
+    "on_missing",
+    "on_invalid",
+  ]);
 
   config.tokenSources = readTokenSources(reader, root, "token_sources", "");
   const metadata = reader.object(root, "payload_in_metadata", "");
   if (metadata !== null) {
     reader.allowOnly(metadata, "/payload_in_metadata", ["namespace", "key"]);
     const namespace = reader.string(metadata, "namespace", "/payload_in_metadata", "envoy.filters.http.jwt_authn");
-    if (namespace.length == 0) reader.fail("/payload_in_metadata/namespace", "expected the metadata namespace jwt_authn writes to, such as envoy.filters.http.jwt_authn");
+    if (namespace.length == 0)
+      reader.fail(
+        "/payload_in_metadata/namespace",
+        "expected the metadata namespace jwt_authn writes to, such as envoy.filters.http.jwt_authn",
+      );
     const key = reader.string(metadata, "key", "/payload_in_metadata", "");
     if (key.length == 0) reader.fail("/payload_in_metadata/key", "expected the provider's payload_in_metadata name");
     config.metadataPayloadPath = ["metadata", "filter_metadata", namespace, key];
@@ -107,13 +131,20 @@ export function parseConfig(text: ArrayBuffer, reader: ConfigReader): JwtTenantC
       reader.allowOnly(item, at, ["claim", "header", "pattern"]);
       if (!item.has("claim") || !item.has("header")) reader.fail(at, "expected both claim and header");
       const header = outputHeader(reader, item, at, "x-claim", config);
-      config.claimHeaders.push(new ClaimHeader(parseClaimPath(reader, item.get("claim"), at + "/claim", "/sub"), header, readPattern(reader, item, at, DEFAULT_CLAIM_PATTERN)));
+      config.claimHeaders.push(
+        new ClaimHeader(
+          parseClaimPath(reader, item.get("claim"), at + "/claim", "/sub"),
+          header,
+          readPattern(reader, item, at, DEFAULT_CLAIM_PATTERN),
+        ),
+      );
     }
   }
   // The runtime removes owned headers before the filter runs: a token there would never be seen.
   for (let i = 0; i < config.tokenSources.length; i++) {
     const source = config.tokenSources[i];
-    if (source.kind == TokenSourceKind.Header && isOwned(config, source.name)) reader.fail("/token_sources/" + i.toString() + "/header", "expected a header the plugin does not write");
+    if (source.kind == TokenSourceKind.Header && isOwned(config, source.name))
+      reader.fail("/token_sources/" + i.toString() + "/header", "expected a header the plugin does not write");
   }
 
   const checks = reader.object(root, "checks", "");
@@ -124,7 +155,8 @@ export function parseConfig(text: ArrayBuffer, reader: ConfigReader): JwtTenantC
     const issuers = reader.array(checks, "issuers", "/checks", 32);
     if (issuers !== null) {
       for (let i = 0; i < issuers.length; i++) {
-        if (!issuers[i].isString || issuers[i].asString.length == 0) reader.fail("/checks/issuers/" + i.toString(), "expected an issuer URL");
+        if (!issuers[i].isString || issuers[i].asString.length == 0)
+          reader.fail("/checks/issuers/" + i.toString(), "expected an issuer URL");
         else config.issuers.push(String.UTF8.encode(issuers[i].asString));
       }
     }
@@ -137,7 +169,8 @@ export function parseConfig(text: ArrayBuffer, reader: ConfigReader): JwtTenantC
   if (cache !== null) {
     reader.allowOnly(cache, "/token_cache", ["entries"]);
     config.tokenCacheEntries = <i32>reader.integer(cache, "entries", "/token_cache", 128, 0, 4096);
-    if (config.metadataPayloadPath !== null) reader.fail("/token_cache", "expected no token_cache with payload_in_metadata: there is no token to cache");
+    if (config.metadataPayloadPath !== null)
+      reader.fail("/token_cache", "expected no token_cache with payload_in_metadata: there is no token to cache");
   }
 
   config.onMissing = readFailure(reader, root, "on_missing", FailureAction.Forward, config.tenantPattern);
@@ -145,7 +178,8 @@ export function parseConfig(text: ArrayBuffer, reader: ConfigReader): JwtTenantC
   if (config.metadataPayloadPath !== null) {
     config.tenantMetadataPath = metadataClaimPath(config, config.tenantClaim.segments);
     config.issuerMetadataPath = metadataClaimPath(config, ISS);
-    for (let i = 0; i < config.claimHeaders.length; i++) config.claimHeaders[i].metadataPath = metadataClaimPath(config, config.claimHeaders[i].claim.segments);
+    for (let i = 0; i < config.claimHeaders.length; i++)
+      config.claimHeaders[i].metadataPath = metadataClaimPath(config, config.claimHeaders[i].claim.segments);
   }
   return config;
 }
@@ -157,24 +191,36 @@ function readCapture(reader: ConfigReader, tenant: JsonObject): Capture | null {
   const prefix = reader.string(capture, "prefix", "/tenant/capture", "");
   if (prefix.length == 0) reader.fail("/tenant/capture/prefix", "expected the text the value starts with");
   const until = reader.string(capture, "until", "/tenant/capture", "");
-  if (until.length > 1 || (until.length == 1 && until.charCodeAt(0) > 0x7f)) reader.fail("/tenant/capture/until", "expected one ASCII character");
+  if (until.length > 1 || (until.length == 1 && until.charCodeAt(0) > 0x7f))
+    reader.fail("/tenant/capture/until", "expected one ASCII character");
   return new Capture(String.UTF8.encode(prefix), until.length == 1 ? until.charCodeAt(0) : -1);
 }
 
 // An output header (lower-case, not on the deny list, not written by another output), added to
 // the owned headers the runtime strips.
-function outputHeader(reader: ConfigReader, object: JsonObject, path: string, fallback: string, config: JwtTenantConfig): ArrayBuffer {
+function outputHeader(
+  reader: ConfigReader,
+  object: JsonObject,
+  path: string,
+  fallback: string,
+  config: JwtTenantConfig,
+): ArrayBuffer {
   const name = reader.headerName(object, "header", path, fallback);
   const why = forbiddenOutputHeader(name);
-  if (why !== null) reader.fail(path + "/header", "\"" + name + "\" " + why + ": expected a header a filter may write");
+  if (why !== null) reader.fail(path + "/header", '"' + name + '" ' + why + ": expected a header a filter may write");
   const bytes = String.UTF8.encode(name);
-  if (isOwned(config, bytes)) reader.fail(path + "/header", "\"" + name + "\" is already written by another output: expected one output per header");
+  if (isOwned(config, bytes))
+    reader.fail(
+      path + "/header",
+      '"' + name + '" is already written by another output: expected one output per header',
+    );
   config.ownedHeaders.push(bytes);
   return bytes;
 }
 
 function isOwned(config: JwtTenantConfig, name: ArrayBuffer): bool {
-  for (let i = 0; i < config.ownedHeaders.length; i++) if (bytesEqual(changetype<usize>(name), name.byteLength, config.ownedHeaders[i])) return true;
+  for (let i = 0; i < config.ownedHeaders.length; i++)
+    if (bytesEqual(changetype<usize>(name), name.byteLength, config.ownedHeaders[i])) return true;
   return false;
 }
 
@@ -192,7 +238,8 @@ function readMap(reader: ConfigReader, tenant: JsonObject, pattern: CharsetPatte
       continue;
     }
     // A map target is written as it is: it must be a value the tenant pattern allows.
-    if (!pattern.matchesString(value.asString)) reader.fail(at, "expected a value the tenant pattern " + pattern.source + " allows");
+    if (!pattern.matchesString(value.asString))
+      reader.fail(at, "expected a value the tenant pattern " + pattern.source + " allows");
     map.set(key, String.UTF8.encode(value.asString));
   }
   return map;
@@ -203,15 +250,25 @@ function readPattern(reader: ConfigReader, object: JsonObject, path: string, fal
   const compiled = compileCharsetPattern(source);
   const pattern = compiled.pattern;
   if (pattern === null) {
-    reader.fail(path + "/pattern", compiled.error + ", got \"" + source + "\"");
+    reader.fail(path + "/pattern", compiled.error + ', got "' + source + '"');
     return new CharsetPattern();
   }
   // A header is never written empty.
-  if (pattern.minLength < 1) reader.fail(path + "/pattern", "expected a pattern that refuses the empty value (a minimum length of 1), got \"" + source + "\"");
+  if (pattern.minLength < 1)
+    reader.fail(
+      path + "/pattern",
+      'expected a pattern that refuses the empty value (a minimum length of 1), got "' + source + '"',
+    );
   return pattern;
 }
 
-function readFailure(reader: ConfigReader, root: JsonObject, key: string, fallback: FailureAction, tenantPattern: CharsetPattern): OnFailure {
+function readFailure(
+  reader: ConfigReader,
+  root: JsonObject,
+  key: string,
+  fallback: FailureAction,
+  tenantPattern: CharsetPattern,
+): OnFailure {
   const failure = new OnFailure(fallback, new ArrayBuffer(0), 401);
   const object = reader.object(root, key, "");
   if (object === null) return failure;
@@ -219,7 +276,8 @@ function readFailure(reader: ConfigReader, root: JsonObject, key: string, fallba
   reader.allowOnly(object, path, ["action", "default_tenant", "status"]);
   if (!object.has("action")) reader.fail(path + "/action", "expected forward, default or reject");
   const action = reader.oneOf(object, "action", path, ["forward", "default", "reject"], "forward");
-  failure.action = action == "reject" ? FailureAction.Reject : action == "default" ? FailureAction.Default : FailureAction.Forward;
+  failure.action =
+    action == "reject" ? FailureAction.Reject : action == "default" ? FailureAction.Default : FailureAction.Forward;
   failure.status = <u32>reader.integer(object, "status", path, 401, 400, 599);
   const defaultTenant = reader.string(object, "default_tenant", path, "");
   // A default_tenant is checked whenever it is given, so a later switch to action default can

@@ -1,7 +1,18 @@
 // jwt-tenant on one request: find the token (or the verified payload), turn the tenant claim into
 // an allowed value, write it; otherwise apply on_missing or on_invalid. The runtime has removed
 // every client copy of the owned headers before, so no outcome can leave one.
-import { Context, RootContext, stream_context, FilterHeadersStatus, LogLevel, log, logEnabled, HeaderPair, sendLocalResponse, currentTimeNanoseconds } from "../../assembly/proxy";
+import {
+  Context,
+  RootContext,
+  stream_context,
+  FilterHeadersStatus,
+  LogLevel,
+  log,
+  logEnabled,
+  HeaderPair,
+  sendLocalResponse,
+  currentTimeNanoseconds,
+} from "../../assembly/proxy";
 import { decodeJwtAt, Jwt, jwtErrorText } from "../../assembly/codecs/jwt/decoder";
 import { FoundToken, findToken } from "../../assembly/request/token-sources";
 import { bytesEqual, copyBytes } from "../../assembly/codecs/bytes";
@@ -57,9 +68,11 @@ export class TenantStream extends Context {
 
     const status = tokenClaim(jwt, config.tenantClaim.segments, config.arraysTakeFirst, tenantText);
     if (status == ClaimStatus.Missing) return this.missing(config, metrics, config.missingClaimReason);
-    if (status == ClaimStatus.WrongType) return this.invalid(config, metrics, "the tenant claim is not a string or an integer");
+    if (status == ClaimStatus.WrongType)
+      return this.invalid(config, metrics, "the tenant claim is not a string or an integer");
     if (status == ClaimStatus.Repeated) return this.invalid(config, metrics, jwtErrorText(jwt.error));
-    if (!tenantValue(config, tenantText, tenant)) return this.invalid(config, metrics, "the tenant claim's value is not allowed");
+    if (!tenantValue(config, tenantText, tenant))
+      return this.invalid(config, metrics, "the tenant claim's value is not allowed");
     // Every claim is read before anything is written: a repeated name on any claim's path makes the whole token invalid.
     const claimHeaders = config.claimHeaders;
     while (claimValues.length < claimHeaders.length) claimValues.push(new ClaimText());
@@ -68,13 +81,15 @@ export class TenantStream extends Context {
       const value = claimValues[i];
       const claimStatus = tokenClaim(jwt, claimHeader.claim.segments, config.arraysTakeFirst, value);
       if (claimStatus == ClaimStatus.Repeated) return this.invalid(config, metrics, jwtErrorText(jwt.error));
-      if (claimStatus != ClaimStatus.Found || !claimHeader.pattern.matches(value.start, value.length)) value.length = -1;
+      if (claimStatus != ClaimStatus.Found || !claimHeader.pattern.matches(value.start, value.length))
+        value.length = -1;
     }
 
     const request = stream_context.headers.request;
     request.replaceRaw(config.tenantHeader, tenant.start, tenant.length);
     metrics.tenantSet.increment();
-    const stored = cache !== null ? cache.store(token.start, token.length, exp, nbf, tenant.start, tenant.length) : null;
+    const stored =
+      cache !== null ? cache.store(token.start, token.length, exp, nbf, tenant.start, tenant.length) : null;
     for (let i = 0; i < claimHeaders.length; i++) {
       const value = claimValues[i];
       if (value.length < 0) continue;
@@ -102,19 +117,25 @@ export class TenantStream extends Context {
 
   private fromMetadata(config: JwtTenantConfig, metrics: TenantMetrics): FilterHeadersStatus {
     if (config.issuers.length > 0) {
-      if (metadataClaim(config.issuerMetadataPath, claimText) != ClaimStatus.Found || !issuerAllowed(config, claimText)) {
+      if (
+        metadataClaim(config.issuerMetadataPath, claimText) != ClaimStatus.Found ||
+        !issuerAllowed(config, claimText)
+      ) {
         return this.invalid(config, metrics, "the issuer is not allowed");
       }
     }
-    if (metadataClaim(config.tenantMetadataPath, tenantText) != ClaimStatus.Found) return this.missing(config, metrics, config.missingVerifiedClaimReason);
-    if (!tenantValue(config, tenantText, tenant)) return this.invalid(config, metrics, "the tenant claim's value is not allowed");
+    if (metadataClaim(config.tenantMetadataPath, tenantText) != ClaimStatus.Found)
+      return this.missing(config, metrics, config.missingVerifiedClaimReason);
+    if (!tenantValue(config, tenantText, tenant))
+      return this.invalid(config, metrics, "the tenant claim's value is not allowed");
     const request = stream_context.headers.request;
     request.replaceRaw(config.tenantHeader, tenant.start, tenant.length);
     metrics.tenantSet.increment();
     for (let i = 0; i < config.claimHeaders.length; i++) {
       const claimHeader = config.claimHeaders[i];
       if (metadataClaim(claimHeader.metadataPath, claimText) != ClaimStatus.Found) continue;
-      if (claimHeader.pattern.matches(claimText.start, claimText.length)) request.replaceRaw(claimHeader.header, claimText.start, claimText.length);
+      if (claimHeader.pattern.matches(claimText.start, claimText.length))
+        request.replaceRaw(claimHeader.header, claimText.start, claimText.length);
     }
     return FilterHeadersStatus.Continue;
   }
@@ -129,7 +150,13 @@ export class TenantStream extends Context {
     return this.fail(config.onInvalid, config, metrics, "tenant_invalid", reason);
   }
 
-  private fail(onFailure: OnFailure, config: JwtTenantConfig, metrics: TenantMetrics, code: string, reason: string): FilterHeadersStatus {
+  private fail(
+    onFailure: OnFailure,
+    config: JwtTenantConfig,
+    metrics: TenantMetrics,
+    code: string,
+    reason: string,
+  ): FilterHeadersStatus {
     if (logEnabled(LogLevel.Debug)) log(LogLevel.Debug, "jwt-tenant: " + code + ": " + reason);
     if (onFailure.action == FailureAction.Default) {
       stream_context.headers.request.replaceBytes(config.tenantHeader, onFailure.defaultTenant);
@@ -153,7 +180,8 @@ function checkToken(config: JwtTenantConfig, jwt: Jwt, exp: f64, nbf: f64): stri
     if (failedTime !== null) return failedTime;
   }
   if (config.issuers.length > 0) {
-    if (tokenClaim(jwt, issuerPath(), false, claimText) != ClaimStatus.Found || !issuerAllowed(config, claimText)) return "the issuer is not allowed";
+    if (tokenClaim(jwt, issuerPath(), false, claimText) != ClaimStatus.Found || !issuerAllowed(config, claimText))
+      return "the issuer is not allowed";
   }
   return null;
 }
@@ -171,7 +199,8 @@ function timeCheck(config: JwtTenantConfig, exp: f64, nbf: f64): string | null {
 }
 
 function issuerAllowed(config: JwtTenantConfig, issuer: ClaimText): bool {
-  for (let i = 0; i < config.issuers.length; i++) if (bytesEqual(issuer.start, issuer.length, config.issuers[i])) return true;
+  for (let i = 0; i < config.issuers.length; i++)
+    if (bytesEqual(issuer.start, issuer.length, config.issuers[i])) return true;
   return false;
 }
 
@@ -183,7 +212,8 @@ function tenantValue(config: JwtTenantConfig, claim: ClaimText, out: ClaimText):
   const capture = config.capture;
   if (capture !== null) {
     const prefix = capture.prefix;
-    if (length < prefix.byteLength || memory.compare(start, changetype<usize>(prefix), <usize>prefix.byteLength) != 0) return false;
+    if (length < prefix.byteLength || memory.compare(start, changetype<usize>(prefix), <usize>prefix.byteLength) != 0)
+      return false;
     start += <usize>prefix.byteLength;
     length -= prefix.byteLength;
     if (capture.until >= 0) {

@@ -10,10 +10,24 @@ const tenantHeader = (config: Record<string, any>) => outputHeaders('jwt-tenant'
 export const deployment: PluginDeployment = {
   resources: (config, options) => [
     ...requestAuthentication('jwt-tenant', config, options),
-    subsetRule('account', 'tenant', [['globex', 'globex'], ['shared', 'shared']], options),
+    subsetRule(
+      'account',
+      'tenant',
+      [
+        ['globex', 'globex'],
+        ['shared', 'shared'],
+      ],
+      options,
+    ),
   ],
   gatewayRoutes: (config) => [
-    { name: 'account-globex', prefix: '/account', header: [tenantHeader(config), 'globex'], host: 'account', subset: 'globex' },
+    {
+      name: 'account-globex',
+      prefix: '/account',
+      header: [tenantHeader(config), 'globex'],
+      host: 'account',
+      subset: 'globex',
+    },
     { name: 'account-shared', prefix: '/account', host: 'account', subset: 'shared' },
   ],
 };

@@ -22,9 +22,17 @@ export class TenantRoot extends RootContext {
     this.config = config;
     this.ownedRequestHeaders = config.ownedHeaders;
     // A new configuration may map the same token differently: its cache starts empty.
-    this.tokenCache = config.tokenCacheEntries > 0 && config.metadataPayloadPath === null ? new TokenCache(config.tokenCacheEntries, config.claimHeaders.length) : null;
+    this.tokenCache =
+      config.tokenCacheEntries > 0 && config.metadataPayloadPath === null
+        ? new TokenCache(config.tokenCacheEntries, config.claimHeaders.length)
+        : null;
     if (this.metrics === null) this.metrics = new TenantMetrics();
-    logInfo("jwt-tenant: configured, tenant claim " + config.tenantClaim.display + " to header " + String.UTF8.decode(config.tenantHeader));
+    logInfo(
+      "jwt-tenant: configured, tenant claim " +
+        config.tenantClaim.display +
+        " to header " +
+        String.UTF8.decode(config.tenantHeader),
+    );
     return true;
   }
 

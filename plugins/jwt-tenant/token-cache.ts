@@ -67,7 +67,7 @@ function tokenHash(start: usize, length: i32): u32 {
     h = mix(h ^ load<u64>(start + <usize>(length - 16)));
     h = mix(h ^ load<u64>(start + <usize>((length >> 1) - 8)));
   } else {
-    for (let i = 0; i < length; i++) h = mix(h ^ <u64>load<u8>(start + <usize>i));
+    for (let i = 0; i < length; i++) h = mix(h ^ (<u64>load<u8>(start + <usize>i)));
   }
   return <u32>(h >> 32);
 }

@@ -45,7 +45,10 @@ const files: Record<string, string> = {
     description: 'region-echo: a request header copied into a routing header.',
     type: 'object',
     additionalProperties: false,
-    properties: { from: { type: 'string', pattern: '^[a-z0-9-]+$' }, header: { type: 'string', pattern: '^[a-z0-9-]+$' } },
+    properties: {
+      from: { type: 'string', pattern: '^[a-z0-9-]+$' },
+      header: { type: 'string', pattern: '^[a-z0-9-]+$' },
+    },
   }),
   'example.config.json': JSON.stringify({ from: 'x-geo-region', header: 'x-region' }),
   'index.ts': `// region-echo: copies one request header into a routing header.
@@ -128,10 +131,23 @@ export const scenarios: Scenario[] = [
 };
 
 let copy = '';
-const routeKeys = (...args: string[]) => spawnSync(process.execPath, [join(copy, 'cli', 'bin.js'), ...args], { cwd: copy, encoding: 'utf8' });
+const routeKeys = (...args: string[]) =>
+  spawnSync(process.execPath, [join(copy, 'cli', 'bin.js'), ...args], { cwd: copy, encoding: 'utf8' });
 // A TypeScript expression evaluated in the copy, its value as JSON.
 const inCopy = (expression: string): unknown =>
-  JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `process.stdout.write(JSON.stringify(await (async () => ${expression})()))`], { cwd: copy, encoding: 'utf8' }));
+  JSON.parse(
+    execFileSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        `process.stdout.write(JSON.stringify(await (async () => ${expression})()))`,
+      ],
+      { cwd: copy, encoding: 'utf8' },
+    ),
+  );
 
 before(() => {
   copy = freshCopy('route-keys-fourth-');
@@ -140,8 +156,15 @@ before(() => {
   for (const [file, text] of Object.entries(files)) writeFileSync(join(copy, 'plugins', NAME, file), text);
   // Only the new plugin is built here; the others' modules (the render pins every image's digest) come from this checkout's build.
   mkdirSync(join(copy, 'dist'));
-  for (const file of readdirSync(join(ROOT, 'dist')).filter((f) => /^[a-z0-9-]+\.wasm$/.test(f) && !f.endsWith('.debug.wasm'))) copyFileSync(join(ROOT, 'dist', file), join(copy, 'dist', file));
-  assert.equal(execFileSync('git', ['status', '--porcelain'], { cwd: ROOT, encoding: 'utf8' }), changedBefore, 'the checkout itself is untouched');
+  for (const file of readdirSync(join(ROOT, 'dist')).filter(
+    (f) => /^[a-z0-9-]+\.wasm$/.test(f) && !f.endsWith('.debug.wasm'),
+  ))
+    copyFileSync(join(ROOT, 'dist', file), join(copy, 'dist', file));
+  assert.equal(
+    execFileSync('git', ['status', '--porcelain'], { cwd: ROOT, encoding: 'utf8' }),
+    changedBefore,
+    'the checkout itself is untouched',
+  );
 });
 
 after(() => rmSync(copy, { recursive: true, force: true }));
@@ -152,7 +175,10 @@ test('route-keys build <name> builds the new plugin alone, release and debug', (
   assert.deepEqual(result.stderr.trim().split('\n'), [`built dist/${NAME}.wasm`, `built dist/${NAME}.debug.wasm`]);
   assert.ok(existsSync(join(copy, 'dist', `${NAME}.debug.wasm`)));
   assert.ok(!existsSync(join(copy, 'dist', 'jwt-tenant.debug.wasm')), 'no other plugin was built');
-  assert.match(routeKeys('build', 'no-such-plugin').stderr, /unknown plugin "no-such-plugin": expected one of .*region-echo/);
+  assert.match(
+    routeKeys('build', 'no-such-plugin').stderr,
+    /unknown plugin "no-such-plugin": expected one of .*region-echo/,
+  );
 });
 
 test('a build keeps a module whose sources and options are unchanged; an edited source or a changed option builds it again', () => {
@@ -168,7 +194,10 @@ test('a build keeps a module whose sources and options are unchanged; an edited 
   assert.deepEqual(build(), [`built dist/${NAME}.wasm`]);
   const manifest = join(copy, 'plugins', NAME, 'plugin.json');
   const original = readFileSync(manifest, 'utf8');
-  writeFileSync(manifest, JSON.stringify({ ...JSON.parse(original), release_build: { shrinkLevel: 2, why: 'smaller' } }));
+  writeFileSync(
+    manifest,
+    JSON.stringify({ ...JSON.parse(original), release_build: { shrinkLevel: 2, why: 'smaller' } }),
+  );
   assert.deepEqual(build(), [`built dist/${NAME}.wasm`]);
   // Back to the sources it was first built from, and a module changed behind the build's back: built again, then kept.
   writeFileSync(manifest, original);
@@ -192,24 +221,53 @@ test('route-keys validate judges its configuration by its own check and its sche
 
 test('route-keys run sends a request through it: the header arrives upstream, a client-set one does not', () => {
   const request = join(copy, 'request.json');
-  writeFileSync(request, JSON.stringify({ method: 'GET', path: '/', authority: 'shop.example.com', headers: [['x-geo-region', 'NL'], ['x-region', 'spoofed']] }));
-  const result = routeKeys('run', '--wasm', `dist/${NAME}.wasm`, '--root-id', NAME, '--config', `@plugins/${NAME}/example.config.json`, '--request', `@${request}`);
+  writeFileSync(
+    request,
+    JSON.stringify({
+      method: 'GET',
+      path: '/',
+      authority: 'shop.example.com',
+      headers: [
+        ['x-geo-region', 'NL'],
+        ['x-region', 'spoofed'],
+      ],
+    }),
+  );
+  const result = routeKeys(
+    'run',
+    '--wasm',
+    `dist/${NAME}.wasm`,
+    '--root-id',
+    NAME,
+    '--config',
+    `@plugins/${NAME}/example.config.json`,
+    '--request',
+    `@${request}`,
+  );
   assert.equal(result.status, 0, result.stderr);
   const report = JSON.parse(result.stdout);
   assert.equal(report.decision, 'continue');
-  assert.deepEqual(report.upstream.headers.filter(([name]: [string]) => name === 'x-region'), [['x-region', 'NL']]);
+  assert.deepEqual(
+    report.upstream.headers.filter(([name]: [string]) => name === 'x-region'),
+    [['x-region', 'NL']],
+  );
 });
 
 test('render istio places it as its manifest says, beside the other plugins', () => {
   const result = routeKeys('render', 'istio', '--registry', 'registry.example.com');
   assert.equal(result.status, 0, result.stderr);
-  const resources = parseAllDocuments(result.stdout).map((d) => d.toJS()).filter((r) => r !== null);
+  const resources = parseAllDocuments(result.stdout)
+    .map((d) => d.toJS())
+    .filter((r) => r !== null);
   const plugin = resources.find((r) => r.kind === 'WasmPlugin' && r.metadata.name === NAME);
   assert.ok(plugin, 'its WasmPlugin is rendered');
   assert.deepEqual([plugin.spec.pluginName, plugin.spec.phase, plugin.spec.priority], [NAME, 'STATS', 10]);
   assert.match(plugin.spec.url, new RegExp(`^oci://registry\\.example\\.com/route-keys/${NAME}@sha256:[0-9a-f]{64}$`));
   assert.deepEqual(plugin.spec.pluginConfig, JSON.parse(files['example.config.json']!));
-  assert.ok(resources.some((r) => r.kind === 'WasmPlugin' && r.metadata.name === 'jwt-tenant'), 'the other plugins are still there');
+  assert.ok(
+    resources.some((r) => r.kind === 'WasmPlugin' && r.metadata.name === 'jwt-tenant'),
+    'the other plugins are still there',
+  );
 });
 
 test('the deploy tests and the bench find it through its manifest', () => {
@@ -219,7 +277,14 @@ test('the deploy tests and the bench find it through its manifest', () => {
   assert.ok(benches.map((file) => relative(copy, file)).includes(join('plugins', NAME, 'bench.ts')));
   // A test run of its own (not a subtest of this one): without the parent's test context, in TAP.
   const env = { ...process.env, NODE_TEST_CONTEXT: undefined };
-  const snippets = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=tap', 'tests/deploy/envoy-configs.test.ts'], { cwd: copy, encoding: 'utf8', env });
+  const snippets = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--test', '--test-reporter=tap', 'tests/deploy/envoy-configs.test.ts'],
+    { cwd: copy, encoding: 'utf8', env },
+  );
   assert.equal(snippets.status, 0, snippets.stdout);
-  assert.match(snippets.stdout, /ok \d+ - plugins\/region-echo\/envoy\.yaml: every Wasm filter's configuration is valid and its module exists/);
+  assert.match(
+    snippets.stdout,
+    /ok \d+ - plugins\/region-echo\/envoy\.yaml: every Wasm filter's configuration is valid and its module exists/,
+  );
 });

@@ -5,7 +5,14 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { type Graph, importCycles, importGraph, importSpecifiers, layeringViolations, type Rule } from './import-graph.ts';
+import {
+  type Graph,
+  importCycles,
+  importGraph,
+  importSpecifiers,
+  layeringViolations,
+  type Rule,
+} from './import-graph.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const FOLDERS = ['assembly', 'plugins', 'host', 'cli', 'bench', 'tests'];
@@ -27,10 +34,20 @@ export const RULES: Rule[] = [
     why: "a plugin's tests drive its built module through the host and the CLI",
   },
   { files: 'plugins/<name>/bench.ts', mayImport: ['bench/', 'host/', 'cli/'], why: 'bench scenarios run in the host' },
-  { files: 'plugins/<name>/istio.ts', mayImport: ['cli/'], why: "a plugin's Istio part uses the render's resource kinds" },
+  {
+    files: 'plugins/<name>/istio.ts',
+    mayImport: ['cli/'],
+    why: "a plugin's Istio part uses the render's resource kinds",
+  },
   {
     files: 'plugins/<name>/index.ts',
-    mayImport: ['plugins/<name>/', 'assembly/request/', 'assembly/codecs/', 'assembly/proxy/index.ts', 'assembly/proxy/exports.ts'],
+    mayImport: [
+      'plugins/<name>/',
+      'assembly/request/',
+      'assembly/codecs/',
+      'assembly/proxy/index.ts',
+      'assembly/proxy/exports.ts',
+    ],
     why: "a plugin's entry also re-exports the ABI surface",
   },
   {
@@ -43,7 +60,13 @@ export const RULES: Rule[] = [
   { files: 'bench/', mayImport: ['bench/', 'cli/', 'host/'], why: 'the benchmark drives the host as the CLI does' },
   {
     files: 'tests/modules/as/',
-    mayImport: ['tests/modules/as/', 'assembly/request/', 'assembly/codecs/', 'assembly/proxy/index.ts', 'assembly/proxy/exports.ts'],
+    mayImport: [
+      'tests/modules/as/',
+      'assembly/request/',
+      'assembly/codecs/',
+      'assembly/proxy/index.ts',
+      'assembly/proxy/exports.ts',
+    ],
     why: 'test modules are plugins: the runtime through its index, and the ABI surface',
   },
   { files: 'tests/', mayImport: ['tests/', 'host/', 'cli/', 'bench/'], why: 'tests go through the public surface' },
@@ -64,7 +87,16 @@ test('the import parser sees every form of static import and re-export', () => {
     'import "./seven";',
     'import { pkg } from "as-base64/assembly";',
   ].join('\n');
-  assert.deepEqual(importSpecifiers(source).sort(), ['../two', './five', './four', './one', './seven', './six', './three', 'as-base64/assembly']);
+  assert.deepEqual(importSpecifiers(source).sort(), [
+    '../two',
+    './five',
+    './four',
+    './one',
+    './seven',
+    './six',
+    './three',
+    'as-base64/assembly',
+  ]);
 });
 
 test('the cycle check finds a loop made of a type-only import and a re-export', () => {
@@ -89,22 +121,30 @@ test('the layering check finds each kind of forbidden import', () => {
     ['cli/run.ts', ['bench/run.ts', 'host/index.ts']],
     ['assembly/elsewhere.ts', []],
   ]);
-  assert.deepEqual(layeringViolations(graph, RULES).map((line) => line.split(' (')[0]).sort(), [
-    'assembly/codecs/json/scan.ts imports assembly/proxy/index.ts',
-    'assembly/codecs/json/scan.ts imports assembly/request/header-index.ts',
-    'assembly/elsewhere.ts: no layering rule covers this file',
-    'assembly/request/header-index.ts imports assembly/proxy/memory.ts',
-    'cli/run.ts imports bench/run.ts',
-    'host/vm.ts imports cli/run.ts',
-    'plugins/a/filter.ts imports assembly/proxy/context.ts',
-    'plugins/a/filter.ts imports cli/main.ts',
-    'plugins/a/filter.ts imports plugins/b/config.ts',
-  ]);
+  assert.deepEqual(
+    layeringViolations(graph, RULES)
+      .map((line) => line.split(' (')[0])
+      .sort(),
+    [
+      'assembly/codecs/json/scan.ts imports assembly/proxy/index.ts',
+      'assembly/codecs/json/scan.ts imports assembly/request/header-index.ts',
+      'assembly/elsewhere.ts: no layering rule covers this file',
+      'assembly/request/header-index.ts imports assembly/proxy/memory.ts',
+      'cli/run.ts imports bench/run.ts',
+      'host/vm.ts imports cli/run.ts',
+      'plugins/a/filter.ts imports assembly/proxy/context.ts',
+      'plugins/a/filter.ts imports cli/main.ts',
+      'plugins/a/filter.ts imports plugins/b/config.ts',
+    ],
+  );
 });
 
 test('the whole project: every relative import resolves, no import cycle, each layer imports only what it may', () => {
   const { graph, unresolved } = importGraph(ROOT, FOLDERS);
-  assert.ok(graph.has('assembly/proxy/index.ts') && graph.has('host/vm.ts') && graph.has('plugins/jwt-tenant/index.ts'), 'the sources were found');
+  assert.ok(
+    graph.has('assembly/proxy/index.ts') && graph.has('host/vm.ts') && graph.has('plugins/jwt-tenant/index.ts'),
+    'the sources were found',
+  );
   assert.deepEqual(unresolved, []);
   assert.deepEqual(importCycles(graph), []);
   assert.deepEqual(layeringViolations(graph, RULES), []);

@@ -26,7 +26,9 @@ function entries(help: string, section: string): string[] {
 }
 
 test('every option of every command shows its default, or is required, or is a flag', async () => {
-  const commands = entries(await helpOf(), 'Commands').map((entry) => entry.split(' ')[0]!).filter((name) => name !== 'help');
+  const commands = entries(await helpOf(), 'Commands')
+    .map((entry) => entry.split(' ')[0]!)
+    .filter((name) => name !== 'help');
   assert.ok(commands.length >= 8, `commands: ${commands.join(', ')}`);
   const undocumented: string[] = [];
   for (const command of commands) {
@@ -35,7 +37,8 @@ test('every option of every command shows its default, or is required, or is a f
     for (const option of options) {
       const [flags] = option.split(/ {2,}/);
       const takesValue = /[<[]/.test(flags!);
-      if (takesValue && !/\((?:[^()]*, )?default: [^)]+\)|\(required\)/.test(option)) undocumented.push(`${command} ${option}`);
+      if (takesValue && !/\((?:[^()]*, )?default: [^)]+\)|\(required\)/.test(option))
+        undocumented.push(`${command} ${option}`);
     }
   }
   assert.deepEqual(undocumented, []);

@@ -9,13 +9,20 @@ import { outputHeaders } from '../../cli/output-headers.ts';
 import { exampleConfig, manifestOf, pluginFile, pluginNames } from '../../cli/plugins.ts';
 import { ROOT } from '../support/modules.ts';
 
-const validate = new Ajv2020.default({ allErrors: true }).compile(JSON.parse(readFileSync(join(ROOT, 'cli', 'plugin.schema.json'), 'utf8')));
+const validate = new Ajv2020.default({ allErrors: true }).compile(
+  JSON.parse(readFileSync(join(ROOT, 'cli', 'plugin.schema.json'), 'utf8')),
+);
 
 test('every plugin folder with an entry has a manifest naming the root id its entry registers', () => {
-  const entries = readdirSync(join(ROOT, 'plugins'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const entries = readdirSync(join(ROOT, 'plugins'), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
   assert.deepEqual(pluginNames(), entries);
   for (const plugin of pluginNames()) {
-    const registered = /registerRootContext\([\s\S]*?,\s*"([^"]+)"\s*\)/.exec(readFileSync(pluginFile(plugin, 'index.ts'), 'utf8'))?.[1];
+    const registered = /registerRootContext\([\s\S]*?,\s*"([^"]+)"\s*\)/.exec(
+      readFileSync(pluginFile(plugin, 'index.ts'), 'utf8'),
+    )?.[1];
     assert.equal(manifestOf(plugin).root_id, registered, plugin);
   }
 });
@@ -32,7 +39,17 @@ test('the written headers: from the configuration, the defaults when unset, each
   assert.deepEqual(outputHeaders('jwt-tenant', exampleConfig('jwt-tenant')), ['x-tenant-id', 'x-user-id']);
   assert.deepEqual(outputHeaders('jwt-tenant', {}), ['x-tenant-id']);
   assert.deepEqual(outputHeaders('feature-alias', {}), ['x-feature', 'x-version']);
-  assert.deepEqual(outputHeaders('feature-alias', exampleConfig('feature-alias')), ['x-feature', 'x-version', 'x-feature-rule']);
-  const keys = { keys: [{ header: 'x-a', derived: { header: 'x-a-dc' } }, { header: 'x-b' }, { header: 'x-c', derived: { header: 'x-c-dc' } }] };
+  assert.deepEqual(outputHeaders('feature-alias', exampleConfig('feature-alias')), [
+    'x-feature',
+    'x-version',
+    'x-feature-rule',
+  ]);
+  const keys = {
+    keys: [
+      { header: 'x-a', derived: { header: 'x-a-dc' } },
+      { header: 'x-b' },
+      { header: 'x-c', derived: { header: 'x-c-dc' } },
+    ],
+  };
   assert.deepEqual(outputHeaders('body-keys', keys), ['x-a', 'x-a-dc', 'x-b', 'x-c', 'x-c-dc']);
 });

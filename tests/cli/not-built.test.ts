@@ -13,22 +13,34 @@ const inCopy = (args: string[]) => runToEnd(process.execPath, args, { cwd: copy 
 
 const PLUGIN = 'dist/body-keys.wasm not built: run npm run build first\n';
 const cases: [string, string[], string][] = [
-  ['run, a plugin', ['cli/bin.js', 'run', '--wasm', 'dist/jwt-tenant.wasm', '--request', '@plugins/body-keys/requests/cart-json.yaml'], 'route-keys: dist/jwt-tenant.wasm not built: run npm run build first\n'],
-  ['run, a test module', ['cli/bin.js', 'run', '--wasm', 'dist/test/raw-abi.wasm', '--request', '@cli/request.example.json'], 'route-keys: dist/test/raw-abi.wasm not built: run npx route-keys build --test-modules first\n'],
+  [
+    'run, a plugin',
+    ['cli/bin.js', 'run', '--wasm', 'dist/jwt-tenant.wasm', '--request', '@plugins/body-keys/requests/cart-json.yaml'],
+    'route-keys: dist/jwt-tenant.wasm not built: run npm run build first\n',
+  ],
+  [
+    'run, a test module',
+    ['cli/bin.js', 'run', '--wasm', 'dist/test/raw-abi.wasm', '--request', '@cli/request.example.json'],
+    'route-keys: dist/test/raw-abi.wasm not built: run npx route-keys build --test-modules first\n',
+  ],
   ['package', ['cli/bin.js', 'package'], `route-keys: ${PLUGIN}`],
   ['render', ['cli/bin.js', 'render', 'istio', '--registry', 'registry.example.com'], `route-keys: ${PLUGIN}`],
   ['e2e', ['cli/bin.js', 'e2e'], 'route-keys: dist/jwt-tenant.wasm not built: run npm run build first\n'],
   ['demo', ['cli/bin.js', 'demo'], 'route-keys: dist/jwt-tenant.wasm not built: run npm run build first\n'],
-  ['bench', ['--import', 'tsx', 'bench/run.ts'], 'bench: dist/test/noop.wasm not built: run npx route-keys build --test-modules first\n'],
+  [
+    'bench',
+    ['--import', 'tsx', 'bench/run.ts'],
+    'bench: dist/test/noop.wasm not built: run npx route-keys build --test-modules first\n',
+  ],
 ];
 
 describe('commands before a build', { concurrency: true }, () => {
   for (const [name, args, message] of cases) {
     test(`${name} before a build: "${message.trim()}", exit 1`, async () => {
-    const result = await inCopy(args);
-    assert.equal(result.stderr, message);
-    assert.equal(result.status, 1);
-    assert.equal(result.stdout, '');
+      const result = await inCopy(args);
+      assert.equal(result.stderr, message);
+      assert.equal(result.status, 1);
+      assert.equal(result.stdout, '');
     });
   }
 });

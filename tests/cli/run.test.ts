@@ -21,8 +21,20 @@ function cli(...args: string[]) {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr, json: () => JSON.parse(result.stdout) };
 }
 
-const plain = requestFile('plain.json', { method: 'GET', path: '/a', headers: [['x-a', '1'], ['x-a', '2']] });
-const withBody = requestFile('body.json', { method: 'POST', path: '/cart', headers: [['x-raw-mode', 'stop']], body: ['{"cart":', '"c-1"}'] });
+const plain = requestFile('plain.json', {
+  method: 'GET',
+  path: '/a',
+  headers: [
+    ['x-a', '1'],
+    ['x-a', '2'],
+  ],
+});
+const withBody = requestFile('body.json', {
+  method: 'POST',
+  path: '/cart',
+  headers: [['x-raw-mode', 'stop']],
+  body: ['{"cart":', '"c-1"}'],
+});
 
 test('a WAT module: the documented fields, upstream headers in order', () => {
   const result = cli('run', '--wasm', module('raw-abi'), '--root-id', 'raw', '--request', plain);
@@ -43,15 +55,44 @@ test('a WAT module: the documented fields, upstream headers in order', () => {
   ]);
   assert.equal(report.decision, 'continue');
   assert.equal(report.status, null);
-  assert.deepEqual(report.upstream.headers.slice(0, 6), [[':method', 'GET'], [':scheme', 'http'], [':authority', 'example.com'], [':path', '/a'], ['x-a', '1'], ['x-a', '2']]);
-  assert.deepEqual(report.upstream.headers.find(([n]: string[]) => n === 'x-raw-count'), ['x-raw-count', '6']);
+  assert.deepEqual(report.upstream.headers.slice(0, 6), [
+    [':method', 'GET'],
+    [':scheme', 'http'],
+    [':authority', 'example.com'],
+    [':path', '/a'],
+    ['x-a', '1'],
+    ['x-a', '2'],
+  ]);
+  assert.deepEqual(
+    report.upstream.headers.find(([n]: string[]) => n === 'x-raw-count'),
+    ['x-raw-count', '6'],
+  );
   assert.equal(report.response.status, 200);
 });
 
 test('a chain of two modules runs in the order given', () => {
-  const result = cli('run', '--wasm', module('add-header'), '--root-id', 'first', '--config', 'one', '--wasm', module('add-header'), '--root-id', 'second', '--config', 'two', '--request', plain);
+  const result = cli(
+    'run',
+    '--wasm',
+    module('add-header'),
+    '--root-id',
+    'first',
+    '--config',
+    'one',
+    '--wasm',
+    module('add-header'),
+    '--root-id',
+    'second',
+    '--config',
+    'two',
+    '--request',
+    plain,
+  );
   assert.equal(result.status, 0, result.stderr);
-  const added = result.json().upstream.headers.filter(([n]: string[]) => n === 'x-added-by').map(([, v]: string[]) => v);
+  const added = result
+    .json()
+    .upstream.headers.filter(([n]: string[]) => n === 'x-added-by')
+    .map(([, v]: string[]) => v);
   assert.deepEqual(added, ['one', 'two']);
 });
 
@@ -59,7 +100,10 @@ test('--config @FILE reads the configuration from a file', () => {
   const config = join(dir, 'config.txt');
   writeFileSync(config, 'from-file');
   const result = cli('run', '--wasm', module('add-header'), '--config', `@${config}`, '--request', plain);
-  assert.deepEqual(result.json().upstream.headers.find(([n]: string[]) => n === 'x-added-by'), ['x-added-by', 'from-file']);
+  assert.deepEqual(
+    result.json().upstream.headers.find(([n]: string[]) => n === 'x-added-by'),
+    ['x-added-by', 'from-file'],
+  );
 });
 
 test('a trapping module: 503 with FAIL_CLOSED, passed through with --fail-open', () => {
@@ -76,7 +120,10 @@ test('StopIteration then a header set from the body: reaches upstream with --all
   for (const name of ['raw-abi', 'stop-then-body']) {
     const allowed = cli('run', '--wasm', module(name), '--allow-stop-iteration', '--request', withBody).json();
     assert.equal(allowed.decision, 'continue', name);
-    assert.ok(allowed.upstream.headers.some(([n]: string[]) => n === 'x-raw-body' || n === 'x-from-body'), name);
+    assert.ok(
+      allowed.upstream.headers.some(([n]: string[]) => n === 'x-raw-body' || n === 'x-from-body'),
+      name,
+    );
     const stalled = cli('run', '--wasm', module(name), '--request', withBody).json();
     assert.equal(stalled.decision, 'stalled', name);
     assert.equal(stalled.upstream, null, name);
@@ -86,17 +133,58 @@ test('StopIteration then a header set from the body: reaches upstream with --all
 
 test('errors are one line on stderr and exit 1, never a stack trace', () => {
   const cases: [string[], RegExp][] = [
-    [['run', '--wasm', join(dir, 'missing.wasm'), '--request', plain], /^route-keys: cannot read .*missing\.wasm: ENOENT\n$/],
-    [['run', '--wasm', module('raw-abi'), '--request', requestFile('bad.json', {}).replace('bad.json', 'nope.json')], /^route-keys: cannot read .*nope\.json: ENOENT\n$/],
-    [['run', '--wasm', join(ROOT, 'package.json'), '--request', plain], /^route-keys: .*package\.json: not a WebAssembly module: .*\n$/],
-    [['run', '--wasm', module('raw-abi'), '--root-id', 'a', '--root-id', 'b', '--request', plain], /^route-keys: --root-id was given 2 time\(s\) for 1 --wasm module\(s\).*\n$/],
+    [
+      ['run', '--wasm', join(dir, 'missing.wasm'), '--request', plain],
+      /^route-keys: cannot read .*missing\.wasm: ENOENT\n$/,
+    ],
+    [
+      ['run', '--wasm', module('raw-abi'), '--request', requestFile('bad.json', {}).replace('bad.json', 'nope.json')],
+      /^route-keys: cannot read .*nope\.json: ENOENT\n$/,
+    ],
+    [
+      ['run', '--wasm', join(ROOT, 'package.json'), '--request', plain],
+      /^route-keys: .*package\.json: not a WebAssembly module: .*\n$/,
+    ],
+    [
+      ['run', '--wasm', module('raw-abi'), '--root-id', 'a', '--root-id', 'b', '--request', plain],
+      /^route-keys: --root-id was given 2 time\(s\) for 1 --wasm module\(s\).*\n$/,
+    ],
   ];
   const invalid = join(dir, 'invalid.json');
   writeFileSync(invalid, '{"path": ');
-  cases.push([['run', '--wasm', module('raw-abi'), '--request', `@${invalid}`], /^route-keys: .*invalid\.json is not valid JSON: .*\n$/]);
-  cases.push([['run', '--wasm', module('raw-abi'), '--request', requestFile('shape.json', { headers: [['only-name']] })], /^route-keys: invalid request file .*shape\.json: \/headers\/0 .*\n$/]);
-  cases.push([['run', '--wasm', module('raw-abi'), '--request', requestFile('space.json', { headers: [['x-a', '1'], ['x-tenant-id ', 'globex']] })], /^route-keys: invalid request file .*space\.json: \/headers\/1 "x-tenant-id ": the name has a space at byte 11.*Envoy's codecs refuse such a header\n$/]);
-  cases.push([['run', '--wasm', module('raw-abi'), '--request', requestFile('crlf.json', { body: 'x', trailers: [['x-sum', 'a\r\nb']] })], /^route-keys: invalid request file .*crlf\.json: \/trailers\/0 "x-sum": the value has CR at byte 1.*\n$/]);
+  cases.push([
+    ['run', '--wasm', module('raw-abi'), '--request', `@${invalid}`],
+    /^route-keys: .*invalid\.json is not valid JSON: .*\n$/,
+  ]);
+  cases.push([
+    ['run', '--wasm', module('raw-abi'), '--request', requestFile('shape.json', { headers: [['only-name']] })],
+    /^route-keys: invalid request file .*shape\.json: \/headers\/0 .*\n$/,
+  ]);
+  cases.push([
+    [
+      'run',
+      '--wasm',
+      module('raw-abi'),
+      '--request',
+      requestFile('space.json', {
+        headers: [
+          ['x-a', '1'],
+          ['x-tenant-id ', 'globex'],
+        ],
+      }),
+    ],
+    /^route-keys: invalid request file .*space\.json: \/headers\/1 "x-tenant-id ": the name has a space at byte 11.*Envoy's codecs refuse such a header\n$/,
+  ]);
+  cases.push([
+    [
+      'run',
+      '--wasm',
+      module('raw-abi'),
+      '--request',
+      requestFile('crlf.json', { body: 'x', trailers: [['x-sum', 'a\r\nb']] }),
+    ],
+    /^route-keys: invalid request file .*crlf\.json: \/trailers\/0 "x-sum": the value has CR at byte 1.*\n$/,
+  ]);
   for (const [args, pattern] of cases) {
     const result = cli(...args);
     assert.equal(result.status, 1, args.join(' '));
@@ -136,7 +224,10 @@ test('a module that calls out: the request file answers the call, and run gives 
   const continued = cli('run', '--wasm', module('callout-probe'), '--config', 'http', '--request', allowed);
   assert.equal(continued.status, 0, continued.stderr);
   assert.equal(continued.json().decision, 'continue');
-  assert.deepEqual(continued.json().upstream.headers.find(([n]: string[]) => n === 'x-auth'), ['x-auth', 'alice-ok']);
+  assert.deepEqual(
+    continued.json().upstream.headers.find(([n]: string[]) => n === 'x-auth'),
+    ['x-auth', 'alice-ok'],
+  );
   assert.equal(continued.stderr, '');
 
   const denied = requestFile('denied.json', { ...asking, callouts: [{ cluster: 'auth', response: { status: 401 } }] });
@@ -153,7 +244,9 @@ test('upstream_response with body frames and trailers reaches the plugins frame 
   assert.equal(result.status, 0, result.stderr);
   const report = result.json();
   assert.equal(report.response.body, 'abcd');
-  const bodyLogs = report.logs.map((l: { message: string }) => l.message).filter((m: string) => m.startsWith('on_response_body'));
+  const bodyLogs = report.logs
+    .map((l: { message: string }) => l.message)
+    .filter((m: string) => m.startsWith('on_response_body'));
   // With trailers to come, no data frame ends the stream (Envoy end_stream), and the buffer grows.
   assert.deepEqual(bodyLogs, ['on_response_body 2', 'on_response_body 4']);
 });
@@ -170,7 +263,9 @@ test('a header a filter writes with CR LF is in errors, and the request is not f
   const result = cli('run', '--wasm', module('bad-write'), '--root-id', 'writer', '--config', 'c', '--request', plain);
   assert.equal(result.status, 0, result.stderr);
   const report = result.json();
-  assert.deepEqual(report.errors, ['writer wrote request header "x-tenant-id": "a\\r\\nb": the value has CR at byte 1']);
+  assert.deepEqual(report.errors, [
+    'writer wrote request header "x-tenant-id": "a\\r\\nb": the value has CR at byte 1',
+  ]);
   assert.equal(report.decision, 'local_reply');
   assert.equal(report.status, 503);
   assert.equal(report.upstream, null);

@@ -14,16 +14,25 @@ const dir = mkdtempSync(join(tmpdir(), 'route-keys-validate-'));
 function validate(plugin: string, document: string, name = 'config.json', root = ROOT) {
   const file = join(dir, name);
   writeFileSync(file, document);
-  const result = spawnSync(process.execPath, [join(root, 'cli', 'bin.js'), 'validate', plugin, file], { encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [join(root, 'cli', 'bin.js'), 'validate', plugin, file], {
+    encoding: 'utf8',
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 test('the example configurations are valid: the plugin accepts them and the schema agrees', () => {
   assert.ok(pluginNames().length >= 3, 'the plugins are found');
   for (const plugin of pluginNames()) {
-    const result = spawnSync(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'validate', plugin, pluginFile(plugin, manifestOf(plugin).example_config)], { encoding: 'utf8' });
+    const result = spawnSync(
+      process.execPath,
+      [join(ROOT, 'cli', 'bin.js'), 'validate', plugin, pluginFile(plugin, manifestOf(plugin).example_config)],
+      { encoding: 'utf8' },
+    );
     assert.equal(result.status, 0, result.stderr);
-    assert.match(result.stdout, new RegExp(`valid ${plugin} configuration \\(the plugin accepts it at configure, and the schema agrees\\)`));
+    assert.match(
+      result.stdout,
+      new RegExp(`valid ${plugin} configuration \\(the plugin accepts it at configure, and the schema agrees\\)`),
+    );
   }
 });
 
@@ -37,18 +46,63 @@ test('YAML is read too', () => {
 
 const invalid: [string, string, string, RegExp][] = [
   ['jwt-tenant', 'an unknown field', '{"tenent": {}}', /: \/ has an unknown field "tenent"$/m],
-  ['jwt-tenant', 'a header name in capitals', '{"tenant": {"header": "X-Tenant"}}', /: \/tenant\/header must match pattern/m],
-  ['jwt-tenant', 'an unknown action', '{"on_invalid": {"action": "allow"}}', /: \/on_invalid\/action must be one of "forward", "default", "reject"$/m],
-  ['jwt-tenant', 'default without a tenant', '{"on_missing": {"action": "default"}}', /: \/on_missing needs "default_tenant"$/m],
-  ['jwt-tenant', 'a token source with two kinds', '{"token_sources": [{"header": "authorization", "cookie": "t"}]}', /: \/token_sources\/0 /m],
+  [
+    'jwt-tenant',
+    'a header name in capitals',
+    '{"tenant": {"header": "X-Tenant"}}',
+    /: \/tenant\/header must match pattern/m,
+  ],
+  [
+    'jwt-tenant',
+    'an unknown action',
+    '{"on_invalid": {"action": "allow"}}',
+    /: \/on_invalid\/action must be one of "forward", "default", "reject"$/m,
+  ],
+  [
+    'jwt-tenant',
+    'default without a tenant',
+    '{"on_missing": {"action": "default"}}',
+    /: \/on_missing needs "default_tenant"$/m,
+  ],
+  [
+    'jwt-tenant',
+    'a token source with two kinds',
+    '{"token_sources": [{"header": "authorization", "cookie": "t"}]}',
+    /: \/token_sources\/0 /m,
+  ],
   ['feature-alias', 'no features', '{}', /: \/ needs "features"$/m],
-  ['feature-alias', 'a rule without a name', '{"features": {"a": {}}, "rules": [{"feature": "a", "when": {"method": true, "present": true}}]}', /: \/rules\/0 needs "name"$/m],
+  [
+    'feature-alias',
+    'a rule without a name',
+    '{"features": {"a": {}}, "rules": [{"feature": "a", "when": {"method": true, "present": true}}]}',
+    /: \/rules\/0 needs "name"$/m,
+  ],
   ['body-keys', 'a key without sources', '{"keys": [{"header": "x-cart-id"}]}', /: \/keys\/0 needs "sources"$/m],
   // A "not" rule says what it refuses (its branch's description), never a bare "must NOT be valid".
-  ['jwt-tenant', 'a tenant pattern that allows the empty value', '{"tenant": {"pattern": "^[a-z]*$"}}', /: \/tenant\/pattern is refused: allows the empty value \(\*, \? or a minimum of 0\)/m],
-  ['jwt-tenant', 'the tenant written to host', '{"tenant": {"header": "host"}}', /: \/tenant\/header is refused: a header no filter may write/m],
-  ['body-keys', 'a key pattern without a maximum', '{"keys": [{"header": "x-cart-id", "sources": [{"query": "cart"}], "pattern": "^[a-z]+$"}]}', /: \/keys\/0\/pattern is refused: sets no maximum length/m],
-  ['feature-alias', 'a percent over 100', '{"features": {"a": {}}, "rules": [{"name": "r", "feature": "a", "when": {"percentage": {"key": {"cookie": "s"}, "percent": 101}}}]}', /\/rules\/0\/when\/percentage\/percent must be <= 100/m],
+  [
+    'jwt-tenant',
+    'a tenant pattern that allows the empty value',
+    '{"tenant": {"pattern": "^[a-z]*$"}}',
+    /: \/tenant\/pattern is refused: allows the empty value \(\*, \? or a minimum of 0\)/m,
+  ],
+  [
+    'jwt-tenant',
+    'the tenant written to host',
+    '{"tenant": {"header": "host"}}',
+    /: \/tenant\/header is refused: a header no filter may write/m,
+  ],
+  [
+    'body-keys',
+    'a key pattern without a maximum',
+    '{"keys": [{"header": "x-cart-id", "sources": [{"query": "cart"}], "pattern": "^[a-z]+$"}]}',
+    /: \/keys\/0\/pattern is refused: sets no maximum length/m,
+  ],
+  [
+    'feature-alias',
+    'a percent over 100',
+    '{"features": {"a": {}}, "rules": [{"name": "r", "feature": "a", "when": {"percentage": {"key": {"cookie": "s"}, "percent": 101}}}]}',
+    /\/rules\/0\/when\/percentage\/percent must be <= 100/m,
+  ],
 ];
 
 for (const [plugin, name, document, line] of invalid) {
@@ -66,9 +120,24 @@ for (const [plugin, name, document, line] of invalid) {
 
 // What JSON Schema cannot say, the plugin still does: validate reports it, and exits 1.
 const pluginOnly: [string, string, string, RegExp][] = [
-  ['jwt-tenant', 'a repeated key', '{"tenant": {"claim": "/org"}, "tenant": {"claim": "/team"}}', /plugin: jwt-tenant: .*duplicate key "tenant"/],
-  ['body-keys', 'a repeated key', '{"keys": [{"header": "x-cart-id", "sources": [{"cookie": "cart"}]}], "max_body_bytes": 100, "max_body_bytes": 200}', /plugin: body-keys: .*duplicate key "max_body_bytes"/],
-  ['feature-alias', 'a repeated key', '{"features": {"a": {}}, "features": {"b": {}}}', /plugin: feature-alias: .*duplicate key "features"/],
+  [
+    'jwt-tenant',
+    'a repeated key',
+    '{"tenant": {"claim": "/org"}, "tenant": {"claim": "/team"}}',
+    /plugin: jwt-tenant: .*duplicate key "tenant"/,
+  ],
+  [
+    'body-keys',
+    'a repeated key',
+    '{"keys": [{"header": "x-cart-id", "sources": [{"cookie": "cart"}]}], "max_body_bytes": 100, "max_body_bytes": 200}',
+    /plugin: body-keys: .*duplicate key "max_body_bytes"/,
+  ],
+  [
+    'feature-alias',
+    'a repeated key',
+    '{"features": {"a": {}}, "features": {"b": {}}}',
+    /plugin: feature-alias: .*duplicate key "features"/,
+  ],
 ];
 
 for (const [plugin, name, document, line] of pluginOnly) {
@@ -84,7 +153,8 @@ test('a missing dist/<plugin>.wasm says to build first', () => {
   // A copy of the command beside the real plugins and dependencies, without dist/.
   const root = mkdtempSync(join(tmpdir(), 'route-keys-nodist-'));
   cpSync(join(ROOT, 'cli'), join(root, 'cli'), { recursive: true });
-  for (const linked of ['host', 'plugins', 'node_modules', 'package.json']) symlinkSync(join(ROOT, linked), join(root, linked));
+  for (const linked of ['host', 'plugins', 'node_modules', 'package.json'])
+    symlinkSync(join(ROOT, linked), join(root, linked));
   mkdirSync(join(root, 'assembly'));
   const result = validate('jwt-tenant', '{}', 'config.json', root);
   assert.equal(result.status, 1);

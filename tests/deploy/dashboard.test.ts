@@ -29,7 +29,12 @@ function definedMetrics(): Set<string> {
       allowOnHeadersStopIteration: true,
     }),
   );
-  const outcome = new FilterChain(plugins).send({ method: 'GET', path: '/cart', authority: 'shop.example.com', headers: [] });
+  const outcome = new FilterChain(plugins).send({
+    method: 'GET',
+    path: '/cart',
+    authority: 'shop.example.com',
+    headers: [],
+  });
   return new Set(Object.values(outcome.metrics).flatMap((metrics) => Object.keys(metrics).map(prometheusName)));
 }
 
@@ -43,7 +48,9 @@ function selectors(expr: string): { names: string[]; patterns: RegExp[] } {
 
 function queries(): string[] {
   const panelQueries = dashboard.panels.flatMap((p: { targets: { expr: string }[] }) => p.targets.map((t) => t.expr));
-  const variableQueries = dashboard.templating.list.filter((v: { type: string }) => v.type === 'query').map((v: { query: string }) => v.query);
+  const variableQueries = dashboard.templating.list
+    .filter((v: { type: string }) => v.type === 'query')
+    .map((v: { query: string }) => v.query);
   return [...panelQueries, ...variableQueries];
 }
 
@@ -59,17 +66,21 @@ test('the dashboard is well formed: unique ids and refIds, panels on the 24-colu
     assert.ok(['timeseries', 'stat', 'table'].includes(panel.type), `${panel.title}: panel type`);
     assert.ok(panel.title && panel.targets.length > 0, `${panel.title}: a title and queries`);
     const { x, y, w, h } = panel.gridPos;
-    assert.ok([x, y, w, h].every(Number.isInteger) && x >= 0 && w > 0 && h > 0 && x + w <= 24, `${panel.title}: gridPos`);
+    assert.ok(
+      [x, y, w, h].every(Number.isInteger) && x >= 0 && w > 0 && h > 0 && x + w <= 24,
+      `${panel.title}: gridPos`,
+    );
     const refIds = panel.targets.map((t: { refId: string }) => t.refId);
     assert.equal(new Set(refIds).size, refIds.length, `${panel.title}: refIds are unique`);
   }
   const text = JSON.stringify(dashboard);
-  for (const [, name] of text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) if (!name!.startsWith('__')) assert.ok(variables.has(name), `$${name} is a dashboard variable`);
+  for (const [, name] of text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g))
+    if (!name!.startsWith('__')) assert.ok(variables.has(name), `$${name} is a dashboard variable`);
 });
 
 test('every dashboard query names metrics the filters define, and every counter they define is on the dashboard', () => {
   const defined = definedMetrics();
-  assert.ok(defined.has('envoy_wasmcustom_jwt_tenant_requests'), 'the host reports the filters\' metrics');
+  assert.ok(defined.has('envoy_wasmcustom_jwt_tenant_requests'), "the host reports the filters' metrics");
   const covered = new Set<string>();
   for (const expr of queries()) {
     const { names, patterns } = selectors(expr);
@@ -84,7 +95,11 @@ test('every dashboard query names metrics the filters define, and every counter 
       matched.forEach((name) => covered.add(name));
     }
   }
-  assert.deepEqual([...defined].filter((name) => !covered.has(name)), [], 'counters missing from the dashboard');
+  assert.deepEqual(
+    [...defined].filter((name) => !covered.has(name)),
+    [],
+    'counters missing from the dashboard',
+  );
 });
 
 test("the README's Prometheus queries name metrics the filters define", () => {
@@ -96,6 +111,10 @@ test("the README's Prometheus queries name metrics the filters define", () => {
     const { names, patterns } = selectors(line);
     assert.ok(names.length + patterns.length > 0, `${line} selects a metric`);
     for (const name of names) assert.ok(defined.has(name), `${line}: ${name} is not a metric the filters define`);
-    for (const pattern of patterns) assert.ok([...defined].some((name) => pattern.test(name)), `${line}: ${pattern} matches nothing`);
+    for (const pattern of patterns)
+      assert.ok(
+        [...defined].some((name) => pattern.test(name)),
+        `${line}: ${pattern} matches nothing`,
+      );
   }
 });

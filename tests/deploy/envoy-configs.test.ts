@@ -16,8 +16,14 @@ import { outputHeaders } from '../../cli/output-headers.ts';
 import { manifestOf, pluginOfRootId } from '../../cli/plugins.ts';
 
 const CONFIG_DIR = join(ROOT, 'envoy-test-configs');
-const bootstraps = readdirSync(CONFIG_DIR).filter((f) => f.endsWith('.yaml') && f !== 'scenarios.yaml').sort();
-const snippets = pluginNames().flatMap((p) => readdirSync(join(ROOT, 'plugins', p)).filter((f) => f.endsWith('.yaml')).map((f) => join('plugins', p, f)));
+const bootstraps = readdirSync(CONFIG_DIR)
+  .filter((f) => f.endsWith('.yaml') && f !== 'scenarios.yaml')
+  .sort();
+const snippets = pluginNames().flatMap((p) =>
+  readdirSync(join(ROOT, 'plugins', p))
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => join('plugins', p, f)),
+);
 
 // Every Wasm filter typed_config anywhere in a YAML file (bootstraps, snippets, EnvoyFilter patches).
 function wasmFilters(file: string): Record<string, any>[] {
@@ -54,9 +60,14 @@ for (const file of [...bootstraps.map((f) => join('envoy-test-configs', f)), ...
       assert.equal(config.configuration['@type'], 'type.googleapis.com/google.protobuf.StringValue');
       assert.deepEqual(validationErrors(plugin, JSON.parse(config.configuration.value)), [], `${plugin} configuration`);
       const { istio } = manifestOf(plugin);
-      if (istio.kind === 'EnvoyFilter' && istio.allow_on_headers_stop_iteration) assert.equal(config.allow_on_headers_stop_iteration, true, `${plugin} needs allow_on_headers_stop_iteration`);
+      if (istio.kind === 'EnvoyFilter' && istio.allow_on_headers_stop_iteration)
+        assert.equal(config.allow_on_headers_stop_iteration, true, `${plugin} needs allow_on_headers_stop_iteration`);
       const code = config.vm_config.code;
-      if (code.local) assert.ok(existsSync(resolve(ROOT, code.local.filename)), `${code.local.filename} does not exist after a build`);
+      if (code.local)
+        assert.ok(
+          existsSync(resolve(ROOT, code.local.filename)),
+          `${code.local.filename} does not exist after a build`,
+        );
       else assert.match(code.remote.sha256, /^[0-9a-f]{64}$/, 'remote code is pinned by its sha256');
     }
   });
@@ -66,20 +77,38 @@ for (const file of bootstraps) {
   test(`envoy-test-configs/${file}: each listener's route table routes and hashes on the headers its filters write`, () => {
     const bootstrap = readBootstrap(join(CONFIG_DIR, file));
     const used = new Set(bootstrap.listeners.flatMap((l) => l.routes.map((r) => r.cluster)));
-    assert.deepEqual([...bootstrap.clusters.keys()].sort(), [...used].sort(), 'every cluster is routed to, every route has its cluster');
+    assert.deepEqual(
+      [...bootstrap.clusters.keys()].sort(),
+      [...used].sort(),
+      'every cluster is routed to, every route has its cluster',
+    );
     for (const listener of bootstrap.listeners) {
       assert.equal(listener.httpFilterNames.at(-1), 'envoy.filters.http.router');
-      const written = new Set(listener.wasmFilters.flatMap((f) => outputHeaders(pluginOfRootId(f.rootId)!, JSON.parse(f.configuration))));
+      const written = new Set(
+        listener.wasmFilters.flatMap((f) => outputHeaders(pluginOfRootId(f.rootId)!, JSON.parse(f.configuration))),
+      );
       for (const route of listener.routes) {
-        for (const match of route.headers) assert.ok(written.has(match.name), `${listener.name}: route ${route.name} matches ${match.name}, which no filter here writes`);
+        for (const match of route.headers)
+          assert.ok(
+            written.has(match.name),
+            `${listener.name}: route ${route.name} matches ${match.name}, which no filter here writes`,
+          );
         const cluster = bootstrap.clusters.get(route.cluster)!;
         if (route.hashHeader !== null) {
-          assert.ok(written.has(route.hashHeader), `${listener.name}: route ${route.name} hashes on ${route.hashHeader}, which no filter here writes`);
+          assert.ok(
+            written.has(route.hashHeader),
+            `${listener.name}: route ${route.name} hashes on ${route.hashHeader}, which no filter here writes`,
+          );
           assert.match(cluster.lbPolicy, /^(RING_HASH|MAGLEV)$/);
           assert.ok(cluster.endpoints.length >= 3, `${cluster.name}: several endpoints to hash over`);
           assert.ok(cluster.balancer !== null, `${cluster.name}: its balancer is modelled`);
         }
-        if (cluster.gateway !== null) assert.notEqual(cluster.gateway, listener.name, `${listener.name}: route ${route.name} sends requests back to its own listener`);
+        if (cluster.gateway !== null)
+          assert.notEqual(
+            cluster.gateway,
+            listener.name,
+            `${listener.name}: route ${route.name} sends requests back to its own listener`,
+          );
       }
       // The last route catches everything, so no request is left without a route.
       assert.ok(listener.routes.at(-1)!.headers.length === 0);
@@ -87,10 +116,16 @@ for (const file of bootstraps) {
   });
 }
 
-test('two-dc.yaml: each data centre sends the other\'s carts to the other\'s gateway and keeps every other cart', () => {
+test("two-dc.yaml: each data centre sends the other's carts to the other's gateway and keeps every other cart", () => {
   const bootstrap = readBootstrap(join(CONFIG_DIR, 'two-dc.yaml'));
-  assert.deepEqual(bootstrap.listeners.map((l) => l.name), ['ams', 'fra']);
-  for (const [here, there] of [['ams', 'fra'], ['fra', 'ams']] as const) {
+  assert.deepEqual(
+    bootstrap.listeners.map((l) => l.name),
+    ['ams', 'fra'],
+  );
+  for (const [here, there] of [
+    ['ams', 'fra'],
+    ['fra', 'ams'],
+  ] as const) {
     const [forward, local] = bootstrap.listeners.find((l) => l.name === here)!.routes;
     assert.deepEqual(forward!.headers, [{ name: 'x-cart-dc', exact: there }]);
     assert.equal(bootstrap.clusters.get(forward!.cluster)!.gateway, there);
@@ -113,7 +148,13 @@ test('the scenario file covers every bootstrap', () => {
 
 test('a route feature the host does not model is refused, not misread', () => {
   const file = join(mkdtempSync(join(tmpdir(), 'route-keys-envoy-')), 'regex.yaml');
-  writeFileSync(file, readFileSync(join(CONFIG_DIR, 'jwt-tenant.yaml'), 'utf8').replace('match: { prefix: / }', 'match: { safe_regex: { regex: "/.*" } }'));
+  writeFileSync(
+    file,
+    readFileSync(join(CONFIG_DIR, 'jwt-tenant.yaml'), 'utf8').replace(
+      'match: { prefix: / }',
+      'match: { safe_regex: { regex: "/.*" } }',
+    ),
+  );
   assert.throws(() => readBootstrap(file), /match\.safe_regex is not modelled/);
 });
 
@@ -121,9 +162,17 @@ test('a balancer feature the host does not model is refused, not misread', () =>
   const dir = mkdtempSync(join(tmpdir(), 'route-keys-envoy-'));
   const original = readFileSync(join(CONFIG_DIR, 'two-dc.yaml'), 'utf8');
   const cases: [string, string, RegExp][] = [
-    ['lb_policy: MAGLEV', 'lb_policy: MAGLEV\n    common_lb_config: { locality_weighted_lb_config: {} }', /common_lb_config\.locality_weighted_lb_config is not modelled/],
+    [
+      'lb_policy: MAGLEV',
+      'lb_policy: MAGLEV\n    common_lb_config: { locality_weighted_lb_config: {} }',
+      /common_lb_config\.locality_weighted_lb_config is not modelled/,
+    ],
     ['lb_policy: RING_HASH', 'lb_policy: RING_HASH\n    health_checks: []', /health_checks are not modelled/],
-    ['      - lb_endpoints:\n        - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: 18211', '      - priority: 1\n        lb_endpoints:\n        - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: 18211', /only priority 0 is modelled/],
+    [
+      '      - lb_endpoints:\n        - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: 18211',
+      '      - priority: 1\n        lb_endpoints:\n        - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: 18211',
+      /only priority 0 is modelled/,
+    ],
   ];
   for (const [from, to, error] of cases) {
     assert.ok(original.includes(from), from);

@@ -11,13 +11,15 @@ import { renderFiles } from '../../cli/istio/render.ts';
 import { applyIstio, type Proxy } from './istio-model.ts';
 
 const fresh = () => structuredClone(renderFiles(EXAMPLE_OPTIONS).flatMap((f) => f.resources));
-const find = (resources: Record<string, any>[], kind: string, name: string) => resources.find((r) => r.kind === kind && r.metadata.name === name)!;
+const find = (resources: Record<string, any>[], kind: string, name: string) =>
+  resources.find((r) => r.kind === kind && r.metadata.name === name)!;
 
 test('the rendered deployment routes: the gateway writes every header its routes and hash rules use', () => {
   const model = applyIstio(fresh());
   assert.deepEqual(model.problems, []);
   const gateway = model.proxies.find((p) => p.kind === 'gateway')!;
-  for (const header of ['x-tenant-id', 'x-version', 'x-cart-id']) assert.ok(model.written.get(gateway.name)!.has(header), header);
+  for (const header of ['x-tenant-id', 'x-version', 'x-cart-id'])
+    assert.ok(model.written.get(gateway.name)!.has(header), header);
   assert.deepEqual([...model.written.get('sidecars in shop')!], [], 'no filter runs on the sidecars');
 });
 
@@ -25,7 +27,10 @@ test('the resources rendered before issue 16 fail: routes reach only sidecars, h
   const text = readFileSync(join(import.meta.dirname, 'fixtures', 'istio-before-issue-16.yaml'), 'utf8');
   // The gateway the filters selected was installed outside these resources.
   const gateway: Proxy = { name: 'shop-gateway', kind: 'gateway', namespace: 'shop', labels: { app: 'shop-gateway' } };
-  const model = applyIstio(parseAllDocuments(text).map((d) => d.toJS()), { workloads: [gateway] });
+  const model = applyIstio(
+    parseAllDocuments(text).map((d) => d.toJS()),
+    { workloads: [gateway] },
+  );
   assert.deepEqual(model.problems, [
     'VirtualService shop/account route globex matches x-tenant-id on sidecars in shop, where no filter writes it',
     'VirtualService shop/pricing route v2 matches x-version on sidecars in shop, where no filter writes it',
@@ -38,13 +43,18 @@ test('the resources rendered before issue 16 fail: routes reach only sidecars, h
 test('a gateway route left without `gateways` reaches the sidecars only, and fails', () => {
   const resources = fresh();
   delete find(resources, 'VirtualService', 'shop').spec.gateways;
-  assert.match(applyIstio(resources).problems.join('\n'), /VirtualService shop\/shop route pricing-v2 matches x-version on sidecars in shop/);
+  assert.match(
+    applyIstio(resources).problems.join('\n'),
+    /VirtualService shop\/shop route pricing-v2 matches x-version on sidecars in shop/,
+  );
 });
 
 test('a filter whose selector misses the gateway leaves its headers unwritten there', () => {
   const resources = fresh();
   find(resources, 'WasmPlugin', 'jwt-tenant').spec.selector.matchLabels = { app: 'other-gateway' };
-  assert.deepEqual(applyIstio(resources).problems, ['VirtualService shop/shop route account-globex matches x-tenant-id on Deployment shop/shop-gateway, where no filter writes it']);
+  assert.deepEqual(applyIstio(resources).problems, [
+    'VirtualService shop/shop route account-globex matches x-tenant-id on Deployment shop/shop-gateway, where no filter writes it',
+  ]);
 });
 
 test('targetRefs select the Gateway API gateway of that name instead of labels', () => {
@@ -53,14 +63,19 @@ test('targetRefs select the Gateway API gateway of that name instead of labels',
   delete plugin.spec.selector;
   plugin.spec.targetRefs = [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'shop-gateway' }];
   assert.equal(applyIstio(resources).problems.length, 1, 'the gateway deployment has no gateway-name label yet');
-  find(resources, 'Deployment', 'shop-gateway').spec.template.metadata.labels['gateway.networking.k8s.io/gateway-name'] = 'shop-gateway';
+  find(resources, 'Deployment', 'shop-gateway').spec.template.metadata.labels[
+    'gateway.networking.k8s.io/gateway-name'
+  ] = 'shop-gateway';
   assert.deepEqual(applyIstio(resources).problems, []);
 });
 
 test('a WasmPlugin in another namespace reaches the gateway only from the root namespace', () => {
   const resources = fresh();
   find(resources, 'WasmPlugin', 'feature-alias').metadata.namespace = 'team-b';
-  assert.match(applyIstio(resources).problems.join('\n'), /route pricing-v2 matches x-version on Deployment shop\/shop-gateway/);
+  assert.match(
+    applyIstio(resources).problems.join('\n'),
+    /route pricing-v2 matches x-version on Deployment shop\/shop-gateway/,
+  );
   find(resources, 'WasmPlugin', 'feature-alias').metadata.namespace = 'istio-system';
   assert.deepEqual(applyIstio(resources).problems, []);
 });
@@ -70,7 +85,10 @@ test('the mesh-bound pricing routes rely on callers forwarding x-version, and sa
   const mesh = find(resources, 'VirtualService', 'pricing-mesh');
   assert.deepEqual(mesh.spec.gateways, ['mesh']);
   delete mesh.metadata.annotations;
-  assert.match(applyIstio(resources).problems.join('\n'), /VirtualService shop\/pricing-mesh route pricing-v2 matches x-version on sidecars in shop/);
+  assert.match(
+    applyIstio(resources).problems.join('\n'),
+    /VirtualService shop\/pricing-mesh route pricing-v2 matches x-version on sidecars in shop/,
+  );
 });
 
 test('a VirtualService exported to another namespace does not reach the sidecars here', () => {

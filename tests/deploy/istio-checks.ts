@@ -16,7 +16,12 @@ const validateProxyConfig = ajv.compile({ ...istioSchema.$defs.ProxyConfigAnnota
 const PINNED = /^oci:\/\/[^@]+@sha256:[0-9a-f]{64}$/;
 
 function errorsOf(validate: typeof validateIstio): string[] {
-  return (validate.errors ?? []).filter((e) => e.keyword !== 'if').map((e) => `${e.instancePath} ${e.message}${e.keyword === 'additionalProperties' ? ` (${(e.params as { additionalProperty: string }).additionalProperty})` : ''}`);
+  return (validate.errors ?? [])
+    .filter((e) => e.keyword !== 'if')
+    .map(
+      (e) =>
+        `${e.instancePath} ${e.message}${e.keyword === 'additionalProperties' ? ` (${(e.params as { additionalProperty: string }).additionalProperty})` : ''}`,
+    );
 }
 
 export function istioErrors(resource: unknown): string[] {
@@ -36,12 +41,27 @@ export function checkResources(where: string, resources: Record<string, any>[]):
       for (const patch of resource.spec.configPatches) {
         const wasm = patch.patch.value.typed_config?.value?.config;
         if (!wasm) continue;
-        assert.deepEqual(validationErrors(wasm.root_id, JSON.parse(wasm.configuration.value)), [], `${name}: configuration of ${wasm.root_id}`);
+        assert.deepEqual(
+          validationErrors(wasm.root_id, JSON.parse(wasm.configuration.value)),
+          [],
+          `${name}: configuration of ${wasm.root_id}`,
+        );
         assert.match(wasm.vm_config.code.remote.http_uri.uri, PINNED);
-        assert.equal(`sha256:${wasm.vm_config.code.remote.sha256}`, wasm.vm_config.code.remote.http_uri.uri.split('@')[1], `${name}: sha256 is the pinned digest`);
+        assert.equal(
+          `sha256:${wasm.vm_config.code.remote.sha256}`,
+          wasm.vm_config.code.remote.http_uri.uri.split('@')[1],
+          `${name}: sha256 is the pinned digest`,
+        );
       }
     }
-    const proxyConfig = resource.kind === 'Deployment' ? resource.spec.template.metadata.annotations?.['proxy.istio.io/config'] : undefined;
-    if (proxyConfig !== undefined) assert.ok(validateProxyConfig(parse(proxyConfig)), `${name}: proxy.istio.io/config ${errorsOf(validateProxyConfig).join(', ')}`);
+    const proxyConfig =
+      resource.kind === 'Deployment'
+        ? resource.spec.template.metadata.annotations?.['proxy.istio.io/config']
+        : undefined;
+    if (proxyConfig !== undefined)
+      assert.ok(
+        validateProxyConfig(parse(proxyConfig)),
+        `${name}: proxy.istio.io/config ${errorsOf(validateProxyConfig).join(', ')}`,
+      );
   }
 }

@@ -14,14 +14,22 @@ import { checkResources } from './istio-checks.ts';
 import { applyIstio } from './istio-model.ts';
 
 type Resource = Record<string, any>;
-const render = (dataCentres: DataCentres = EXAMPLE_DATA_CENTRES) => structuredClone(renderFiles({ ...EXAMPLE_OPTIONS, dataCentres }).flatMap((f) => f.resources));
-const find = (resources: Resource[], kind: string, name: string) => resources.find((r) => r.kind === kind && r.metadata.name === name)!;
+const render = (dataCentres: DataCentres = EXAMPLE_DATA_CENTRES) =>
+  structuredClone(renderFiles({ ...EXAMPLE_OPTIONS, dataCentres }).flatMap((f) => f.resources));
+const find = (resources: Resource[], kind: string, name: string) =>
+  resources.find((r) => r.kind === kind && r.metadata.name === name)!;
 const shopRoutes = (resources: Resource[]): Resource[] => find(resources, 'VirtualService', 'shop').spec.http;
 const PEER_HOST = EXAMPLE_DATA_CENTRES.peers[0]!.host;
 
 // Istio's first-match over a gateway VirtualService, for uri prefixes and exact headers.
 function destinationOf(routes: Resource[], path: string, headers: Record<string, string>): string | undefined {
-  const route = routes.find((r) => (r.match ?? [{}]).some((m: Resource) => path.startsWith(m.uri?.prefix ?? '') && Object.entries(m.headers ?? {}).every(([name, value]) => headers[name] === (value as Resource).exact)));
+  const route = routes.find((r) =>
+    (r.match ?? [{}]).some(
+      (m: Resource) =>
+        path.startsWith(m.uri?.prefix ?? '') &&
+        Object.entries(m.headers ?? {}).every(([name, value]) => headers[name] === (value as Resource).exact),
+    ),
+  );
   return route?.route[0].destination.host;
 }
 
@@ -41,25 +49,43 @@ test('the x-cart-dc routes are bound to the gateway where body-keys runs and wri
     assert.deepEqual(route.route, [{ destination: { host: PEER_HOST } }]);
   }
   const entry = find(resources, 'ServiceEntry', 'gateway-fra');
-  assert.deepEqual([entry.spec.hosts, entry.spec.location, entry.spec.resolution, entry.spec.exportTo], [[PEER_HOST], 'MESH_EXTERNAL', 'DNS', ['.']]);
+  assert.deepEqual(
+    [entry.spec.hosts, entry.spec.location, entry.spec.resolution, entry.spec.exportTo],
+    [[PEER_HOST], 'MESH_EXTERNAL', 'DNS', ['.']],
+  );
   checkResources('two data centres', resources);
 });
 
-test('each gateway routes a cart as the same data centre of two-dc.yaml does: the peer\'s carts to its gateway, the rest to its hashed pods', () => {
+test("each gateway routes a cart as the same data centre of two-dc.yaml does: the peer's carts to its gateway, the rest to its hashed pods", () => {
   const bootstrap = readBootstrap(join(ROOT, 'envoy-test-configs', 'two-dc.yaml'));
-  assert.deepEqual(bootstrap.listeners.map((l) => l.name), ['ams', 'fra']);
+  assert.deepEqual(
+    bootstrap.listeners.map((l) => l.name),
+    ['ams', 'fra'],
+  );
   for (const listener of bootstrap.listeners) {
     const peer = bootstrap.listeners.find((l) => l !== listener)!.name;
-    const resources = render({ local: listener.name, peers: [{ name: peer, host: `shop-gateway.${peer}.example.com` }] });
+    const resources = render({
+      local: listener.name,
+      peers: [{ name: peer, host: `shop-gateway.${peer}.example.com` }],
+    });
     assert.deepEqual(applyIstio(resources).problems, [], listener.name);
-    const hashed = find(resources, 'DestinationRule', 'cart').spec.trafficPolicy.loadBalancer.consistentHash.httpHeaderName;
+    const hashed = find(resources, 'DestinationRule', 'cart').spec.trafficPolicy.loadBalancer.consistentHash
+      .httpHeaderName;
     for (const dc of ['ams', 'fra', 'lon', undefined]) {
       const headers: Record<string, string> = dc === undefined ? {} : { 'x-cart-dc': dc };
       const envoyRoute = matchRoute(listener.routes, '/cart', Object.entries(headers))!;
       const envoyCluster = bootstrap.clusters.get(envoyRoute.cluster)!;
-      const envoy = envoyCluster.gateway === null ? `local, hashed on ${envoyRoute.hashHeader}` : `gateway of ${envoyCluster.gateway}`;
+      const envoy =
+        envoyCluster.gateway === null
+          ? `local, hashed on ${envoyRoute.hashHeader}`
+          : `gateway of ${envoyCluster.gateway}`;
       const host = destinationOf(shopRoutes(resources), '/cart', headers);
-      const istio = host === 'cart' ? `local, hashed on ${hashed}` : host === `shop-gateway.${peer}.example.com` ? `gateway of ${peer}` : `elsewhere: ${host}`;
+      const istio =
+        host === 'cart'
+          ? `local, hashed on ${hashed}`
+          : host === `shop-gateway.${peer}.example.com`
+            ? `gateway of ${peer}`
+            : `elsewhere: ${host}`;
       assert.equal(istio, envoy, `${listener.name}, x-cart-dc ${dc ?? '(none)'}`);
     }
   }
@@ -75,12 +101,16 @@ test('one data centre: no x-cart-dc routes and no ServiceEntry', () => {
 test('an x-cart-dc route bound to the sidecars only is found: no filter writes the header there', () => {
   const resources = render();
   shopRoutes(resources).find((r) => r.name === 'cart-of-fra')!.match[0].gateways = ['mesh'];
-  assert.deepEqual(applyIstio(resources).problems, ['VirtualService shop/shop route cart-of-fra matches x-cart-dc on sidecars in shop, where no filter writes it']);
+  assert.deepEqual(applyIstio(resources).problems, [
+    'VirtualService shop/shop route cart-of-fra matches x-cart-dc on sidecars in shop, where no filter writes it',
+  ]);
 });
 
 test('a body-keys configuration that derives no data centre leaves the x-cart-dc routes unfed, and the model says so', () => {
   const resources = render();
-  const patch = find(resources, 'EnvoyFilter', 'body-keys').spec.configPatches.find((p: Resource) => p.applyTo === 'EXTENSION_CONFIG');
+  const patch = find(resources, 'EnvoyFilter', 'body-keys').spec.configPatches.find(
+    (p: Resource) => p.applyTo === 'EXTENSION_CONFIG',
+  );
   const configuration = patch.patch.value.typed_config.value.config.configuration;
   const config = JSON.parse(configuration.value);
   delete config.keys[0].derived;
@@ -96,10 +126,12 @@ test('a local cart route placed before the x-cart-dc route hides it, and the mod
   const routes = shopRoutes(resources);
   const [ofFra, cart] = [routes.findIndex((r) => r.name === 'cart-of-fra'), routes.findIndex((r) => r.name === 'cart')];
   [routes[ofFra], routes[cart]] = [routes[cart]!, routes[ofFra]!];
-  assert.deepEqual(applyIstio(resources).problems, ['VirtualService shop/shop route cart-of-fra is never used: route cart before it takes every request it matches']);
+  assert.deepEqual(applyIstio(resources).problems, [
+    'VirtualService shop/shop route cart-of-fra is never used: route cart before it takes every request it matches',
+  ]);
 });
 
-test('the peer gateway without its ServiceEntry, or with one not visible to the gateway\'s namespace, is found', () => {
+test("the peer gateway without its ServiceEntry, or with one not visible to the gateway's namespace, is found", () => {
   const resources = render();
   const entry = find(resources, 'ServiceEntry', 'gateway-fra');
   entry.spec.exportTo = ['other'];

@@ -38,27 +38,46 @@ export interface Model {
 const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
 const nameOf = (r: Resource) => `${r.kind} ${r.metadata.namespace ?? 'default'}/${r.metadata.name}`;
 const namespaceOf = (r: Resource) => (r.metadata.namespace ?? 'default') as string;
-const fqdn = (host: string, namespace: string) => (host.includes('.') ? host : `${host}.${namespace}.svc.cluster.local`);
-const labelsMatch = (want: Record<string, string> | undefined, labels: Record<string, string>) => Object.entries(want ?? {}).every(([k, v]) => labels[k] === v);
+const fqdn = (host: string, namespace: string) =>
+  host.includes('.') ? host : `${host}.${namespace}.svc.cluster.local`;
+const labelsMatch = (want: Record<string, string> | undefined, labels: Record<string, string>) =>
+  Object.entries(want ?? {}).every(([k, v]) => labels[k] === v);
 
 function proxiesOf(resources: Resource[], options: ModelOptions): Proxy[] {
   const gateways: Proxy[] = resources
-    .filter((r) => r.kind === 'Deployment' && /(^|,)gateway(,|$)/.test(r.spec.template.metadata.annotations?.['inject.istio.io/templates'] ?? ''))
-    .map((r) => ({ name: nameOf(r), kind: 'gateway', namespace: namespaceOf(r), labels: r.spec.template.metadata.labels ?? {} }));
+    .filter(
+      (r) =>
+        r.kind === 'Deployment' &&
+        /(^|,)gateway(,|$)/.test(r.spec.template.metadata.annotations?.['inject.istio.io/templates'] ?? ''),
+    )
+    .map((r) => ({
+      name: nameOf(r),
+      kind: 'gateway',
+      namespace: namespaceOf(r),
+      labels: r.spec.template.metadata.labels ?? {},
+    }));
   const all = [...gateways, ...(options.workloads ?? [])];
   // The applications' sidecars: one per namespace, carrying none of the gateway's labels.
   const namespaces = new Set([...resources.map(namespaceOf), ...all.map((p) => p.namespace)]);
-  for (const namespace of namespaces) all.push({ name: `sidecars in ${namespace}`, kind: 'sidecar', namespace, labels: {} });
+  for (const namespace of namespaces)
+    all.push({ name: `sidecars in ${namespace}`, kind: 'sidecar', namespace, labels: {} });
   return all;
 }
 
 // A WasmPlugin or EnvoyFilter reaches workloads of its own namespace, or of all namespaces from
 // the root namespace; targetRefs (a Gateway API gateway) replace the label selector.
-function selects(resource: Resource, proxy: Proxy, selector: Record<string, string> | undefined, root: string): boolean {
+function selects(
+  resource: Resource,
+  proxy: Proxy,
+  selector: Record<string, string> | undefined,
+  root: string,
+): boolean {
   const namespace = namespaceOf(resource);
   if (namespace !== root && namespace !== proxy.namespace) return false;
-  const targetRefs: Resource[] | undefined = resource.spec.targetRefs ?? (resource.spec.targetRef ? [resource.spec.targetRef] : undefined);
-  if (targetRefs?.length) return targetRefs.some((t) => t.kind === 'Gateway' && proxy.labels[GATEWAY_NAME_LABEL] === t.name);
+  const targetRefs: Resource[] | undefined =
+    resource.spec.targetRefs ?? (resource.spec.targetRef ? [resource.spec.targetRef] : undefined);
+  if (targetRefs?.length)
+    return targetRefs.some((t) => t.kind === 'Gateway' && proxy.labels[GATEWAY_NAME_LABEL] === t.name);
   return labelsMatch(selector, proxy.labels);
 }
 
@@ -75,7 +94,8 @@ function proxyVersionMatches(match: Resource | undefined, version: string): bool
 // The Wasm configuration inside a filter value: inline, through a TypedStruct, or (ECDS) by name.
 function wasmConfig(typed: Resource | undefined): { rootId: string; configuration: Record<string, any> } | null {
   if (!typed) return null;
-  const wasm = typed['@type'] === WASM_TYPE ? typed.config : typed.type_url === WASM_TYPE ? typed.value?.config : undefined;
+  const wasm =
+    typed['@type'] === WASM_TYPE ? typed.config : typed.type_url === WASM_TYPE ? typed.value?.config : undefined;
   if (!wasm) return null;
   return { rootId: wasm.root_id, configuration: JSON.parse(wasm.configuration?.value ?? '{}') };
 }
@@ -85,13 +105,22 @@ function writtenHeaders(resources: Resource[], proxy: Proxy, options: ModelOptio
   const version = options.istioVersion ?? '1.28.0';
   const written = new Set<string>();
   // A root id no plugin registers is an error (an unknown plugin), not a filter that writes nothing.
-  const add = (rootId: string, config: Record<string, any>) => outputHeaders(pluginOfRootId(rootId) ?? rootId, config).forEach((h) => written.add(h));
+  const add = (rootId: string, config: Record<string, any>) =>
+    outputHeaders(pluginOfRootId(rootId) ?? rootId, config).forEach((h) => written.add(h));
   for (const r of resources) {
-    if (r.kind === 'WasmPlugin' && (r.spec.type ?? 'HTTP') === 'HTTP' && selects(r, proxy, r.spec.selector?.matchLabels, root)) add(r.spec.pluginName, r.spec.pluginConfig ?? {});
+    if (
+      r.kind === 'WasmPlugin' &&
+      (r.spec.type ?? 'HTTP') === 'HTTP' &&
+      selects(r, proxy, r.spec.selector?.matchLabels, root)
+    )
+      add(r.spec.pluginName, r.spec.pluginConfig ?? {});
     if (r.kind !== 'EnvoyFilter' || !selects(r, proxy, r.spec.workloadSelector?.labels, root)) continue;
-    const patches: Resource[] = (r.spec.configPatches ?? []).filter((p: Resource) => contextReaches(p.match?.context, proxy) && proxyVersionMatches(p.match, version));
+    const patches: Resource[] = (r.spec.configPatches ?? []).filter(
+      (p: Resource) => contextReaches(p.match?.context, proxy) && proxyVersionMatches(p.match, version),
+    );
     const extensions = new Map<string, Resource>();
-    for (const p of patches) if (p.applyTo === 'EXTENSION_CONFIG') extensions.set(p.patch.value.name, p.patch.value.typed_config);
+    for (const p of patches)
+      if (p.applyTo === 'EXTENSION_CONFIG') extensions.set(p.patch.value.name, p.patch.value.typed_config);
     for (const p of patches) {
       if (p.applyTo !== 'HTTP_FILTER') continue;
       const value = p.patch.value;
@@ -104,12 +133,20 @@ function writtenHeaders(resources: Resource[], proxy: Proxy, options: ModelOptio
 
 function exportedTo(resource: Resource, namespace: string): boolean {
   const exportTo: string[] = resource.spec.exportTo ?? ['*'];
-  return exportTo.includes('*') || exportTo.includes(namespace) || (exportTo.includes('.') && namespace === namespaceOf(resource));
+  return (
+    exportTo.includes('*') ||
+    exportTo.includes(namespace) ||
+    (exportTo.includes('.') && namespace === namespaceOf(resource))
+  );
 }
 
 function hostServed(vsHosts: string[], gateway: Resource): boolean {
-  const served: string[] = gateway.spec.servers.flatMap((s: Resource) => s.hosts.map((h: string) => h.replace(/^[^/]*\//, '')));
-  return vsHosts.some((h) => served.some((s) => s === '*' || s === h || (s.startsWith('*.') && h.endsWith(s.slice(1)))));
+  const served: string[] = gateway.spec.servers.flatMap((s: Resource) =>
+    s.hosts.map((h: string) => h.replace(/^[^/]*\//, '')),
+  );
+  return vsHosts.some((h) =>
+    served.some((s) => s === '*' || s === h || (s.startsWith('*.') && h.endsWith(s.slice(1)))),
+  );
 }
 
 // Whether a request `later` matches always matches `earlier` too, for the match fields the model knows (uri prefix or exact, exact headers); any other field is taken as narrowing.
@@ -122,16 +159,21 @@ function takesAll(earlier: Resource, later: Resource): boolean {
     if (earlier.uri.prefix === undefined && earlier.uri.exact === undefined) return false;
     const path = paths(later);
     if (path === undefined || (later.uri.prefix === undefined && later.uri.exact === undefined)) return false;
-    if (earlier.uri.exact !== undefined ? later.uri.exact !== earlier.uri.exact : !path.startsWith(earlier.uri.prefix)) return false;
+    if (earlier.uri.exact !== undefined ? later.uri.exact !== earlier.uri.exact : !path.startsWith(earlier.uri.prefix))
+      return false;
   }
-  return Object.entries(earlier.headers ?? {}).every(([name, value]) => JSON.stringify(later.headers?.[name]) === JSON.stringify(value) && Object.keys(value as Resource)[0] === 'exact');
+  return Object.entries(earlier.headers ?? {}).every(
+    ([name, value]) =>
+      JSON.stringify(later.headers?.[name]) === JSON.stringify(value) && Object.keys(value as Resource)[0] === 'exact',
+  );
 }
 
 export function applyIstio(resources: Resource[], options: ModelOptions = {}): Model {
   const proxies = proxiesOf(resources, options);
   const written = new Map(proxies.map((p) => [p.name, writtenHeaders(resources, p, options)]));
   const problems: string[] = [];
-  const gatewayWrites = (header: string) => proxies.some((p) => p.kind === 'gateway' && written.get(p.name)!.has(header));
+  const gatewayWrites = (header: string) =>
+    proxies.some((p) => p.kind === 'gateway' && written.get(p.name)!.has(header));
   // Host (FQDN) → the proxies that route to it: every sidecar by default, gateways only by a bound route.
   const routedFrom = new Map<string, Set<Proxy>>();
   const routesTo = (host: string, proxy: Proxy) => routedFrom.set(host, (routedFrom.get(host) ?? new Set()).add(proxy));
@@ -139,17 +181,22 @@ export function applyIstio(resources: Resource[], options: ModelOptions = {}): M
   const reachedBy = (vs: Resource, ref: string): Proxy[] => {
     if (ref === 'mesh') return proxies.filter((p) => p.kind === 'sidecar' && exportedTo(vs, p.namespace));
     const [namespace, name] = ref.includes('/') ? ref.split('/') : [namespaceOf(vs), ref];
-    const gateway = resources.find((r) => r.kind === 'Gateway' && r.metadata.name === name && namespaceOf(r) === namespace);
+    const gateway = resources.find(
+      (r) => r.kind === 'Gateway' && r.metadata.name === name && namespaceOf(r) === namespace,
+    );
     if (!gateway) {
       problems.push(`${nameOf(vs)} is bound to gateway ${namespace}/${name}, which is not defined`);
       return [];
     }
-    if (!hostServed(vs.spec.hosts ?? [], gateway)) problems.push(`${nameOf(vs)}: none of its hosts is served by ${nameOf(gateway)}`);
+    if (!hostServed(vs.spec.hosts ?? [], gateway))
+      problems.push(`${nameOf(vs)}: none of its hosts is served by ${nameOf(gateway)}`);
     return proxies.filter((p) => p.kind === 'gateway' && labelsMatch(gateway.spec.selector, p.labels));
   };
 
   for (const vs of resources.filter((r) => r.kind === 'VirtualService')) {
-    const forwarded = new Set<string>((vs.metadata.annotations?.[FORWARDED_HEADERS_ANNOTATION] ?? '').split(',').filter(Boolean));
+    const forwarded = new Set<string>(
+      (vs.metadata.annotations?.[FORWARDED_HEADERS_ANNOTATION] ?? '').split(',').filter(Boolean),
+    );
     const bound: string[] = vs.spec.gateways?.length ? vs.spec.gateways : ['mesh'];
     for (const route of vs.spec.http ?? []) {
       const matches: Resource[] = route.match?.length ? route.match : [{}];
@@ -157,10 +204,16 @@ export function applyIstio(resources: Resource[], options: ModelOptions = {}): M
         const refs: string[] = match.gateways?.length ? match.gateways : bound;
         for (const proxy of refs.flatMap((ref) => reachedBy(vs, ref))) {
           for (const header of [...Object.keys(match.headers ?? {}), ...Object.keys(match.withoutHeaders ?? {})]) {
-            const present = written.get(proxy.name)!.has(header) || (proxy.kind === 'sidecar' && forwarded.has(header) && gatewayWrites(header));
-            if (!present) problems.push(`${nameOf(vs)} route ${route.name ?? '(unnamed)'} matches ${header} on ${proxy.name}, where no filter writes it`);
+            const present =
+              written.get(proxy.name)!.has(header) ||
+              (proxy.kind === 'sidecar' && forwarded.has(header) && gatewayWrites(header));
+            if (!present)
+              problems.push(
+                `${nameOf(vs)} route ${route.name ?? '(unnamed)'} matches ${header} on ${proxy.name}, where no filter writes it`,
+              );
           }
-          for (const destination of route.route ?? []) routesTo(fqdn(destination.destination.host, namespaceOf(vs)), proxy);
+          for (const destination of route.route ?? [])
+            routesTo(fqdn(destination.destination.host, namespaceOf(vs)), proxy);
         }
       }
     }
@@ -172,8 +225,16 @@ export function applyIstio(resources: Resource[], options: ModelOptions = {}): M
       for (const { destination } of route.route ?? []) {
         if (destination.subset === undefined) continue;
         const host = fqdn(destination.host, namespaceOf(vs));
-        const defined = resources.some((r) => r.kind === 'DestinationRule' && fqdn(r.spec.host, namespaceOf(r)) === host && (r.spec.subsets ?? []).some((s: Resource) => s.name === destination.subset));
-        if (!defined) problems.push(`${nameOf(vs)} route ${route.name ?? '(unnamed)'} sends to subset ${destination.subset} of ${host}, which no DestinationRule defines`);
+        const defined = resources.some(
+          (r) =>
+            r.kind === 'DestinationRule' &&
+            fqdn(r.spec.host, namespaceOf(r)) === host &&
+            (r.spec.subsets ?? []).some((s: Resource) => s.name === destination.subset),
+        );
+        if (!defined)
+          problems.push(
+            `${nameOf(vs)} route ${route.name ?? '(unnamed)'} sends to subset ${destination.subset} of ${host}, which no DestinationRule defines`,
+          );
       }
     }
   }
@@ -184,8 +245,13 @@ export function applyIstio(resources: Resource[], options: ModelOptions = {}): M
       for (const { destination } of route.route ?? []) {
         const host = fqdn(destination.host, namespaceOf(vs));
         if (host.endsWith('.svc.cluster.local')) continue;
-        const declared = resources.some((r) => r.kind === 'ServiceEntry' && (r.spec.hosts ?? []).includes(host) && exportedTo(r, namespaceOf(vs)));
-        if (!declared) problems.push(`${nameOf(vs)} route ${route.name ?? '(unnamed)'} sends to ${host}, which no ServiceEntry visible in ${namespaceOf(vs)} declares`);
+        const declared = resources.some(
+          (r) => r.kind === 'ServiceEntry' && (r.spec.hosts ?? []).includes(host) && exportedTo(r, namespaceOf(vs)),
+        );
+        if (!declared)
+          problems.push(
+            `${nameOf(vs)} route ${route.name ?? '(unnamed)'} sends to ${host}, which no ServiceEntry visible in ${namespaceOf(vs)} declares`,
+          );
       }
     }
   }
@@ -194,8 +260,17 @@ export function applyIstio(resources: Resource[], options: ModelOptions = {}): M
   for (const vs of resources.filter((r) => r.kind === 'VirtualService')) {
     const routes: Resource[] = vs.spec.http ?? [];
     for (const [i, route] of routes.entries()) {
-      const hiding = routes.slice(0, i).find((earlier) => (route.match?.length ? route.match : [{}]).every((m: Resource) => (earlier.match?.length ? earlier.match : [{}]).some((e: Resource) => takesAll(e, m))));
-      if (hiding) problems.push(`${nameOf(vs)} route ${route.name ?? '(unnamed)'} is never used: route ${hiding.name ?? '(unnamed)'} before it takes every request it matches`);
+      const hiding = routes
+        .slice(0, i)
+        .find((earlier) =>
+          (route.match?.length ? route.match : [{}]).every((m: Resource) =>
+            (earlier.match?.length ? earlier.match : [{}]).some((e: Resource) => takesAll(e, m)),
+          ),
+        );
+      if (hiding)
+        problems.push(
+          `${nameOf(vs)} route ${route.name ?? '(unnamed)'} is never used: route ${hiding.name ?? '(unnamed)'} before it takes every request it matches`,
+        );
     }
   }
 
@@ -203,8 +278,12 @@ export function applyIstio(resources: Resource[], options: ModelOptions = {}): M
     const header = dr.spec.trafficPolicy?.loadBalancer?.consistentHash?.httpHeaderName;
     if (header === undefined) continue;
     const host = fqdn(dr.spec.host, namespaceOf(dr));
-    const from = [...proxies.filter((p) => p.kind === 'sidecar' && exportedTo(dr, p.namespace)), ...(routedFrom.get(host) ?? [])];
-    if (!from.some((p) => written.get(p.name)!.has(header))) problems.push(`${nameOf(dr)} hashes on ${header}, which no filter writes on the proxies that route to ${host}`);
+    const from = [
+      ...proxies.filter((p) => p.kind === 'sidecar' && exportedTo(dr, p.namespace)),
+      ...(routedFrom.get(host) ?? []),
+    ];
+    if (!from.some((p) => written.get(p.name)!.has(header)))
+      problems.push(`${nameOf(dr)} hashes on ${header}, which no filter writes on the proxies that route to ${host}`);
   }
   return { proxies, written, problems: [...new Set(problems)] };
 }

@@ -17,19 +17,28 @@ import { imagesOf } from '../../cli/package.ts';
 import { checkResources, istioErrors } from './istio-checks.ts';
 
 test('the committed examples are a fresh render, digests included', () => {
-  for (const [path, text] of exampleTexts()) assert.equal(readFileSync(join(ROOT, path), 'utf8'), text, `${path}: run npm run render:examples`);
+  for (const [path, text] of exampleTexts())
+    assert.equal(readFileSync(join(ROOT, path), 'utf8'), text, `${path}: run npm run render:examples`);
   assert.deepEqual(staleExamples(), []);
 });
 
 for (const path of exampleTexts().keys()) {
   if (!path.endsWith('.yaml') || path.endsWith('kustomization.yaml')) continue;
   test(`${path}: within Istio's API, configuration valid`, () => {
-    checkResources(path, parseAllDocuments(readFileSync(join(ROOT, path), 'utf8')).map((d) => d.toJS()));
+    checkResources(
+      path,
+      parseAllDocuments(readFileSync(join(ROOT, path), 'utf8')).map((d) => d.toJS()),
+    );
   });
 }
 
 test('render istio pins the packaged images, in the namespace asked for, and passes the same checks', () => {
-  const files = renderFiles({ registry: '127.0.0.1:5000', namespace: 'team-a', selector: 'istio=ingressgateway', host: 'shop.team-a.example' });
+  const files = renderFiles({
+    registry: '127.0.0.1:5000',
+    namespace: 'team-a',
+    selector: 'istio=ingressgateway',
+    host: 'shop.team-a.example',
+  });
   const resources = files.flatMap((f) => f.resources);
   checkResources('render', resources);
   for (const plugin of pluginNames()) {
@@ -71,33 +80,63 @@ test('body-keys: an EnvoyFilter that never leaves a gateway waiting and whose re
   const discovery = httpFilter.patch.value.config_discovery;
   assert.equal(httpFilter.patch.value.name, extension.patch.value.name);
   assert.match(discovery.config_source.initial_fetch_timeout, /^[1-9][0-9]*s$/, 'a finite, non-zero wait');
-  assert.ok(discovery.type_urls.includes(discovery.default_config['@type']), 'Envoy accepts a default_config only of a listed type');
+  assert.ok(
+    discovery.type_urls.includes(discovery.default_config['@type']),
+    'Envoy accepts a default_config only of a listed type',
+  );
   assert.deepEqual(
     discovery.default_config.mutations.request_mutations.map((m: { remove: string }) => m.remove),
     ['x-cart-id', 'x-cart-dc', 'x-session-id'],
     'the fallback lets no client-set key through',
   );
-  for (const patch of filter!.spec.configPatches) assert.ok(new RegExp(patch.match.proxy.proxyVersion).test('1.28.0') && !new RegExp(patch.match.proxy.proxyVersion).test('1.27.3'));
-  assert.deepEqual(cart!.spec.trafficPolicy.loadBalancer.consistentHash, { httpHeaderName: 'x-cart-id', ringHash: { minimumRingSize: 1024 } });
+  for (const patch of filter!.spec.configPatches)
+    assert.ok(
+      new RegExp(patch.match.proxy.proxyVersion).test('1.28.0') &&
+        !new RegExp(patch.match.proxy.proxyVersion).test('1.27.3'),
+    );
+  assert.deepEqual(cart!.spec.trafficPolicy.loadBalancer.consistentHash, {
+    httpHeaderName: 'x-cart-id',
+    ringHash: { minimumRingSize: 1024 },
+  });
   assert.equal(checkout!.spec.trafficPolicy.loadBalancer.consistentHash.maglev.tableSize, 65537);
 });
 
 test(`--istio-version refuses releases before ${MIN_ISTIO_TEXT}, with the reason, and the README states the same minimum`, () => {
   for (const version of ['1.28', '1.28.0', '1.29.1', 'v1.30.0-beta.1', '2.0.0']) checkIstioVersion(version);
   for (const version of ['1.27.3', '1.26', '0.9.0']) {
-    assert.throws(() => checkIstioVersion(version), (e: unknown) => e instanceof CliError && /allow_on_headers_stop_iteration/.test(e.message) && e.message.includes(`Istio ${MIN_ISTIO_TEXT} or newer`));
+    assert.throws(
+      () => checkIstioVersion(version),
+      (e: unknown) =>
+        e instanceof CliError &&
+        /allow_on_headers_stop_iteration/.test(e.message) &&
+        e.message.includes(`Istio ${MIN_ISTIO_TEXT} or newer`),
+    );
   }
   assert.throws(() => checkIstioVersion('latest'), /--istio-version takes MAJOR.MINOR/);
-  assert.ok(readFileSync(join(ROOT, 'README.md'), 'utf8').includes(`Istio ${MIN_ISTIO_TEXT} or newer`), 'README states the minimum');
+  assert.ok(
+    readFileSync(join(ROOT, 'README.md'), 'utf8').includes(`Istio ${MIN_ISTIO_TEXT} or newer`),
+    'README states the minimum',
+  );
 });
 
 test('the field check refuses a field Istio does not have', () => {
   const [plugin] = renderPlugin('jwt-tenant', { registry: 'r' });
-  assert.deepEqual(istioErrors({ ...plugin, spec: { ...plugin!.spec, rootId: 'jwt-tenant' } }), ['/spec must NOT have additional properties (rootId)']);
-  assert.match(istioErrors({ ...plugin, spec: { ...plugin!.spec, phase: 'AUTHORIZATION' } }).join(), /\/spec\/phase must be equal to one of the allowed values/);
-  const [gateway] = renderGateway({ registry: 'r' });
-  assert.deepEqual(istioErrors({ ...gateway, spec: { ...gateway!.spec, servers: [{ ...gateway!.spec.servers[0], port: { number: 80 } }] } }), [
-    "/spec/servers/0/port must have required property 'protocol'",
-    "/spec/servers/0/port must have required property 'name'",
+  assert.deepEqual(istioErrors({ ...plugin, spec: { ...plugin!.spec, rootId: 'jwt-tenant' } }), [
+    '/spec must NOT have additional properties (rootId)',
   ]);
+  assert.match(
+    istioErrors({ ...plugin, spec: { ...plugin!.spec, phase: 'AUTHORIZATION' } }).join(),
+    /\/spec\/phase must be equal to one of the allowed values/,
+  );
+  const [gateway] = renderGateway({ registry: 'r' });
+  assert.deepEqual(
+    istioErrors({
+      ...gateway,
+      spec: { ...gateway!.spec, servers: [{ ...gateway!.spec.servers[0], port: { number: 80 } }] },
+    }),
+    [
+      "/spec/servers/0/port must have required property 'protocol'",
+      "/spec/servers/0/port must have required property 'name'",
+    ],
+  );
 });

@@ -6,7 +6,14 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { ROOT } from '../support/modules.ts';
 
-type Schema = { oneOf?: unknown[]; properties?: Record<string, Schema>; items?: Schema; $ref?: string; $defs?: Record<string, Schema>; additionalProperties?: unknown };
+type Schema = {
+  oneOf?: unknown[];
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  $ref?: string;
+  $defs?: Record<string, Schema>;
+  additionalProperties?: unknown;
+};
 
 // Field paths as the README writes them: a.b, a[].b for array items.
 function fieldPaths(schema: Schema, root: Schema, prefix = ''): string[] {
@@ -25,7 +32,9 @@ function fieldPaths(schema: Schema, root: Schema, prefix = ''): string[] {
   return paths;
 }
 
-const plugins = readdirSync(join(ROOT, 'plugins')).filter((name) => existsSync(join(ROOT, 'plugins', name, 'config.schema.json')));
+const plugins = readdirSync(join(ROOT, 'plugins')).filter((name) =>
+  existsSync(join(ROOT, 'plugins', name, 'config.schema.json')),
+);
 
 for (const plugin of plugins) {
   test(`${plugin}: the README field table matches config.schema.json`, () => {
@@ -34,11 +43,18 @@ for (const plugin of plugins) {
     const section = readme.split(/^## /m).find((part) => part.startsWith('Configuration')) ?? '';
     const documented = new Set([...section.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]));
     // A row like `on_*.action` documents the field under every on_… object.
-    const covers = (path: string) => documented.has(path) || [...documented].some((row) => row.includes('*') && new RegExp(`^${row.replace(/[.[\]]/g, '\\$&').replace('*', '[^.]*')}$`).test(path));
+    const covers = (path: string) =>
+      documented.has(path) ||
+      [...documented].some(
+        (row) =>
+          row.includes('*') && new RegExp(`^${row.replace(/[.[\]]/g, '\\$&').replace('*', '[^.]*')}$`).test(path),
+      );
     const missing = fieldPaths(schema, schema).filter((path) => !covers(path));
     assert.deepEqual(missing, [], `fields missing from the README table of ${plugin}`);
     const known = new Set(fieldPaths(schema, schema));
-    const extra = [...documented].filter((row) => !row.includes('*') && /^[a-z_][a-z_.[\]]*$/.test(row) && !known.has(row));
+    const extra = [...documented].filter(
+      (row) => !row.includes('*') && /^[a-z_][a-z_.[\]]*$/.test(row) && !known.has(row),
+    );
     assert.deepEqual(extra, [], `README rows for fields the schema of ${plugin} does not have`);
   });
 
@@ -51,21 +67,31 @@ for (const plugin of plugins) {
     const readme = readFileSync(join(ROOT, 'plugins', plugin, 'README.md'), 'utf8');
     const minimal = /^## Minimal configuration\n+```json\n([\s\S]*?)\n```/m.exec(readme)?.[1];
     assert.ok(minimal, `${plugin}/README.md has a Minimal configuration JSON block`);
-    const documented = { 'example.config.json': readFileSync(join(ROOT, 'plugins', plugin, 'example.config.json'), 'utf8'), 'README minimal configuration': minimal };
+    const documented = {
+      'example.config.json': readFileSync(join(ROOT, 'plugins', plugin, 'example.config.json'), 'utf8'),
+      'README minimal configuration': minimal,
+    };
     const wasm = pluginModule(plugin);
     for (const [name, text] of Object.entries(documented)) {
       const configuration = JSON.parse(text) as Record<string, unknown>;
       assert.deepEqual(validationErrors(plugin, configuration), [], `${plugin} ${name}: schema`);
       const loaded = load(wasm, { rootId: plugin, configuration: text });
-      assert.deepEqual(loaded.logs.records.filter((r) => r.level !== 'trace' && r.level !== 'debug' && r.level !== 'info'), [], `${plugin} ${name}: no warning at configure`);
+      assert.deepEqual(
+        loaded.logs.records.filter((r) => r.level !== 'trace' && r.level !== 'debug' && r.level !== 'info'),
+        [],
+        `${plugin} ${name}: no warning at configure`,
+      );
 
       const broken = JSON.stringify({ ...configuration, not_a_field: true });
       assert.notDeepEqual(validationErrors(plugin, JSON.parse(broken)), [], `${plugin} ${name} + not_a_field: schema`);
-      assert.throws(() => load(wasm, { rootId: plugin, configuration: broken }), (error: unknown) => {
-        assert.ok(error instanceof ConfigurationRejectedError, String(error));
-        assert.match(error.logs.map((r) => r.message).join('\n'), /not_a_field/);
-        return true;
-      });
+      assert.throws(
+        () => load(wasm, { rootId: plugin, configuration: broken }),
+        (error: unknown) => {
+          assert.ok(error instanceof ConfigurationRejectedError, String(error));
+          assert.match(error.logs.map((r) => r.message).join('\n'), /not_a_field/);
+          return true;
+        },
+      );
     }
   });
 }

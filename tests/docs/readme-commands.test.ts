@@ -26,7 +26,11 @@ interface Block {
   output?: { text: string; excerpt: boolean };
 }
 
-const readmes = ['README.md', 'envoy-test-configs/README.md', ...readdirSync(join(ROOT, 'plugins')).map((p) => `plugins/${p}/README.md`)].filter((f) => existsSync(join(ROOT, f)));
+const readmes = [
+  'README.md',
+  'envoy-test-configs/README.md',
+  ...readdirSync(join(ROOT, 'plugins')).map((p) => `plugins/${p}/README.md`),
+].filter((f) => existsSync(join(ROOT, f)));
 
 function blocksOf(file: string): Block[] {
   const lines = readFileSync(join(ROOT, file), 'utf8').split('\n');
@@ -38,9 +42,16 @@ function blocksOf(file: string): Block[] {
     const indent = fence[1]!;
     const end = lines.indexOf(`${indent}\`\`\``, i + 1);
     assert.ok(end > i, `${file}:${i + 1}: unclosed block`);
-    const previous = lines.slice(0, i).filter((l) => l.trim() !== '').at(-1) ?? '';
+    const previous =
+      lines
+        .slice(0, i)
+        .filter((l) => l.trim() !== '')
+        .at(-1) ?? '';
     const marker = /^<!-- (.*) -->$/.exec(previous.trim())?.[1] ?? '';
-    const text = lines.slice(i + 1, end).map((l) => (l.startsWith(indent) ? l.slice(indent.length) : l)).join('\n');
+    const text = lines
+      .slice(i + 1, end)
+      .map((l) => (l.startsWith(indent) ? l.slice(indent.length) : l))
+      .join('\n');
     blocks.push({ where: `${file}:${i + 1}`, marker, info: fence[2]!, text });
     i = end;
   }
@@ -60,10 +71,15 @@ const blocks = readmes.flatMap(blocksOf);
 const runnable = blocks.filter((b) => b.marker === 'runnable');
 
 test('every shell block of the READMEs is runnable, or says why it is not run', () => {
-  const unmarked = blocks.filter((b) => b.info === 'sh' && b.marker !== 'runnable' && !/^not run: \S/.test(b.marker)).map((b) => b.where);
+  const unmarked = blocks
+    .filter((b) => b.info === 'sh' && b.marker !== 'runnable' && !/^not run: \S/.test(b.marker))
+    .map((b) => b.where);
   assert.deepEqual(unmarked, []);
   assert.ok(runnable.length >= 4, `runnable blocks: ${runnable.map((b) => b.where).join(', ')}`);
-  assert.ok(runnable.every((b) => b.info === 'sh'), 'runnable blocks are sh blocks');
+  assert.ok(
+    runnable.every((b) => b.info === 'sh'),
+    'runnable blocks are sh blocks',
+  );
 });
 
 test('a block marked as a file shows that file', () => {
@@ -79,14 +95,20 @@ const normalise = (text: string) => text.replace(/sha256:[0-9a-f]{64}/g, 'sha256
 // documented output shows.
 const path = (process.env.PATH ?? '')
   .split(delimiter)
-  .filter((dir) => !/node_modules[/\\]\.bin$/.test(dir) && !existsSync(join(dir, 'envoy')) && !existsSync(join(dir, 'func-e')))
+  .filter(
+    (dir) =>
+      !/node_modules[/\\]\.bin$/.test(dir) && !existsSync(join(dir, 'envoy')) && !existsSync(join(dir, 'func-e')),
+  )
   .join(delimiter);
 
 type Ran = Finished;
 
 function runBlock(block: Block, cwd: string): Promise<Ran> {
   const script = block.text.replace(/^npm ci\b.*$/gm, 'test -d node_modules');
-  return runToEnd('bash', ['-e', '-o', 'pipefail', '-c', script], { cwd, env: { ...process.env, PATH: path, NO_COLOR: '1' } });
+  return runToEnd('bash', ['-e', '-o', 'pipefail', '-c', script], {
+    cwd,
+    env: { ...process.env, PATH: path, NO_COLOR: '1' },
+  });
 }
 
 function checkOutput(block: Block, ran: Ran): void {
@@ -100,10 +122,22 @@ function checkOutput(block: Block, ran: Ran): void {
   }
   const lines = actual.split('\n').map((l) => l.trim());
   let from = 0;
-  for (const run of expected.split(/^…$/m).map((part) => part.trim().split('\n').map((l) => l.trim())).filter((r) => r.join('') !== '')) {
+  for (const run of expected
+    .split(/^…$/m)
+    .map((part) =>
+      part
+        .trim()
+        .split('\n')
+        .map((l) => l.trim()),
+    )
+    .filter((r) => r.join('') !== '')) {
     let at = -1;
-    for (let i = from; i + run.length <= lines.length && at < 0; i++) if (run.every((line, k) => lines[i + k] === line)) at = i;
-    assert.ok(at >= 0, `${block.where}: the output does not have, in this order:\n${run.join('\n')}\n--- output:\n${actual}`);
+    for (let i = from; i + run.length <= lines.length && at < 0; i++)
+      if (run.every((line, k) => lines[i + k] === line)) at = i;
+    assert.ok(
+      at >= 0,
+      `${block.where}: the output does not have, in this order:\n${run.join('\n')}\n--- output:\n${actual}`,
+    );
     from = at + run.length;
   }
 }

@@ -30,7 +30,10 @@ test('a 403 from the auth cluster: the plugin answers locally and nothing goes u
 });
 
 test('a reset call reaches the plugin with no headers (onHttpCallFailure), a timeout as a 504', () => {
-  for (const answer of [{ cluster: 'auth', reset: true }, { cluster: 'auth', timeout: true }]) {
+  for (const answer of [
+    { cluster: 'auth', reset: true },
+    { cluster: 'auth', timeout: true },
+  ]) {
     const outcome = new FilterChain([auth()]).send(request([answer]));
     assert.equal(outcome.response?.status, 403, JSON.stringify(answer));
   }

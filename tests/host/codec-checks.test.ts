@@ -9,13 +9,33 @@ import { header, load, testModule } from '../support/modules.ts';
 const raw = () => load(testModule('raw-abi'), { rootId: 'raw' });
 
 const refused: [string, HttpRequest, string, RegExp][] = [
-  ['a name with a trailing space', { headers: [['x-tenant-id ', 'globex']] }, 'http1.codec_error', /request header "x-tenant-id ": the name has a space at byte 11/],
+  [
+    'a name with a trailing space',
+    { headers: [['x-tenant-id ', 'globex']] },
+    'http1.codec_error',
+    /request header "x-tenant-id ": the name has a space at byte 11/,
+  ],
   ['a name with a colon', { headers: [['x:a', '1']] }, 'http1.codec_error', /request header "x:a": the name has ":"/],
   ['an empty name', { headers: [['', '1']] }, 'http1.codec_error', /request header "": the name is empty/],
-  ['a value with CR LF', { headers: [['x-tenant-id', 'a\r\nx-admin: 1']] }, 'http1.invalid_characters', /request header "x-tenant-id": the value has CR at byte 1/],
-  ['a value with NUL', { headers: [['x-session-id', 'a\0b']] }, 'http1.invalid_characters', /request header "x-session-id": the value has NUL/],
+  [
+    'a value with CR LF',
+    { headers: [['x-tenant-id', 'a\r\nx-admin: 1']] },
+    'http1.invalid_characters',
+    /request header "x-tenant-id": the value has CR at byte 1/,
+  ],
+  [
+    'a value with NUL',
+    { headers: [['x-session-id', 'a\0b']] },
+    'http1.invalid_characters',
+    /request header "x-session-id": the value has NUL/,
+  ],
   ['a value with DEL', { headers: [['x-a', 'a\x7fb']] }, 'http1.invalid_characters', /the value has byte 0x7f/],
-  ['a trailer with LF', { body: 'x', trailers: [['x-checksum', '1\n2']] }, 'http1.invalid_characters', /request trailer "x-checksum": the value has LF/],
+  [
+    'a trailer with LF',
+    { body: 'x', trailers: [['x-checksum', '1\n2']] },
+    'http1.invalid_characters',
+    /request trailer "x-checksum": the value has LF/,
+  ],
   ['a method that is not a token', { method: 'GE T' }, 'http1.codec_error', /method "GE T"/],
   ['a path with a space', { path: '/a b' }, 'http1.codec_error', /path "\/a b"/],
 ];
@@ -35,7 +55,12 @@ for (const [name, request, details, error] of refused) {
 }
 
 test('values reach filters without the whitespace around them, as the HTTP/1 codec trims it; tabs inside stay', () => {
-  const outcome = new FilterChain([raw()]).send({ headers: [['X-Cart-Id', ' \tams-7f \t x '], ['x-empty', '   ']] });
+  const outcome = new FilterChain([raw()]).send({
+    headers: [
+      ['X-Cart-Id', ' \tams-7f \t x '],
+      ['x-empty', '   '],
+    ],
+  });
   assert.equal(outcome.decision, 'continue');
   assert.equal(header(outcome.upstream!.headers, 'x-cart-id'), 'ams-7f \t x');
   assert.equal(header(outcome.upstream!.headers, 'x-empty'), '');
@@ -51,9 +76,24 @@ test('UTF-8 in a value (obs-text bytes) is accepted, as nghttp2_check_header_val
 const badWrite = (mode: string) => load(testModule('bad-write'), { rootId: 'writer', configuration: mode });
 
 const writes: [string, string, RegExp, string][] = [
-  ['a value with CR LF', 'c', /^writer wrote request header "x-tenant-id": "a\\r\\nb": the value has CR at byte 1$/, 'filter_removed_required_request_headers{invalid_header_value_for:_x-tenant-id}'],
-  ['a value with NUL', 'n', /^writer wrote request header "x-tenant-id": "a\\u0000b": the value has NUL at byte 1$/, 'filter_removed_required_request_headers{invalid_header_value_for:_x-tenant-id}'],
-  ['a name with a trailing space', 's', /^writer wrote request header "x-tenant-id ": "acme": the name has a space at byte 11/, 'filter_removed_required_request_headers{invalid_header_name:_x-tenant-id_}'],
+  [
+    'a value with CR LF',
+    'c',
+    /^writer wrote request header "x-tenant-id": "a\\r\\nb": the value has CR at byte 1$/,
+    'filter_removed_required_request_headers{invalid_header_value_for:_x-tenant-id}',
+  ],
+  [
+    'a value with NUL',
+    'n',
+    /^writer wrote request header "x-tenant-id": "a\\u0000b": the value has NUL at byte 1$/,
+    'filter_removed_required_request_headers{invalid_header_value_for:_x-tenant-id}',
+  ],
+  [
+    'a name with a trailing space',
+    's',
+    /^writer wrote request header "x-tenant-id ": "acme": the name has a space at byte 11/,
+    'filter_removed_required_request_headers{invalid_header_name:_x-tenant-id_}',
+  ],
 ];
 
 for (const [name, mode, error, details] of writes) {
@@ -72,11 +112,16 @@ test('a bad value replaced by a good one before the router: still reported, and 
   const outcome = new FilterChain([badWrite('f')]).send({});
   assert.equal(outcome.decision, 'continue');
   assert.equal(header(outcome.upstream!.headers, 'x-tenant-id'), 'acme');
-  assert.deepEqual(outcome.errors, ['writer wrote request header "x-tenant-id": "a\\r\\nb": the value has CR at byte 1']);
+  assert.deepEqual(outcome.errors, [
+    'writer wrote request header "x-tenant-id": "a\\r\\nb": the value has CR at byte 1',
+  ]);
 });
 
 test('proxy_set_header_map_pairs and response-header writes are checked too', () => {
-  assert.match(new FilterChain([badWrite('p')]).send({}).errors.join('\n'), /^writer wrote request header "x-tenant-id": "a\\r\\nb": the value has CR/);
+  assert.match(
+    new FilterChain([badWrite('p')]).send({}).errors.join('\n'),
+    /^writer wrote request header "x-tenant-id": "a\\r\\nb": the value has CR/,
+  );
   const response = new FilterChain([badWrite('r')]).send({});
   assert.deepEqual(response.errors, ['writer wrote response header "x-bad": "a\\nb": the value has LF at byte 1']);
 });

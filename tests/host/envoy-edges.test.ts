@@ -99,8 +99,7 @@ test(
 );
 
 test(
-  '5. two local replies in one callback: the first is sent' +
-    ' (context.cc defers each; the first ends the stream)',
+  '5. two local replies in one callback: the first is sent' + ' (context.cc defers each; the first ends the stream)',
   () => {
     const outcome = new FilterChain([edge('request_headers:reply-twice')]).send({});
     assert.equal(outcome.response?.status, 401);
@@ -111,7 +110,7 @@ test(
 
 test(
   "6. a local reply with an empty body loses the plugin's content-type and content-length" +
-    " (utility.cc prepareLocalReply)",
+    ' (utility.cc prepareLocalReply)',
   () => {
     const outcome = new FilterChain([edge('request_headers:reply-empty')]).send({});
     assert.equal(outcome.response?.status, 403);
@@ -190,7 +189,10 @@ test(
     const plugin = edge('request_body:buffer');
     const outcome = new FilterChain([plugin], { bufferLimitBytes: 8 }).send({ body: ['12345', '67890', 'end'] });
     assert.equal(outcome.response?.status, 413);
-    assert.deepEqual(messages(outcome).filter((m) => m.startsWith('on_request_body')), ['on_request_body 5']);
+    assert.deepEqual(
+      messages(outcome).filter((m) => m.startsWith('on_request_body')),
+      ['on_request_body 5'],
+    );
   },
 );
 
@@ -200,13 +202,12 @@ test(
   () => {
     const plugin = edge('configure:metrics');
     const logged = plugin.logs.records.map((record) => record.message);
-  assert.ok(logged.includes('metric ids 4 5 6 8'), logged.join('\n'));
+    assert.ok(logged.includes('metric ids 4 5 6 8'), logged.join('\n'));
   },
 );
 
 test(
-  '12. the foreign function clear_route_cache answers Ok and clears the route cache' +
-    ' (foreign.cc, Envoy 1.33+)',
+  '12. the foreign function clear_route_cache answers Ok and clears the route cache' + ' (foreign.cc, Envoy 1.33+)',
   () => {
     const outcome = new FilterChain([edge('request_headers:foreign')]).send({});
     assert.ok(messages(outcome).includes('clear_route_cache 0'));

@@ -4,10 +4,17 @@ import { test } from 'node:test';
 import { ModuleLoadError, Plugin } from '../../host/index.ts';
 import { rawModule, wat } from '../support/modules.ts';
 
-const rejects = (wasm: Uint8Array, pattern: RegExp) => assert.throws(() => Plugin.load({ wasm }), (e: unknown) => e instanceof ModuleLoadError && pattern.test(e.message));
+const rejects = (wasm: Uint8Array, pattern: RegExp) =>
+  assert.throws(
+    () => Plugin.load({ wasm }),
+    (e: unknown) => e instanceof ModuleLoadError && pattern.test(e.message),
+  );
 
 test('a module without an ABI marker is not a Proxy-Wasm module', () => {
-  rejects(wat('(module (memory (export "memory") 1) (func (export "malloc") (param i32) (result i32) (i32.const 0)))'), /Missing or unknown Proxy-Wasm ABI version/);
+  rejects(
+    wat('(module (memory (export "memory") 1) (func (export "malloc") (param i32) (result i32) (i32.const 0)))'),
+    /Missing or unknown Proxy-Wasm ABI version/,
+  );
 });
 
 test('bytes that are not WebAssembly are refused', () => {
@@ -19,7 +26,10 @@ test('an import the host does not provide fails to link, naming it (env.abort is
 });
 
 test('an import with the wrong signature fails to link', () => {
-  rejects(rawModule('', '(import "env" "proxy_log" (func (param i32 i32) (result i32)))'), /import type mismatch: env\.proxy_log/);
+  rejects(
+    rawModule('', '(import "env" "proxy_log" (func (param i32 i32) (result i32)))'),
+    /import type mismatch: env\.proxy_log/,
+  );
 });
 
 test('proxy_get_log_level exists for ABI 0.2.1 only', () => {
@@ -33,11 +43,17 @@ test('imported globals are refused', () => {
 });
 
 test('a callback with the wrong signature is refused', () => {
-  rejects(rawModule('(func (export "proxy_on_request_headers") (param i32 i32) (result i32) (i32.const 0))'), /Bad function signature for: proxy_on_request_headers/);
+  rejects(
+    rawModule('(func (export "proxy_on_request_headers") (param i32 i32) (result i32) (i32.const 0))'),
+    /Bad function signature for: proxy_on_request_headers/,
+  );
 });
 
 test('a module without an allocator is refused', () => {
-  rejects(wat('(module (memory (export "memory") 1) (func (export "proxy_abi_version_0_2_1")))'), /missing malloc function/);
+  rejects(
+    wat('(module (memory (export "memory") 1) (func (export "proxy_abi_version_0_2_1")))'),
+    /missing malloc function/,
+  );
 });
 
 test('ABI 0.1.0 modules are refused with a clear reason', () => {

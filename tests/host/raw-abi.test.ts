@@ -8,7 +8,14 @@ import { header, load, testModule } from '../support/modules.ts';
 const raw = () => load(testModule('raw-abi'), { rootId: 'raw' });
 
 test('the module reads the whole header map as serialized pairs, pseudo-headers first', () => {
-  const outcome = new FilterChain([raw()]).send({ path: '/p', headers: [['x-a', '1'], ['x-a', '2'], ['x-b', '']] });
+  const outcome = new FilterChain([raw()]).send({
+    path: '/p',
+    headers: [
+      ['x-a', '1'],
+      ['x-a', '2'],
+      ['x-b', ''],
+    ],
+  });
   assert.equal(outcome.decision, 'continue');
   const upstream = outcome.upstream!.headers;
   // 4 pseudo-headers + 3 entries (repeated names are separate pairs, an empty value is a pair).
@@ -28,5 +35,8 @@ test('each request-header mutation counts as a route cache clear', () => {
 
 test('configure logs reach the plugin log with the root context prefix', () => {
   const plugin = raw();
-  assert.deepEqual(plugin.logs.records.map((r) => [r.level, r.prefix, r.message]), [['info', ' raw test', 'raw module configured']]);
+  assert.deepEqual(
+    plugin.logs.records.map((r) => [r.level, r.prefix, r.message]),
+    [['info', ' raw test', 'raw module configured']],
+  );
 });

@@ -4,7 +4,11 @@ import { test } from 'node:test';
 import { FilterChain } from '../../host/index.ts';
 import { header, load, testModule } from '../support/modules.ts';
 
-const holding = { path: '/cart', headers: [['x-raw-mode', 'stop']] as [string, string][], body: ['{"cart":', '"c-1"}'] };
+const holding = {
+  path: '/cart',
+  headers: [['x-raw-mode', 'stop']] as [string, string][],
+  body: ['{"cart":', '"c-1"}'],
+};
 
 test("off (Envoy's default): StopIteration becomes StopAllIterationAndWatermark and the request stalls", () => {
   const outcome = new FilterChain([load(testModule('raw-abi'), { rootId: 'raw' })]).send(holding);
@@ -15,7 +19,9 @@ test("off (Envoy's default): StopIteration becomes StopAllIterationAndWatermark 
 });
 
 test('on: the body reaches the plugin while headers are held, and its header change reaches upstream', () => {
-  const outcome = new FilterChain([load(testModule('raw-abi'), { rootId: 'raw', allowOnHeadersStopIteration: true })]).send(holding);
+  const outcome = new FilterChain([
+    load(testModule('raw-abi'), { rootId: 'raw', allowOnHeadersStopIteration: true }),
+  ]).send(holding);
   assert.equal(outcome.decision, 'continue');
   assert.equal(header(outcome.upstream!.headers, 'x-raw-body'), 'seen');
   assert.equal(new TextDecoder().decode(outcome.upstream!.body), '{"cart":"c-1"}');
@@ -31,7 +37,10 @@ test('on, with a filter after it: the next filter sees the headers only once the
 
 test('buffering past the stream buffer limit is answered 413', () => {
   const plugin = load(testModule('raw-abi'), { rootId: 'raw', allowOnHeadersStopIteration: true });
-  const outcome = new FilterChain([plugin], { bufferLimitBytes: 16 }).send({ ...holding, body: ['0123456789', '0123456789', 'end'] });
+  const outcome = new FilterChain([plugin], { bufferLimitBytes: 16 }).send({
+    ...holding,
+    body: ['0123456789', '0123456789', 'end'],
+  });
   assert.equal(outcome.decision, 'local_reply');
   assert.equal(outcome.response?.status, 413);
   assert.equal(outcome.response?.details, 'request_payload_too_large');

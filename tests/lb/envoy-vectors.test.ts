@@ -15,7 +15,14 @@ import { xxHash64Chain, xxHash64String } from '../../cli/lb/xxhash64.ts';
 const MAX = 0xffffffffffffffffn;
 
 function hosts(ports: number[], extra: (port: number) => Partial<Endpoint> = () => ({})): Endpoint[] {
-  return ports.map((port) => ({ address: `127.0.0.1:${port}`, weight: 1, hostname: '', hashKey: '', healthy: true, ...extra(port) }));
+  return ports.map((port) => ({
+    address: `127.0.0.1:${port}`,
+    weight: 1,
+    hostname: '',
+    hashKey: '',
+    healthy: true,
+    ...extra(port),
+  }));
 }
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -50,14 +57,37 @@ test('hash_test.cc Hash.murmurHash2', () => {
 });
 
 const basicRing: [number, bigint][] = [
-  [94, 833437586790550860n], [92, 928266305478181108n], [90, 1033482794131418490n], [95, 3551244743356806947n],
-  [93, 3851675632748031481n], [91, 5583722120771150861n], [91, 6311230543546372928n], [93, 7700377290971790572n],
-  [95, 13144177310400110813n], [92, 13444792449719432967n], [94, 15516499411664133160n], [90, 16117243373044804889n],
+  [94, 833437586790550860n],
+  [92, 928266305478181108n],
+  [90, 1033482794131418490n],
+  [95, 3551244743356806947n],
+  [93, 3851675632748031481n],
+  [91, 5583722120771150861n],
+  [91, 6311230543546372928n],
+  [93, 7700377290971790572n],
+  [95, 13144177310400110813n],
+  [92, 13444792449719432967n],
+  [94, 15516499411664133160n],
+  [90, 16117243373044804889n],
 ];
 
-function assertRing(endpoints: Endpoint[], options: Partial<BalancerOptions>, expected: [number, bigint][], name: (e: Endpoint) => number) {
-  const ring = new Ring(normalizedHosts(endpoints), { minRingSize: 1024, maxRingSize: 8 << 20, hashFunction: 'xx_hash', useHostname: false, ...options } as never);
-  assert.deepEqual([...ring.hashes].map((h, i) => [name(ring.hosts[i]!), h]), expected);
+function assertRing(
+  endpoints: Endpoint[],
+  options: Partial<BalancerOptions>,
+  expected: [number, bigint][],
+  name: (e: Endpoint) => number,
+) {
+  const ring = new Ring(normalizedHosts(endpoints), {
+    minRingSize: 1024,
+    maxRingSize: 8 << 20,
+    hashFunction: 'xx_hash',
+    useHostname: false,
+    ...options,
+  } as never);
+  assert.deepEqual(
+    [...ring.hashes].map((h, i) => [name(ring.hosts[i]!), h]),
+    expected,
+  );
 }
 
 const port = (e: Endpoint) => Number(e.address.split(':')[1]);
@@ -80,9 +110,18 @@ test('ring_hash_lb_test.cc RingHashLoadBalancerTest.Basic: the ring and its look
 test('ring_hash_lb_test.cc RingHashLoadBalancerTest.BasicWithMurmur2', () => {
   const endpoints = hosts(range(80, 85));
   const expected: [number, bigint][] = [
-    [85, 1358027074129602068n], [83, 4361834613929391114n], [84, 7224494972555149682n], [81, 7701421856454313576n],
-    [82, 8649315368077433379n], [84, 8739448859063030639n], [81, 9887544217113020895n], [82, 10150910876324007731n],
-    [83, 15168472011420622455n], [80, 15427156902705414897n], [85, 16375050414328759093n], [80, 17613279263364193813n],
+    [85, 1358027074129602068n],
+    [83, 4361834613929391114n],
+    [84, 7224494972555149682n],
+    [81, 7701421856454313576n],
+    [82, 8649315368077433379n],
+    [84, 8739448859063030639n],
+    [81, 9887544217113020895n],
+    [82, 10150910876324007731n],
+    [83, 15168472011420622455n],
+    [80, 15427156902705414897n],
+    [85, 16375050414328759093n],
+    [80, 17613279263364193813n],
   ];
   assertRing(endpoints, { minRingSize: 12, hashFunction: 'murmur_hash_2' }, expected, port);
   const lb = ringOf(endpoints, { minRingSize: 12, hashFunction: 'murmur_hash_2' });
@@ -94,9 +133,18 @@ test('ring_hash_lb_test.cc RingHashLoadBalancerTest.BasicWithMurmur2', () => {
 });
 
 const hostnameRing: [number, bigint][] = [
-  [95, 1975508444536362413n], [95, 2376063919839173711n], [93, 2386806903309390596n], [94, 6749904478991551885n],
-  [93, 6803900775736438537n], [92, 7225015537174310577n], [90, 8787465352164086522n], [92, 11282020843382717940n],
-  [91, 13723418369486627818n], [90, 13776502110861797421n], [91, 14338313586354474791n], [94, 15364271037087512980n],
+  [95, 1975508444536362413n],
+  [95, 2376063919839173711n],
+  [93, 2386806903309390596n],
+  [94, 6749904478991551885n],
+  [93, 6803900775736438537n],
+  [92, 7225015537174310577n],
+  [90, 8787465352164086522n],
+  [92, 11282020843382717940n],
+  [91, 13723418369486627818n],
+  [90, 13776502110861797421n],
+  [91, 14338313586354474791n],
+  [94, 15364271037087512980n],
 ];
 
 for (const [name, extra] of [
@@ -115,9 +163,29 @@ for (const [name, extra] of [
 }
 
 test('ring_hash_lb_test.cc RingHashLoadBalancerTest.UnevenHosts', () => {
-  assertRing(hosts([80, 81]), { minRingSize: 3 }, [[80, 5454692015285649509n], [81, 7859399908942313493n], [80, 13838424394637650569n], [81, 16064866803292627174n]], port);
+  assertRing(
+    hosts([80, 81]),
+    { minRingSize: 3 },
+    [
+      [80, 5454692015285649509n],
+      [81, 7859399908942313493n],
+      [80, 13838424394637650569n],
+      [81, 16064866803292627174n],
+    ],
+    port,
+  );
   assert.equal(ringOf(hosts([80, 81]), { minRingSize: 3 }).choose(0n)!.address, '127.0.0.1:80');
-  assertRing(hosts([81, 82]), { minRingSize: 3 }, [[81, 7859399908942313493n], [82, 8241336090459785962n], [82, 12882406409176325258n], [81, 16064866803292627174n]], port);
+  assertRing(
+    hosts([81, 82]),
+    { minRingSize: 3 },
+    [
+      [81, 7859399908942313493n],
+      [82, 8241336090459785962n],
+      [82, 12882406409176325258n],
+      [81, 16064866803292627174n],
+    ],
+    port,
+  );
   assert.equal(ringOf(hosts([81, 82]), { minRingSize: 3 }).choose(0n)!.address, '127.0.0.1:81');
 });
 
@@ -125,7 +193,14 @@ test('ring_hash_lb_test.cc RingHashLoadBalancerTest.HostWeightedTinyRing', () =>
   const endpoints = hosts([90, 91, 92], (p) => ({ weight: p - 89 }));
   const lb = ringOf(endpoints, { minRingSize: 6, maxRingSize: 6 });
   assert.equal(lb.size, 6);
-  const expected: [bigint, number][] = [[928266305478181108n, 2], [4443673547860492590n, 2], [5583722120771150861n, 1], [6311230543546372928n, 1], [13444792449719432967n, 2], [16117243373044804889n, 0]];
+  const expected: [bigint, number][] = [
+    [928266305478181108n, 2],
+    [4443673547860492590n, 2],
+    [5583722120771150861n, 1],
+    [6311230543546372928n, 1],
+    [13444792449719432967n, 2],
+    [16117243373044804889n, 0],
+  ];
   for (const [hash, index] of expected) assert.equal(lb.choose(hash), endpoints[index]);
 });
 
@@ -137,7 +212,10 @@ function histogram(lb: ReturnType<typeof ringOf>, samples: number, first: number
 }
 
 test('ring_hash_lb_test.cc RingHashLoadBalancerTest.HostWeightedLargeRing', () => {
-  const lb = ringOf(hosts([90, 91, 92], (p) => ({ weight: p - 89 })), { minRingSize: 6144 });
+  const lb = ringOf(
+    hosts([90, 91, 92], (p) => ({ weight: p - 89 })),
+    { minRingSize: 6144 },
+  );
   assert.equal(lb.size, 6144);
   assert.deepEqual(histogram(lb, 6000, 90, 3), [987, 1932, 3081]);
 });
@@ -146,7 +224,10 @@ test('ring_hash_lb_test.cc RingHashLoadBalancerTest.SmallFractionalScale', () =>
   const lb = ringOf(hosts(range(90, 93)), { minRingSize: 2, maxRingSize: 2 });
   const counts = histogram(lb, 1024, 90, 4);
   assert.equal(counts.filter((c) => c === 0).length, 2);
-  assert.equal(counts.reduce((a, b) => a + b), 1024);
+  assert.equal(
+    counts.reduce((a, b) => a + b),
+    1024,
+  );
 });
 
 test('ring_hash_lb_test.cc RingHashLoadBalancerTest.LargeFractionalScale', () => {
@@ -156,7 +237,10 @@ test('ring_hash_lb_test.cc RingHashLoadBalancerTest.LargeFractionalScale', () =>
 });
 
 test('ring_hash_lb_test.cc RingHashLoadBalancerTest.BadRingSizeBounds', () => {
-  assert.throws(() => ringOf(hosts([90]), { minRingSize: 20, maxRingSize: 10 }), /ring hash: minimum_ring_size \(20\) > maximum_ring_size \(10\)/);
+  assert.throws(
+    () => ringOf(hosts([90]), { minRingSize: 20, maxRingSize: 10 }),
+    /ring hash: minimum_ring_size \(20\) > maximum_ring_size \(10\)/,
+  );
 });
 
 function maglevOf(endpoints: Endpoint[], tableSize: number, useHostname = false) {
@@ -164,7 +248,8 @@ function maglevOf(endpoints: Endpoint[], tableSize: number, useHostname = false)
 }
 
 function assertAssignments(lb: ReturnType<typeof maglevOf>, endpoints: Endpoint[], expected: number[]) {
-  for (let i = 0; i < 3 * expected.length; i++) assert.equal(lb.choose(BigInt(i)), endpoints[expected[i % expected.length]!], `hash ${i}`);
+  for (let i = 0; i < 3 * expected.length; i++)
+    assert.equal(lb.choose(BigInt(i)), endpoints[expected[i % expected.length]!], `hash ${i}`);
 }
 
 test('maglev_lb_test.cc MaglevLoadBalancerTest.Basic (and BasicStability: the order hosts come in does not matter)', () => {

@@ -30,13 +30,20 @@ function adminJson(endpoints: string[]) {
     cluster_statuses: [
       {
         name: 'carts',
-        host_statuses: endpoints.map((e) => ({ address: { socket_address: { address: e.split(':')[0], port_value: Number(e.split(':')[1]) } }, weight: 1, health_status: { eds_health_status: 'HEALTHY' }, priority: 0 })),
+        host_statuses: endpoints.map((e) => ({
+          address: { socket_address: { address: e.split(':')[0], port_value: Number(e.split(':')[1]) } },
+          weight: 1,
+          health_status: { eds_health_status: 'HEALTHY' },
+          priority: 0,
+        })),
       },
     ],
   };
 }
 
-async function fakeAdmin(initial: string[]): Promise<{ url: string; set(endpoints: string[]): void; close(): Promise<void> }> {
+async function fakeAdmin(
+  initial: string[],
+): Promise<{ url: string; set(endpoints: string[]): void; close(): Promise<void> }> {
   let current = initial;
   const server: Server = createServer((request, response) => {
     if (request.url !== '/clusters?format=json') return response.writeHead(404).end();
@@ -54,7 +61,14 @@ const PODS = ['127.0.0.1:18211', '127.0.0.1:18212', '127.0.0.1:18213', '127.0.0.
 
 test('id-service --envoy-admin: ids for the target and data centre; a pod that leaves Envoy is refused after the next poll', async () => {
   const admin = await fakeAdmin(PODS);
-  const service = await startIdService({ host: '127.0.0.1', port: 0, source: { adminUrl: admin.url, cluster: 'carts' }, balancer: { policy: 'ring_hash' }, pollMs: 100, log: () => {} });
+  const service = await startIdService({
+    host: '127.0.0.1',
+    port: 0,
+    source: { adminUrl: admin.url, cluster: 'carts' },
+    balancer: { policy: 'ring_hash' },
+    pollMs: 100,
+    log: () => {},
+  });
   try {
     const { status, body } = await getIds(service.url, 'target=127.0.0.1:18213&dc=ams&count=25');
     assert.equal(status, 200);
@@ -87,7 +101,14 @@ test('id-service --envoy-admin: ids for the target and data centre; a pod that l
 test('id-service --endpoints @FILE: maglev ids; the file rewritten is reloaded; bad requests are 400 with a reason', async () => {
   const file = join(dir, 'pods.txt');
   writeFileSync(file, PODS.join('\n'));
-  const service = await startIdService({ host: '127.0.0.1', port: 0, source: { file }, balancer: { policy: 'maglev' }, pollMs: 100, log: () => {} });
+  const service = await startIdService({
+    host: '127.0.0.1',
+    port: 0,
+    source: { file },
+    balancer: { policy: 'maglev' },
+    pollMs: 100,
+    log: () => {},
+  });
   try {
     const { body } = await getIds(service.url, 'target=127.0.0.1:18211&dc=fra&count=10');
     for (const id of body.ids) assert.equal(routesTo(PODS, 'maglev', id), '127.0.0.1:18211');
@@ -118,7 +139,11 @@ test('id-service --endpoints @FILE: maglev ids; the file rewritten is reloaded; 
 test('route-keys id-service: listens, answers, stops on SIGTERM; refuses a poll interval out of bounds', async () => {
   const file = join(dir, 'cli-pods.txt');
   writeFileSync(file, PODS.join('\n'));
-  const child = spawn(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'id-service', '--port', '0', '--policy', 'ring_hash', '--endpoints', `@${file}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, 'cli', 'bin.js'), 'id-service', '--port', '0', '--policy', 'ring_hash', '--endpoints', `@${file}`],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   try {
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';
@@ -137,7 +162,22 @@ test('route-keys id-service: listens, answers, stops on SIGTERM; refuses a poll 
     child.kill('SIGTERM');
     assert.equal(await exited, 0);
   }
-  const refused = spawn(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'id-service', '--port', '0', '--policy', 'ring_hash', '--endpoints', `@${file}`, '--poll-ms', '10'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const refused = spawn(
+    process.execPath,
+    [
+      join(ROOT, 'cli', 'bin.js'),
+      'id-service',
+      '--port',
+      '0',
+      '--policy',
+      'ring_hash',
+      '--endpoints',
+      `@${file}`,
+      '--poll-ms',
+      '10',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let stderr = '';
   refused.stderr!.on('data', (chunk) => (stderr += chunk));
   assert.equal(await new Promise((resolve) => refused.once('exit', resolve)), 1);

@@ -16,18 +16,30 @@ import { FilterChain } from '../../host/index.ts';
 import { propertyOptions } from '../support/fuzz.ts';
 import { ROOT, load, pluginModule } from '../support/modules.ts';
 
-const endpointSet = fc.uniqueArray(fc.integer({ min: 1024, max: 65535 }), { minLength: 1, maxLength: 12 }).chain((ports) =>
-  fc.tuple(...ports.map((port) => fc.record({ port: fc.constant(port), weight: fc.integer({ min: 1, max: 4 }) }))),
-);
+const endpointSet = fc
+  .uniqueArray(fc.integer({ min: 1024, max: 65535 }), { minLength: 1, maxLength: 12 })
+  .chain((ports) =>
+    fc.tuple(...ports.map((port) => fc.record({ port: fc.constant(port), weight: fc.integer({ min: 1, max: 4 }) }))),
+  );
 const settings: fc.Arbitrary<BalancerOptions> = fc.oneof(
-  fc.record({ policy: fc.constant('ring_hash' as const), minRingSize: fc.constantFrom(4, 16, 128, 1024), hashFunction: fc.constantFrom('xx_hash' as const, 'murmur_hash_2' as const) }),
+  fc.record({
+    policy: fc.constant('ring_hash' as const),
+    minRingSize: fc.constantFrom(4, 16, 128, 1024),
+    hashFunction: fc.constantFrom('xx_hash' as const, 'murmur_hash_2' as const),
+  }),
   fc.record({ policy: fc.constant('maglev' as const), tableSize: fc.constantFrom(7, 17, 257, 65537) }),
 );
 
 const exampleConfig = readFileSync(join(ROOT, 'plugins', 'body-keys', 'example.config.json'), 'utf8');
 
 test('minted ids reach their target through lb and through body-keys plus host-mode routing, 100% of the time', () => {
-  const chain = new FilterChain([load(pluginModule('body-keys'), { rootId: 'body-keys', configuration: exampleConfig, allowOnHeadersStopIteration: true })]);
+  const chain = new FilterChain([
+    load(pluginModule('body-keys'), {
+      rootId: 'body-keys',
+      configuration: exampleConfig,
+      allowOnHeadersStopIteration: true,
+    }),
+  ]);
   const route: Route = { name: 'carts', prefix: '/', headers: [], cluster: 'carts', hashHeader: 'x-cart-id' };
   fc.assert(
     fc.property(endpointSet, settings, fc.nat(), fc.constantFrom('ams', 'fra', 'dc.2'), (hosts, options, pick, dc) => {
@@ -41,15 +53,40 @@ test('minted ids reach their target through lb and through body-keys plus host-m
         return;
       }
       const m = minter(balancer, target.address, `${dc}-`);
-      const cluster: Cluster = { name: 'carts', lbPolicy: options.policy.toUpperCase(), endpoints: hosts.map((h) => ({ host: '127.0.0.1', port: h.port })), balancer: { options, endpoints }, gateway: null };
+      const cluster: Cluster = {
+        name: 'carts',
+        lbPolicy: options.policy.toUpperCase(),
+        endpoints: hosts.map((h) => ({ host: '127.0.0.1', port: h.port })),
+        balancer: { options, endpoints },
+        gateway: null,
+      };
       for (let i = 0; i < 3; i++) {
         const id = m.mint();
-        const viaLb = lbCommand({ policy: options.policy, endpoints: list, key: [id], hostnames: false, hashFunction: options.hashFunction ?? 'xx_hash', minRingSize: options.minRingSize, tableSize: options.tableSize });
+        const viaLb = lbCommand({
+          policy: options.policy,
+          endpoints: list,
+          key: [id],
+          hostnames: false,
+          hashFunction: options.hashFunction ?? 'xx_hash',
+          minRingSize: options.minRingSize,
+          tableSize: options.tableSize,
+        });
         assert.equal(viaLb.endpoint, target.address);
-        const outcome = chain.send({ method: 'POST', path: '/cart/items', headers: [['content-type', 'application/json']], body: JSON.stringify({ cart: { id }, sku: 'tea-42' }) });
+        const outcome = chain.send({
+          method: 'POST',
+          path: '/cart/items',
+          headers: [['content-type', 'application/json']],
+          body: JSON.stringify({ cart: { id }, sku: 'tea-42' }),
+        });
         assert.equal(outcome.decision, 'continue');
         const headers = outcome.upstream!.headers.filter(([n]) => !n.startsWith(':'));
-        assert.deepEqual(headers.filter(([n]) => n.startsWith('x-cart')), [['x-cart-id', id], ['x-cart-dc', dc]]);
+        assert.deepEqual(
+          headers.filter(([n]) => n.startsWith('x-cart')),
+          [
+            ['x-cart-id', id],
+            ['x-cart-dc', dc],
+          ],
+        );
         const landed = pickEndpoint(cluster, route, headers, 0);
         assert.equal(`${landed.host}:${landed.port}`, target.address);
       }

@@ -14,7 +14,7 @@ function round(accumulator: bigint, lane: bigint): bigint {
 }
 
 function mergeRound(accumulator: bigint, lane: bigint): bigint {
-  return (((accumulator ^ round(0n, lane)) * P1) & MASK) + P4 & MASK;
+  return ((((accumulator ^ round(0n, lane)) * P1) & MASK) + P4) & MASK;
 }
 
 export function xxHash64(input: Uint8Array, seed = 0n): bigint {

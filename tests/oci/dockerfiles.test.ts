@@ -16,7 +16,9 @@ for (const plugin of pluginNames()) {
     const copy = instructions.find((line) => line.startsWith('COPY '))!.split(/\s+/);
     assert.deepEqual(copy.slice(2), ['./plugin.wasm']);
     assert.ok(existsSync(join(DIST, copy[1]!)), `COPY ${copy[1]}: not in dist/ after a build`);
-    const labels = Object.fromEntries([...text.matchAll(/(org\.opencontainers\.image\.[a-z]+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    const labels = Object.fromEntries(
+      [...text.matchAll(/(org\.opencontainers\.image\.[a-z]+)="([^"]*)"/g)].map((m) => [m[1], m[2]]),
+    );
     assert.deepEqual(labels, imageAnnotations(imageMetadata(plugin)));
   });
 }

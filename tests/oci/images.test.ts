@@ -10,7 +10,12 @@ import { pluginNames } from '../../cli/build.ts';
 import { blobMap, fetcherExtract, tarEntries } from '../../cli/oci/fetcher-checks.ts';
 import { blobOf, pluginImages } from '../../cli/oci/image.ts';
 import { readLayout, writeLayout } from '../../cli/oci/layout.ts';
-import { OCI_LAYER_TAR_GZIP, OCI_MANIFEST, WASM_CONTENT_LAYER, WASM_RUNTIME_CONFIG } from '../../cli/oci/media-types.ts';
+import {
+  OCI_LAYER_TAR_GZIP,
+  OCI_MANIFEST,
+  WASM_CONTENT_LAYER,
+  WASM_RUNTIME_CONFIG,
+} from '../../cli/oci/media-types.ts';
 import { imageMetadata, imagesOf } from '../../cli/package.ts';
 import { singleFileTar } from '../../cli/oci/tar.ts';
 import { pluginModule } from '../support/modules.ts';
@@ -20,11 +25,17 @@ const manifestOf = (bytes: Buffer) => JSON.parse(bytes.toString('utf8'));
 for (const plugin of pluginNames()) {
   test(`${plugin}: both images pass the fetcher checks and give back dist/${plugin}.wasm`, () => {
     const images = imagesOf(plugin);
-    assert.deepEqual(images.map((i) => i.variant), ['compat', 'wasm']);
+    assert.deepEqual(
+      images.map((i) => i.variant),
+      ['compat', 'wasm'],
+    );
     for (const image of images) {
       const fetched = fetcherExtract(image.manifest.bytes, blobMap(image.blobs));
       assert.equal(fetched.variant, image.variant);
-      assert.ok(fetched.wasm.equals(pluginModule(plugin)), `${image.variant}: the extracted module differs from the build`);
+      assert.ok(
+        fetched.wasm.equals(pluginModule(plugin)),
+        `${image.variant}: the extracted module differs from the build`,
+      );
     }
   });
 
@@ -32,7 +43,10 @@ for (const plugin of pluginNames()) {
     const wasm = pluginModule(plugin);
     const first = pluginImages(wasm, imageMetadata(plugin));
     const again = pluginImages(Buffer.from(wasm), imageMetadata(plugin));
-    assert.deepEqual(again.map((i) => i.manifest.descriptor.digest), first.map((i) => i.manifest.descriptor.digest));
+    assert.deepEqual(
+      again.map((i) => i.manifest.descriptor.digest),
+      first.map((i) => i.manifest.descriptor.digest),
+    );
     const changed = Buffer.from(wasm);
     changed[changed.length - 1] ^= 1;
     for (const [i, image] of pluginImages(changed, imageMetadata(plugin)).entries()) {
@@ -58,16 +72,26 @@ test('the compat image is FROM scratch + COPY plugin.wasm: one tar+gzip layer, r
   const config = JSON.parse(blobs.get(manifest.config.digest)!.toString('utf8'));
   const tar = gunzipSync(blobs.get(manifest.layers[0].digest)!);
   assert.deepEqual(config.rootfs, { type: 'layers', diff_ids: [blobOf('x', tar).descriptor.digest] });
-  assert.deepEqual(tarEntries(tar).map((e) => e.name), ['plugin.wasm']);
+  assert.deepEqual(
+    tarEntries(tar).map((e) => e.name),
+    ['plugin.wasm'],
+  );
 });
 
 test('the Wasm variant has exactly two layers: the runtime configuration, then the module', () => {
   const [, wasm] = imagesOf('feature-alias');
   const manifest = manifestOf(wasm!.manifest.bytes);
   assert.equal(manifest.config.mediaType, WASM_RUNTIME_CONFIG);
-  assert.deepEqual(manifest.layers.map((l: { mediaType: string }) => l.mediaType), [WASM_RUNTIME_CONFIG, WASM_CONTENT_LAYER]);
+  assert.deepEqual(
+    manifest.layers.map((l: { mediaType: string }) => l.mediaType),
+    [WASM_RUNTIME_CONFIG, WASM_CONTENT_LAYER],
+  );
   const runtime = JSON.parse(blobMap(wasm!.blobs).get(manifest.layers[0].digest)!.toString('utf8'));
-  assert.deepEqual(runtime, { type: 'envoy_proxy', abiVersions: ['proxy_abi_version_0_2_1'], config: { rootIds: ['feature-alias'] } });
+  assert.deepEqual(runtime, {
+    type: 'envoy_proxy',
+    abiVersions: ['proxy_abi_version_0_2_1'],
+    config: { rootIds: ['feature-alias'] },
+  });
 });
 
 test('the fetcher checks refuse what Istio refuses', () => {
@@ -75,15 +99,28 @@ test('the fetcher checks refuse what Istio refuses', () => {
   const module = blobOf('application/wasm', wasm);
   const config = blobOf(WASM_RUNTIME_CONFIG, Buffer.from('{}'));
   const manifest = (layers: ReturnType<typeof blobOf>[]) =>
-    Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: config.descriptor, layers: layers.map((l) => l.descriptor) }));
+    Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: OCI_MANIFEST,
+        config: config.descriptor,
+        layers: layers.map((l) => l.descriptor),
+      }),
+    );
   const blobs = (layers: ReturnType<typeof blobOf>[]) => blobMap([config, ...layers]);
   // The single-layer application/wasm artifact (oras push plugin.wasm:application/wasm).
   assert.throws(() => fetcherExtract(manifest([module]), blobs([module])), /number of layers must be 2 but got 1/);
   // Two layers, neither of them the Wasm content type.
-  assert.throws(() => fetcherExtract(manifest([config, module]), blobs([config, module])), /no layer of type application\/vnd\.module\.wasm\.content/);
+  assert.throws(
+    () => fetcherExtract(manifest([config, module]), blobs([config, module])),
+    /no layer of type application\/vnd\.module\.wasm\.content/,
+  );
   // A tar+gzip layer without plugin.wasm.
   const wrongName = blobOf(OCI_LAYER_TAR_GZIP, gzipSync(singleFileTar('filter.wasm', wasm)));
-  assert.throws(() => fetcherExtract(manifest([wrongName]), blobs([wrongName])), /plugin\.wasm not found in the archive/);
+  assert.throws(
+    () => fetcherExtract(manifest([wrongName]), blobs([wrongName])),
+    /plugin\.wasm not found in the archive/,
+  );
   // Three layers of the Wasm variant are one too many.
   const three = [config, blobOf(WASM_CONTENT_LAYER, wasm), config];
   assert.throws(() => fetcherExtract(manifest(three), blobs(three)), /number of layers must be 2 but got 3/);
@@ -97,7 +134,10 @@ test('an OCI layout written and read back holds the same images, checked blob by
     assert.deepEqual(JSON.parse(readFileSync(join(dir, 'oci-layout'), 'utf8')), { imageLayoutVersion: '1.0.0' });
     assert.equal(readdirSync(join(dir, 'blobs', 'sha256')).length, 6);
     const back = readLayout(dir);
-    assert.deepEqual(back.map((i) => [i.variant, i.manifest.descriptor.digest]), images.map((i) => [i.variant, i.manifest.descriptor.digest]));
+    assert.deepEqual(
+      back.map((i) => [i.variant, i.manifest.descriptor.digest]),
+      images.map((i) => [i.variant, i.manifest.descriptor.digest]),
+    );
     // A blob that no longer matches its digest is refused.
     const layer = images[0]!.blobs[1]!.descriptor.digest.split(':')[1]!;
     rmSync(join(dir, 'blobs', 'sha256', layer));
@@ -106,4 +146,3 @@ test('an OCI layout written and read back holds the same images, checked blob by
     rmSync(dir, { recursive: true, force: true });
   }
 });
-

@@ -17,7 +17,8 @@ import { ROOT, load, pluginModule } from '../support/modules.ts';
 import { type LocalRegistry, REGISTRY_REQUIRED, missingTools, startRegistry } from '../support/registry.ts';
 
 const missing = missingTools();
-const skip = missing.length > 0 && !REGISTRY_REQUIRED ? `${missing.join(' and ')} not installed (.ci/run installs them)` : false;
+const skip =
+  missing.length > 0 && !REGISTRY_REQUIRED ? `${missing.join(' and ')} not installed (.ci/run installs them)` : false;
 
 let registry: LocalRegistry;
 let layoutRoot: string;
@@ -30,7 +31,10 @@ before(async () => {
   layoutRoot = mkdtempSync(join(tmpdir(), 'route-keys-oci-'));
   for (const plugin of pluginNames()) writeLayout(join(layoutRoot, plugin), imagesOf(plugin));
   for (const tool of ['skopeo', 'api'] as const) {
-    pushed.set(tool, await pushImages({ registry: registry.address, tag: `t-${tool}`, plainHttp: true, tool, layoutRoot }));
+    pushed.set(
+      tool,
+      await pushImages({ registry: registry.address, tag: `t-${tool}`, plainHttp: true, tool, layoutRoot }),
+    );
   }
 });
 
@@ -57,7 +61,13 @@ for (const tool of ['skopeo', 'api'] as const) {
 
       const pullDir = mkdtempSync(join(tmpdir(), 'route-keys-pull-'));
       try {
-        skopeo(['copy', '--quiet', '--src-tls-verify=false', `docker://${image.reference}`, `oci:${pullDir}:${image.variant}`]);
+        skopeo([
+          'copy',
+          '--quiet',
+          '--src-tls-verify=false',
+          `docker://${image.reference}`,
+          `oci:${pullDir}:${image.variant}`,
+        ]);
         const [pulled] = readLayout(pullDir);
         assert.equal(pulled!.manifest.descriptor.digest, image.digest, `${image.reference}: manifest digest`);
         assert.ok(pulled!.manifest.bytes.equals(local.manifest.bytes), `${image.reference}: manifest bytes`);
@@ -67,7 +77,10 @@ for (const tool of ['skopeo', 'api'] as const) {
         );
         const fetched = fetcherExtract(pulled!.manifest.bytes, blobMap(pulled!.blobs));
         assert.equal(fetched.variant, image.variant);
-        assert.ok(fetched.wasm.equals(pluginModule(image.plugin)), `${image.reference}: module differs from dist/${image.plugin}.wasm`);
+        assert.ok(
+          fetched.wasm.equals(pluginModule(image.plugin)),
+          `${image.reference}: module differs from dist/${image.plugin}.wasm`,
+        );
         // The module from the registry configures with the example configuration.
         const configuration = readFileSync(join(ROOT, 'plugins', image.plugin, 'example.config.json'), 'utf8');
         assert.doesNotThrow(() => load(fetched.wasm, { rootId: image.plugin, configuration }));
@@ -82,9 +95,17 @@ test('skopeo inspect and the distribution API agree on the pinned digest', { ski
   for (const image of pushed.get('api')!) {
     const raw = skopeo(['inspect', '--raw', '--tls-verify=false', `docker://${image.reference}`]);
     assert.equal(JSON.parse(raw).mediaType, 'application/vnd.oci.image.manifest.v1+json');
-    const viaApi = await fetchManifest({ registry: registry.address, plainHttp: true }, `route-keys/${image.plugin}`, tagFor('t-api', image.variant));
+    const viaApi = await fetchManifest(
+      { registry: registry.address, plainHttp: true },
+      `route-keys/${image.plugin}`,
+      tagFor('t-api', image.variant),
+    );
     assert.equal(viaApi.digest, image.digest);
-    const byDigest = await fetchManifest({ registry: registry.address, plainHttp: true }, `route-keys/${image.plugin}`, image.digest);
+    const byDigest = await fetchManifest(
+      { registry: registry.address, plainHttp: true },
+      `route-keys/${image.plugin}`,
+      image.digest,
+    );
     assert.ok(byDigest.bytes.equals(Buffer.from(raw)));
   }
 });
@@ -94,5 +115,8 @@ test('a push to a registry that is not there fails with one clear line', { skip 
     pushImages({ registry: '127.0.0.1:1', plainHttp: true, tool: 'api', layoutRoot }),
     /push to 127\.0\.0\.1:1\/route-keys\/\S+ failed: fetch failed/,
   );
-  await assert.rejects(pushImages({ registry: 'http://x', tool: 'api', layoutRoot }), /--registry takes HOST or HOST:PORT/);
+  await assert.rejects(
+    pushImages({ registry: 'http://x', tool: 'api', layoutRoot }),
+    /--registry takes HOST or HOST:PORT/,
+  );
 });

@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import { ConfigurationRejectedError, FilterChain } from '../../host/index.ts';
 import { header, load, testModule } from '../support/modules.ts';
 
-const probe = (options = {}) => load(testModule('runtime-probe'), { rootId: 'probe', name: 'probe', configuration: '{}', ...options });
+const probe = (options = {}) =>
+  load(testModule('runtime-probe'), { rootId: 'probe', name: 'probe', configuration: '{}', ...options });
 
 test('a present header is read, an absent one is an ordinary null', () => {
   const chain = new FilterChain([probe()]);
@@ -26,7 +27,12 @@ test('properties: request.path and plugin_name are read; a missing one is null',
 });
 
 test('the header map is read as pairs (pseudo-headers and repeats included)', () => {
-  const outcome = new FilterChain([probe()]).send({ headers: [['a', '1'], ['a', '2']] });
+  const outcome = new FilterChain([probe()]).send({
+    headers: [
+      ['a', '1'],
+      ['a', '2'],
+    ],
+  });
   // 4 pseudo-headers, 2 of a, and x-echo-seen, x-path-prop, x-missing-prop, x-plugin-name added before counting.
   assert.equal(header(outcome.upstream!.headers, 'x-pair-count'), '10');
 });
@@ -44,7 +50,10 @@ test('logging at a disabled level builds no message and makes no proxy_log call'
   const infoOutcome = new FilterChain([probe({ logLevel: 'info' })]).send({});
   assert.equal(header(infoOutcome.upstream!.headers, 'x-debug-built'), '0');
   assert.equal(infoOutcome.hostCalls.probe.proxy_log, 1);
-  assert.deepEqual(infoOutcome.logs.map((l) => l.message), ['probe saw request']);
+  assert.deepEqual(
+    infoOutcome.logs.map((l) => l.message),
+    ['probe saw request'],
+  );
 
   const debugOutcome = new FilterChain([probe({ logLevel: 'debug' })]).send({});
   assert.equal(header(debugOutcome.upstream!.headers, 'x-debug-built'), '1');
@@ -81,19 +90,39 @@ test('an empty configuration is valid input', () => {
 });
 
 test('onConfigure returning false and a throw in onConfigure both reject the configuration', () => {
-  assert.throws(() => probe({ configuration: 'reject' }), (e: unknown) => e instanceof ConfigurationRejectedError && e.logs.some((l) => /refuses/.test(l.message)));
+  assert.throws(
+    () => probe({ configuration: 'reject' }),
+    (e: unknown) => e instanceof ConfigurationRejectedError && e.logs.some((l) => /refuses/.test(l.message)),
+  );
   assert.throws(
     () => probe({ configuration: 'trap' }),
-    (e: unknown) => e instanceof ConfigurationRejectedError && /proxy_on_configure failed/.test(e.message) && e.logs.some((l) => l.level === 'critical'),
+    (e: unknown) =>
+      e instanceof ConfigurationRejectedError &&
+      /proxy_on_configure failed/.test(e.message) &&
+      e.logs.some((l) => l.level === 'critical'),
   );
 });
 
 test('the module imports only what Envoy provides and exports the ABI 0.2.1 surface', async () => {
   const module = new WebAssembly.Module(testModule('runtime-probe') as Uint8Array<ArrayBuffer>);
   const imports = WebAssembly.Module.imports(module).map((i) => `${i.module}.${i.name}`);
-  assert.ok(imports.every((name) => name.startsWith('env.proxy_')), imports.join(','));
+  assert.ok(
+    imports.every((name) => name.startsWith('env.proxy_')),
+    imports.join(','),
+  );
   const exports = WebAssembly.Module.exports(module).map((e) => e.name);
-  for (const name of ['proxy_abi_version_0_2_1', 'proxy_on_memory_allocate', '_initialize', 'proxy_on_context_create', 'proxy_on_request_headers', 'proxy_on_request_body', 'proxy_on_response_headers', 'proxy_on_log', 'proxy_on_done', 'proxy_on_delete']) {
+  for (const name of [
+    'proxy_abi_version_0_2_1',
+    'proxy_on_memory_allocate',
+    '_initialize',
+    'proxy_on_context_create',
+    'proxy_on_request_headers',
+    'proxy_on_request_body',
+    'proxy_on_response_headers',
+    'proxy_on_log',
+    'proxy_on_done',
+    'proxy_on_delete',
+  ]) {
     assert.ok(exports.includes(name), name);
   }
   assert.ok(!exports.includes('malloc'));

@@ -7,7 +7,9 @@ import { header, load, testModule } from '../support/modules.ts';
 const request = { method: 'POST', path: '/cart', body: ['{"id":', '"c-1"}'] };
 
 test('with allow_on_headers_stop_iteration the header set in onRequestBody reaches upstream', () => {
-  const outcome = new FilterChain([load(testModule('stop-then-body'), { allowOnHeadersStopIteration: true })]).send(request);
+  const outcome = new FilterChain([load(testModule('stop-then-body'), { allowOnHeadersStopIteration: true })]).send(
+    request,
+  );
   assert.equal(outcome.decision, 'continue');
   assert.equal(header(outcome.upstream!.headers, 'x-from-body'), '12');
 });

@@ -8,7 +8,10 @@ import { ROOT } from './modules.ts';
 
 export function freshCopy(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  const listed = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' });
+  const listed = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   for (const file of listed.split('\0')) {
     // node_modules may be a link git does not ignore; a file deleted in the working tree is gone.
     if (!file || file === 'node_modules' || file.startsWith('node_modules/')) continue;

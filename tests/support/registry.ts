@@ -10,7 +10,9 @@ import { join } from 'node:path';
 export const REGISTRY_REQUIRED = process.env.ROUTE_KEYS_REQUIRE_REGISTRY === '1';
 
 export function missingTools(): string[] {
-  return ['docker-registry', 'skopeo'].filter((tool) => spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status !== 0);
+  return ['docker-registry', 'skopeo'].filter(
+    (tool) => spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status !== 0,
+  );
 }
 
 export async function freePort(): Promise<number> {
@@ -34,7 +36,10 @@ export async function startRegistry(): Promise<LocalRegistry> {
   const port = await freePort();
   const address = `127.0.0.1:${port}`;
   const config = join(dir, 'config.yml');
-  writeFileSync(config, `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, 'data')}\nhttp:\n  addr: ${address}\n`);
+  writeFileSync(
+    config,
+    `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, 'data')}\nhttp:\n  addr: ${address}\n`,
+  );
   const child: ChildProcess = spawn('docker-registry', ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr += chunk));

@@ -19,7 +19,10 @@ const byReference = new Map<string, fc.Arbitrary<unknown>>();
 function resolve(schema: Schema, root: Schema): Schema {
   let current = schema;
   while (typeof current.$ref === 'string') {
-    const target = current.$ref.replace(/^#\//, '').split('/').reduce((node: any, key: string) => node[key], root);
+    const target = current.$ref
+      .replace(/^#\//, '')
+      .split('/')
+      .reduce((node: any, key: string) => node[key], root);
     const { $ref: _ref, ...rest } = current;
     current = { ...target, ...rest };
   }
@@ -63,25 +66,32 @@ function drawResolved(input: Schema, root: Schema, depth: number): fc.Arbitrary<
   if (Array.isArray(choices)) {
     const { oneOf: _o, anyOf: _a, ...rest } = schema;
     // A branch that only names its required field keeps the fields other branches require out.
-    const requiredElsewhere = (index: number) => new Set(choices.flatMap((other: Schema, i: number) => (i === index ? [] : (resolve(other, root).required ?? []))));
+    const requiredElsewhere = (index: number) =>
+      new Set(
+        choices.flatMap((other: Schema, i: number) => (i === index ? [] : (resolve(other, root).required ?? []))),
+      );
     return fc.oneof(
       ...choices.map((branch: Schema, index: number) => {
         const merged = merge(rest, branch, root);
         const own = new Set(merged.required);
-        const properties = Object.fromEntries(Object.entries(merged.properties ?? {}).filter(([key]) => own.has(key) || !requiredElsewhere(index).has(key)));
+        const properties = Object.fromEntries(
+          Object.entries(merged.properties ?? {}).filter(([key]) => own.has(key) || !requiredElsewhere(index).has(key)),
+        );
         return drawResolved({ ...merged, properties }, root, depth + 1);
       }),
     );
   }
   const known: unknown[] = [...(schema.examples ?? []), ...('default' in schema ? [schema.default] : [])];
   const generated = drawType(schema, root, depth);
-  return known.length > 0 ? fc.oneof({ arbitrary: fc.constantFrom(...known), weight: 1 }, { arbitrary: generated, weight: 3 }) : generated;
+  return known.length > 0
+    ? fc.oneof({ arbitrary: fc.constantFrom(...known), weight: 1 }, { arbitrary: generated, weight: 3 })
+    : generated;
 }
 
 function drawType(schema: Schema, root: Schema, depth: number): fc.Arbitrary<unknown> {
   if ('const' in schema) return fc.constant(schema.const);
   if (Array.isArray(schema.enum)) return fc.constantFrom(...schema.enum);
-  const type = Array.isArray(schema.type) ? schema.type[0] : schema.type ?? (schema.properties ? 'object' : 'string');
+  const type = Array.isArray(schema.type) ? schema.type[0] : (schema.type ?? (schema.properties ? 'object' : 'string'));
   switch (type) {
     case 'object':
       return drawObject(schema, root, depth);
@@ -90,9 +100,17 @@ function drawType(schema: Schema, root: Schema, depth: number): fc.Arbitrary<unk
       const max = Math.min(schema.maxItems ?? 3, min + 3);
       if (Array.isArray(schema.prefixItems)) {
         const items = schema.prefixItems.map((item: Schema) => draw(item, root, depth + 1));
-        return fc.integer({ min: Math.max(min, 1), max: Math.min(schema.prefixItems.length, schema.maxItems ?? schema.prefixItems.length) }).chain((n) => fc.tuple(...items.slice(0, n)));
+        return fc
+          .integer({
+            min: Math.max(min, 1),
+            max: Math.min(schema.prefixItems.length, schema.maxItems ?? schema.prefixItems.length),
+          })
+          .chain((n) => fc.tuple(...items.slice(0, n)));
       }
-      return fc.array(draw(schema.items ?? {}, root, depth + 1), { minLength: min, maxLength: Math.max(min, depth > 3 ? min : max) });
+      return fc.array(draw(schema.items ?? {}, root, depth + 1), {
+        minLength: min,
+        maxLength: Math.max(min, depth > 3 ? min : max),
+      });
     }
     case 'integer':
       return fc.integer({ min: schema.minimum ?? -1000, max: schema.maximum ?? 1_000_000 });
@@ -110,7 +128,10 @@ function drawType(schema: Schema, root: Schema, depth: number): fc.Arbitrary<unk
 function drawString(schema: Schema): fc.Arbitrary<string> {
   const min = schema.minLength ?? 0;
   const max = schema.maxLength ?? 24;
-  if (typeof schema.pattern !== 'string') return fc.string({ minLength: min, maxLength: Math.min(max, min + 24) }).filter((s) => [...s].length >= min && [...s].length <= max);
+  if (typeof schema.pattern !== 'string')
+    return fc
+      .string({ minLength: min, maxLength: Math.min(max, min + 24) })
+      .filter((s) => [...s].length >= min && [...s].length <= max);
   // fast-check cannot draw from a lookahead: draw without it, keep what the whole pattern matches.
   const pattern = new RegExp(schema.pattern, 'u');
   const drawable = new RegExp(schema.pattern.replace(/\(\?[!=](?:[^()\\]|\\.)*\)/g, ''), 'u');
@@ -119,13 +140,22 @@ function drawString(schema: Schema): fc.Arbitrary<string> {
 
 function drawObject(schema: Schema, root: Schema, depth: number): fc.Arbitrary<unknown> {
   const properties: Record<string, Schema> = schema.properties ?? {};
-  const required: string[] = (schema.required ?? []).filter((key: string) => key in properties || typeof schema.additionalProperties !== 'object');
+  const required: string[] = (schema.required ?? []).filter(
+    (key: string) => key in properties || typeof schema.additionalProperties !== 'object',
+  );
   if (Object.keys(properties).length === 0 && typeof schema.additionalProperties === 'object') {
-    const names = schema.propertyNames ? drawString(resolve(schema.propertyNames, root)) : fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz-_'.split('')), minLength: 1, maxLength: 12 });
+    const names = schema.propertyNames
+      ? drawString(resolve(schema.propertyNames, root))
+      : fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz-_'.split('')), minLength: 1, maxLength: 12 });
     const min = schema.minProperties ?? 0;
-    return fc.dictionary(names, draw(schema.additionalProperties, root, depth + 1), { minKeys: min, maxKeys: Math.min(schema.maxProperties ?? 3, min + 3) });
+    return fc.dictionary(names, draw(schema.additionalProperties, root, depth + 1), {
+      minKeys: min,
+      maxKeys: Math.min(schema.maxProperties ?? 3, min + 3),
+    });
   }
-  const fields = Object.fromEntries(Object.entries(properties).map(([key, value]) => [key, draw(value, root, depth + 1)]));
+  const fields = Object.fromEntries(
+    Object.entries(properties).map(([key, value]) => [key, draw(value, root, depth + 1)]),
+  );
   if (typeof schema.maxProperties === 'number') {
     // {"cookie": …} or {"json": …}: a few of the fields, within the property count.
     const optional = Object.keys(fields).filter((key) => !required.includes(key));

@@ -7,7 +7,10 @@ export const NOW = 1_800_000_000;
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 
-const b64url = (value: object | string | Buffer) => (Buffer.isBuffer(value) ? value : Buffer.from(typeof value === 'string' ? value : JSON.stringify(value))).toString('base64url');
+const b64url = (value: object | string | Buffer) =>
+  (Buffer.isBuffer(value) ? value : Buffer.from(typeof value === 'string' ? value : JSON.stringify(value))).toString(
+    'base64url',
+  );
 
 export function signToken(alg: 'RS256' | 'ES256', payload: object, header: object = {}): string {
   const signingInput = `${b64url({ alg, typ: 'JWT', kid: `${alg.toLowerCase()}-test-key`, ...header })}.${b64url(payload)}`;

@@ -49,8 +49,8 @@ describe("ConfigReader", () => {
       ['{"a":1.5}', "integer", "/a: expected an integer, got a number"],
       ['{"a":[1,2,3]}', "array", "/a: expected at most 2 items"],
       ['{"a":[]}', "object", "/a: expected an object, got an array"],
-      ['{"a":"Tenant"}', "headerName", "/a: expected a lower-case header name, got \"Tenant\""],
-      ['{"a":"x"}', "oneOf", "/a: expected one of b, c, got \"x\""],
+      ['{"a":"Tenant"}', "headerName", '/a: expected a lower-case header name, got "Tenant"'],
+      ['{"a":"x"}', "oneOf", '/a: expected one of b, c, got "x"'],
     ];
     for (let i = 0; i < cases.length; i++) {
       const reader = new ConfigReader();

@@ -9,12 +9,20 @@ const FLAGS: usize = 4 * sizeof<usize>();
 const KEY_ESCAPED: usize = 1;
 const VALUE_ESCAPED: usize = 2;
 
+
 @inline function rowAt(table: usize, index: i32): usize {
   return table + <usize>index * ROW_BYTES;
 }
 
 // A member's key (between its quotes) and where its value starts; the value's end comes later.
-@inline export function recordMember(table: usize, index: i32, keyStart: usize, keyEnd: usize, keyEscaped: bool, valueStart: usize): void {
+@inline export function recordMember(
+  table: usize,
+  index: i32,
+  keyStart: usize,
+  keyEnd: usize,
+  keyEscaped: bool,
+  valueStart: usize,
+): void {
   const row = rowAt(table, index);
   store<usize>(row, keyStart);
   store<usize>(row + KEY_END, keyEnd);
@@ -30,25 +38,31 @@ const VALUE_ESCAPED: usize = 2;
   if (valueEscaped) store<usize>(row + FLAGS, load<usize>(row + FLAGS) | VALUE_ESCAPED);
 }
 
+
 @inline export function rowKeyStart(row: usize): usize {
   return load<usize>(row);
 }
+
 
 @inline export function rowKeyEnd(row: usize): usize {
   return load<usize>(row + KEY_END);
 }
 
+
 @inline export function rowKeyEscaped(row: usize): bool {
   return (load<usize>(row + FLAGS) & KEY_ESCAPED) != 0;
 }
+
 
 @inline export function rowValueStart(row: usize): usize {
   return load<usize>(row + VALUE_START);
 }
 
+
 @inline export function rowValueEnd(row: usize): usize {
   return load<usize>(row + VALUE_END);
 }
+
 
 @inline export function rowValueEscaped(row: usize): bool {
   return (load<usize>(row + FLAGS) & VALUE_ESCAPED) != 0;

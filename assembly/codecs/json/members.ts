@@ -79,7 +79,12 @@ export class MemberIndex {
     const segments = load<i32>(changetype<usize>(path), offsetof<Array<ArrayBuffer>>("length_"));
     if (segments == 0) return findPath(this.start, this.end, path, out, maxDepth);
     const name = load<usize>(load<usize>(changetype<usize>(path), offsetof<Array<ArrayBuffer>>("dataStart")));
-    const row = findRow(changetype<usize>(this.table), this.count, name, <usize>changetype<ArrayBuffer>(name).byteLength);
+    const row = findRow(
+      changetype<usize>(this.table),
+      this.count,
+      name,
+      <usize>changetype<ArrayBuffer>(name).byteLength,
+    );
     if (row != 0) {
       // A one-name path under the validation's own bound: the recorded span is the answer.
       if (segments == 1 && maxDepth >= this.maxDepth) return spanOfRow(row, out);
@@ -107,7 +112,13 @@ export class MemberIndex {
     if (row != 0) return pathRepeatsName(rowValueStart(row), this.end, path, 1, maxDepth);
     if (!this.overflowed || !findPath(this.start, this.end, [name], topValue, maxDepth)) return false;
     // findPath's span of a string or number starts at the value; containers start at their bracket.
-    return pathRepeatsName(topValue.kind == JsonKind.String ? topValue.start - 1 : topValue.start, this.end, path, 1, maxDepth);
+    return pathRepeatsName(
+      topValue.kind == JsonKind.String ? topValue.start - 1 : topValue.start,
+      this.end,
+      path,
+      1,
+      maxDepth,
+    );
   }
 }
 

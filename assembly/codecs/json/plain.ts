@@ -44,6 +44,7 @@ function hasEscapeOrControl(start: usize, end: usize): bool {
   return 0;
 }
 
+
 @inline function skipSpaces(p: usize, end: usize): usize {
   while (p < end && load<u8>(p) == 0x20) p++;
   return p;
@@ -82,7 +83,7 @@ function indexPlainObject(start: usize, end: usize, maxDepth: i32, table: usize,
     if (p >= end) return DEFERRED;
     const c = <u32>load<u8>(p);
     if (state == AFTER_VALUE) {
-      const inArray = (arrays >> <u64>(depth - 1)) & 1;
+      const inArray = (arrays >> (<u64>(depth - 1))) & 1;
       if (c == 0x2c) {
         p++;
         state = inArray != 0 ? VALUE : KEY;
@@ -123,10 +124,10 @@ function indexPlainObject(start: usize, end: usize, maxDepth: i32, table: usize,
     if (c == 0x7b || c == 0x5b) {
       if (depth + 1 > maxDepth) return DEFERRED;
       if (c == 0x5b) {
-        arrays |= <u64>1 << <u64>depth;
+        arrays |= (<u64>1) << (<u64>depth);
         state = VALUE_OR_CLOSE;
       } else {
-        arrays &= ~(<u64>1 << <u64>depth);
+        arrays &= ~((<u64>1) << (<u64>depth));
         state = KEY_OR_CLOSE;
       }
       depth++;

@@ -1,7 +1,17 @@
 // Repeated member names. RFC 8259 §4 leaves an object with two members of one name open to any
 // reading, and RFC 7519 §4 lets a token reader refuse it: readers that take the first and readers
 // that take the last would otherwise disagree about one token. Documents here are already valid.
-import { decimalIndex, FAILED, keyEqualsAt, lastStringEscaped, skipElements, skipSpace, skipStringBody, skipValue, unescapeToUtf8 } from "./scan";
+import {
+  decimalIndex,
+  FAILED,
+  keyEqualsAt,
+  lastStringEscaped,
+  skipElements,
+  skipSpace,
+  skipStringBody,
+  skipValue,
+  unescapeToUtf8,
+} from "./scan";
 import { ROW_BYTES, rowKeyEnd, rowKeyEscaped, rowKeyStart } from "./member-rows";
 
 // Whether two of the `count` rows of a member table share a name (escapes decoded). Each plain
@@ -30,10 +40,11 @@ export function rowsRepeatName(table: usize, count: i32): bool {
   return false;
 }
 
+
 @inline function keyBucket(start: usize, end: usize): u32 {
   const length = <u32>(end - start);
   if (length == 0) return 0;
-  const h = (length * 0x9e3779b1) ^ (<u32>load<u8>(start) * 0x01000193) ^ (<u32>load<u8>(end - 1) << 16);
+  const h = (length * 0x9e3779b1) ^ (<u32>load<u8>(start) * 0x01000193) ^ ((<u32>load<u8>(end - 1)) << 16);
   return (h * 0x85ebca6b) >> 24;
 }
 
@@ -56,13 +67,30 @@ function anyPairRepeats(table: usize, count: i32): bool {
     const row = table + <usize>i * ROW_BYTES;
     for (let j = 0; j < i; j++) {
       const other = table + <usize>j * ROW_BYTES;
-      if (sameName(rowKeyStart(row), rowKeyEnd(row), rowKeyEscaped(row), rowKeyStart(other), rowKeyEnd(other), rowKeyEscaped(other))) return true;
+      if (
+        sameName(
+          rowKeyStart(row),
+          rowKeyEnd(row),
+          rowKeyEscaped(row),
+          rowKeyStart(other),
+          rowKeyEnd(other),
+          rowKeyEscaped(other),
+        )
+      )
+        return true;
     }
   }
   return false;
 }
 
-function sameName(start: usize, end: usize, escaped: bool, otherStart: usize, otherEnd: usize, otherEscaped: bool): bool {
+function sameName(
+  start: usize,
+  end: usize,
+  escaped: bool,
+  otherStart: usize,
+  otherEnd: usize,
+  otherEscaped: bool,
+): bool {
   if (!escaped) return keyEqualsAt(otherStart, otherEnd, otherEscaped, start, end - start);
   const decoded = unescapeToUtf8(start, end);
   return keyEqualsAt(otherStart, otherEnd, otherEscaped, changetype<usize>(decoded), <usize>decoded.byteLength);
@@ -77,7 +105,9 @@ export function objectRepeatsName(p: usize, end: usize, maxDepth: i32): bool {
     const keyStart = p + 1;
     p = skipStringBody(keyStart, end);
     if (p == FAILED) return false;
-    const name = lastStringEscaped() ? String.UTF8.decode(unescapeToUtf8(keyStart, p - 1)) : String.UTF8.decodeUnsafe(keyStart, p - 1 - keyStart);
+    const name = lastStringEscaped()
+      ? String.UTF8.decode(unescapeToUtf8(keyStart, p - 1))
+      : String.UTF8.decodeUnsafe(keyStart, p - 1 - keyStart);
     if (seen.has(name)) return true;
     seen.add(name);
     p = skipValue(skipSpace(skipSpace(p, end) + 1, end), end, 1, maxDepth);

@@ -26,14 +26,22 @@ export enum JsonError {
 
 export function jsonErrorText(error: JsonError): string {
   switch (error) {
-    case JsonError.Truncated: return "JSON ends too early";
-    case JsonError.UnexpectedByte: return "unexpected byte in JSON";
-    case JsonError.BadEscape: return "bad escape in a JSON string";
-    case JsonError.BadNumber: return "malformed JSON number";
-    case JsonError.TooDeep: return "JSON nested too deeply";
-    case JsonError.ControlCharacter: return "control character in a JSON string";
-    case JsonError.TrailingBytes: return "bytes after the JSON value";
-    default: return "no error";
+    case JsonError.Truncated:
+      return "JSON ends too early";
+    case JsonError.UnexpectedByte:
+      return "unexpected byte in JSON";
+    case JsonError.BadEscape:
+      return "bad escape in a JSON string";
+    case JsonError.BadNumber:
+      return "malformed JSON number";
+    case JsonError.TooDeep:
+      return "JSON nested too deeply";
+    case JsonError.ControlCharacter:
+      return "control character in a JSON string";
+    case JsonError.TrailingBytes:
+      return "bytes after the JSON value";
+    default:
+      return "no error";
   }
 }
 
@@ -63,6 +71,7 @@ export function resetScanError(): void {
   scanError = JsonError.None;
 }
 
+
 @inline export function fail(error: JsonError, at: usize): usize {
   if (scanError == JsonError.None) {
     scanError = error;
@@ -71,14 +80,17 @@ export function resetScanError(): void {
   return FAILED;
 }
 
+
 @inline function isSpace(c: u32): bool {
   return c == 0x20 || c == 0x0a || c == 0x0d || c == 0x09;
 }
+
 
 @inline export function skipSpace(p: usize, end: usize): usize {
   while (p < end && isSpace(<u32>load<u8>(p))) p++;
   return p;
 }
+
 
 @inline function isDigit(c: u32): bool {
   return c - 0x30 < 10;
@@ -127,7 +139,8 @@ export function skipStringBody(p: usize, end: usize): usize {
         p += 6;
         continue;
       }
-      if (e != 0x22 && e != 0x5c && e != 0x2f && e != 0x62 && e != 0x66 && e != 0x6e && e != 0x72 && e != 0x74) return fail(JsonError.BadEscape, p);
+      if (e != 0x22 && e != 0x5c && e != 0x2f && e != 0x62 && e != 0x66 && e != 0x6e && e != 0x72 && e != 0x74)
+        return fail(JsonError.BadEscape, p);
       p += 2;
       continue;
     }
@@ -189,11 +202,16 @@ export function skipValue(p: usize, end: usize, depth: i32, maxDepth: i32): usiz
   if (p >= end) return fail(JsonError.Truncated, p);
   const c = <u32>load<u8>(p);
   switch (kindAt(c)) {
-    case JsonKind.String: return skipStringBody(p + 1, end);
-    case JsonKind.Number: return skipNumber(p, end);
-    case JsonKind.True: return skipLiteral(p, end, "true");
-    case JsonKind.False: return skipLiteral(p, end, "false");
-    case JsonKind.Null: return skipLiteral(p, end, "null");
+    case JsonKind.String:
+      return skipStringBody(p + 1, end);
+    case JsonKind.Number:
+      return skipNumber(p, end);
+    case JsonKind.True:
+      return skipLiteral(p, end, "true");
+    case JsonKind.False:
+      return skipLiteral(p, end, "false");
+    case JsonKind.Null:
+      return skipLiteral(p, end, "null");
     case JsonKind.Object: {
       if (depth + 1 > maxDepth) return fail(JsonError.TooDeep, p);
       p = skipSpace(p + 1, end);
@@ -311,7 +329,14 @@ export function findPath(start: usize, end: usize, path: Array<ArrayBuffer>, out
 
 // findPath for the rest of a path: the value at p (no leading space) is the one path[level - 1]
 // named, and the search goes on from path[level].
-export function findPathFrom(p: usize, end: usize, path: Array<ArrayBuffer>, level: i32, out: JsonSpan, maxDepth: i32): bool {
+export function findPathFrom(
+  p: usize,
+  end: usize,
+  path: Array<ArrayBuffer>,
+  level: i32,
+  out: JsonSpan,
+  maxDepth: i32,
+): bool {
   out.reset();
   scanError = JsonError.None;
   for (; level < path.length; level++) {
@@ -387,7 +412,12 @@ function hexValue(c: u32): u32 {
 }
 
 function readHex4(p: usize): u32 {
-  return (hexValue(<u32>load<u8>(p)) << 12) | (hexValue(<u32>load<u8>(p + 1)) << 8) | (hexValue(<u32>load<u8>(p + 2)) << 4) | hexValue(<u32>load<u8>(p + 3));
+  return (
+    (hexValue(<u32>load<u8>(p)) << 12) |
+    (hexValue(<u32>load<u8>(p + 1)) << 8) |
+    (hexValue(<u32>load<u8>(p + 2)) << 4) |
+    hexValue(<u32>load<u8>(p + 3))
+  );
 }
 
 // Decodes the escapes of a validated string body into UTF-8 bytes. Lone surrogates become U+FFFD.

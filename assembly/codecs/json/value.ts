@@ -7,57 +7,105 @@ export const CONFIG_MAX_DEPTH: i32 = 32;
 export class JsonValue {
   constructor(public kind: JsonKind) {}
 
-  get isNull(): bool { return this.kind == JsonKind.Null; }
-  get isBool(): bool { return this.kind == JsonKind.True || this.kind == JsonKind.False; }
-  get isNumber(): bool { return this.kind == JsonKind.Number; }
-  get isString(): bool { return this.kind == JsonKind.String; }
-  get isArray(): bool { return this.kind == JsonKind.Array; }
-  get isObject(): bool { return this.kind == JsonKind.Object; }
+  get isNull(): bool {
+    return this.kind == JsonKind.Null;
+  }
+  get isBool(): bool {
+    return this.kind == JsonKind.True || this.kind == JsonKind.False;
+  }
+  get isNumber(): bool {
+    return this.kind == JsonKind.Number;
+  }
+  get isString(): bool {
+    return this.kind == JsonKind.String;
+  }
+  get isArray(): bool {
+    return this.kind == JsonKind.Array;
+  }
+  get isObject(): bool {
+    return this.kind == JsonKind.Object;
+  }
 
-  get asBool(): bool { return this.kind == JsonKind.True; }
-  get asNumber(): f64 { return (<JsonNumber>this).value; }
-  get asString(): string { return (<JsonString>this).value; }
-  get asArray(): Array<JsonValue> { return (<JsonArray>this).items; }
-  get asObject(): JsonObject { return <JsonObject>this; }
+  get asBool(): bool {
+    return this.kind == JsonKind.True;
+  }
+  get asNumber(): f64 {
+    return (<JsonNumber>this).value;
+  }
+  get asString(): string {
+    return (<JsonString>this).value;
+  }
+  get asArray(): Array<JsonValue> {
+    return (<JsonArray>this).items;
+  }
+  get asObject(): JsonObject {
+    return <JsonObject>this;
+  }
 
   typeName(): string {
     switch (this.kind) {
-      case JsonKind.Null: return "null";
+      case JsonKind.Null:
+        return "null";
       case JsonKind.True:
-      case JsonKind.False: return "a boolean";
-      case JsonKind.Number: return "a number";
-      case JsonKind.String: return "a string";
-      case JsonKind.Array: return "an array";
-      default: return "an object";
+      case JsonKind.False:
+        return "a boolean";
+      case JsonKind.Number:
+        return "a number";
+      case JsonKind.String:
+        return "a string";
+      case JsonKind.Array:
+        return "an array";
+      default:
+        return "an object";
     }
   }
 }
 
 export class JsonNumber extends JsonValue {
-  constructor(public value: f64, public text: string) { super(JsonKind.Number); }
+  constructor(
+    public value: f64,
+    public text: string,
+  ) {
+    super(JsonKind.Number);
+  }
 
   // True for numbers written without fraction or exponent that fit in an i64 exactly.
   get isInteger(): bool {
-    return this.text.indexOf(".") < 0 && this.text.indexOf("e") < 0 && this.text.indexOf("E") < 0 && Math.abs(this.value) <= 9007199254740991.0;
+    return (
+      this.text.indexOf(".") < 0 &&
+      this.text.indexOf("e") < 0 &&
+      this.text.indexOf("E") < 0 &&
+      Math.abs(this.value) <= 9007199254740991.0
+    );
   }
 }
 
 export class JsonString extends JsonValue {
-  constructor(public value: string) { super(JsonKind.String); }
+  constructor(public value: string) {
+    super(JsonKind.String);
+  }
 }
 
 export class JsonArray extends JsonValue {
   items: Array<JsonValue> = [];
-  constructor() { super(JsonKind.Array); }
+  constructor() {
+    super(JsonKind.Array);
+  }
 }
 
 export class JsonObject extends JsonValue {
   keys: Array<string> = [];
   values: Map<string, JsonValue> = new Map();
-  constructor() { super(JsonKind.Object); }
+  constructor() {
+    super(JsonKind.Object);
+  }
 
-  has(key: string): bool { return this.values.has(key); }
-  get(key: string): JsonValue | null { return this.values.has(key) ? this.values.get(key) : null; }
+  has(key: string): bool {
+    return this.values.has(key);
+  }
+  get(key: string): JsonValue | null {
+    return this.values.has(key) ? this.values.get(key) : null;
+  }
 }
 
 export class JsonParseResult {
@@ -88,7 +136,10 @@ export function parseJson(text: ArrayBuffer): JsonParseResult {
 class TreeBuilder {
   error: string = "";
   private base: usize;
-  constructor(private p: usize, private end: usize) {
+  constructor(
+    private p: usize,
+    private end: usize,
+  ) {
     this.base = p;
   }
 
@@ -127,7 +178,8 @@ class TreeBuilder {
         this.space();
         this.p++; // ':'
         const item = this.value();
-        if (object.values.has(key) && this.error.length == 0) this.error = "duplicate key \"" + key + "\" at byte " + (keyAt - this.base).toString();
+        if (object.values.has(key) && this.error.length == 0)
+          this.error = 'duplicate key "' + key + '" at byte ' + (keyAt - this.base).toString();
         object.keys.push(key);
         object.values.set(key, item);
         this.space();

@@ -5,10 +5,18 @@ import { JsonValue } from "../json/value";
 import { parseJsonPointer } from "../json/pointer";
 
 export class ClaimPath {
-  constructor(public segments: Array<ArrayBuffer>, public display: string) {}
+  constructor(
+    public segments: Array<ArrayBuffer>,
+    public display: string,
+  ) {}
 }
 
-export function parseClaimPath(reader: ConfigReader, value: JsonValue | null, path: string, fallback: string): ClaimPath {
+export function parseClaimPath(
+  reader: ConfigReader,
+  value: JsonValue | null,
+  path: string,
+  fallback: string,
+): ClaimPath {
   if (value === null) return pointerPath(reader, fallback, path);
   if (value.isString) return pointerPath(reader, value.asString, path);
   if (value.isArray) {
@@ -31,7 +39,7 @@ export function parseClaimPath(reader: ConfigReader, value: JsonValue | null, pa
 function pointerPath(reader: ConfigReader, pointer: string, path: string): ClaimPath {
   const segments = pointer.length >= 2 ? parseJsonPointer(pointer) : null;
   if (segments === null) {
-    reader.fail(path, "expected a JSON Pointer such as \"/tenant\" (~0 for ~, ~1 for /), got \"" + pointer + "\"");
+    reader.fail(path, 'expected a JSON Pointer such as "/tenant" (~0 for ~, ~1 for /), got "' + pointer + '"');
     return new ClaimPath([], pointer);
   }
   if (segments.length > 8) reader.fail(path, "expected at most 8 levels");
@@ -42,7 +50,7 @@ function joinNames(items: Array<JsonValue>): string {
   let out = "";
   for (let i = 0; i < items.length; i++) {
     if (i > 0) out += ", ";
-    out += items[i].isString ? "\"" + items[i].asString + "\"" : "?";
+    out += items[i].isString ? '"' + items[i].asString + '"' : "?";
   }
   return out;
 }

@@ -27,17 +27,27 @@ export enum JwtError {
 
 export function jwtErrorText(error: JwtError): string {
   switch (error) {
-    case JwtError.Empty: return "the token is empty";
+    case JwtError.Empty:
+      return "the token is empty";
     // Literal texts (kept equal to JWT_MAX_TOKEN_BYTES and JWT_MAX_DEPTH): no string built per bad token.
-    case JwtError.TooLarge: return "the token is larger than 16384 bytes";
-    case JwtError.SegmentCount: return "the token does not have three dot-separated segments";
-    case JwtError.HeaderBase64: return "the token header is not base64url";
-    case JwtError.PayloadBase64: return "the token payload is not base64url";
-    case JwtError.HeaderNotObject: return "the token header is not a JSON object";
-    case JwtError.PayloadNotObject: return "the token payload is not a JSON object";
-    case JwtError.TooDeep: return "the token payload is nested deeper than 16 levels";
-    case JwtError.RepeatedName: return "the token repeats a member name";
-    default: return "no error";
+    case JwtError.TooLarge:
+      return "the token is larger than 16384 bytes";
+    case JwtError.SegmentCount:
+      return "the token does not have three dot-separated segments";
+    case JwtError.HeaderBase64:
+      return "the token header is not base64url";
+    case JwtError.PayloadBase64:
+      return "the token payload is not base64url";
+    case JwtError.HeaderNotObject:
+      return "the token header is not a JSON object";
+    case JwtError.PayloadNotObject:
+      return "the token payload is not a JSON object";
+    case JwtError.TooDeep:
+      return "the token payload is nested deeper than 16 levels";
+    case JwtError.RepeatedName:
+      return "the token repeats a member name";
+    default:
+      return "no error";
   }
 }
 
@@ -68,7 +78,11 @@ export class Jwt {
   }
 
   get payload(): Uint8Array {
-    return Uint8Array.wrap(this.scratch, <i32>(this.payloadStart - changetype<usize>(this.scratch)), this.payloadLength);
+    return Uint8Array.wrap(
+      this.scratch,
+      <i32>(this.payloadStart - changetype<usize>(this.scratch)),
+      this.payloadLength,
+    );
   }
 
   // Finds a claim by path (names, or decimal indices into arrays) in the payload. A nested object
@@ -129,12 +143,16 @@ export function decodeJwtAt(start: usize, length: i32, jwt: Jwt): Jwt {
   if (jwt.scratch.byteLength < headerSize + payloadSize) jwt.scratch = new ArrayBuffer(headerSize + payloadSize);
   const base = changetype<usize>(jwt.scratch);
   if (decodeBase64UrlInto(start, firstDot, base) < 0) return fail(jwt, JwtError.HeaderBase64);
-  if (decodeBase64UrlInto(payloadStart, payloadChars, base + <usize>headerSize) < 0) return fail(jwt, JwtError.PayloadBase64);
+  if (decodeBase64UrlInto(payloadStart, payloadChars, base + <usize>headerSize) < 0)
+    return fail(jwt, JwtError.PayloadBase64);
   jwt.headerStart = base;
   jwt.headerLength = headerSize;
   jwt.payloadStart = base + <usize>headerSize;
   jwt.payloadLength = payloadSize;
-  if (jwt.headerMembers.validate(jwt.headerStart, jwt.headerStart + <usize>headerSize, JWT_MAX_DEPTH) != JsonKind.Object) return fail(jwt, JwtError.HeaderNotObject);
+  if (
+    jwt.headerMembers.validate(jwt.headerStart, jwt.headerStart + <usize>headerSize, JWT_MAX_DEPTH) != JsonKind.Object
+  )
+    return fail(jwt, JwtError.HeaderNotObject);
   const payloadKind = jwt.claims.validate(jwt.payloadStart, jwt.payloadStart + <usize>payloadSize, JWT_MAX_DEPTH);
   if (payloadKind != JsonKind.Object) {
     return fail(jwt, payloadKind == JsonKind.Missing && isTooDeep() ? JwtError.TooDeep : JwtError.PayloadNotObject);

@@ -20,6 +20,7 @@ export class CharsetPattern {
     else this.high |= (<u64>1) << (c - 64);
   }
 
+
   @inline allows(c: u32): bool {
     if (c < 64) return ((this.low >> c) & 1) != 0;
     if (c < 128) return ((this.high >> (c - 64)) & 1) != 0;
@@ -64,15 +65,26 @@ const CLASS_DIGIT: i32 = -3;
 
 // Parses the pattern; the error names what is wrong (an escape, a range, the length...).
 export function compileCharsetPattern(source: string): CharsetPatternResult {
-  if (source.length > MAX_PATTERN_SOURCE) return refused("a pattern is at most " + MAX_PATTERN_SOURCE.toString() + " characters, got " + source.length.toString());
+  if (source.length > MAX_PATTERN_SOURCE)
+    return refused(
+      "a pattern is at most " + MAX_PATTERN_SOURCE.toString() + " characters, got " + source.length.toString(),
+    );
   for (let i = 0; i < source.length; i++) {
     const c = source.charCodeAt(i);
-    if (c > 0x7e) return refused("a pattern is ASCII only, got \"" + source.charAt(i) + "\" at character " + i.toString());
-    if (c < 0x20) return refused("a pattern holds visible ASCII and space only, got the control character 0x" + c.toString(16) + " at character " + i.toString());
+    if (c > 0x7e)
+      return refused('a pattern is ASCII only, got "' + source.charAt(i) + '" at character ' + i.toString());
+    if (c < 0x20)
+      return refused(
+        "a pattern holds visible ASCII and space only, got the control character 0x" +
+          c.toString(16) +
+          " at character " +
+          i.toString(),
+      );
   }
   const n = source.length;
   if (n < 5 || source.charAt(0) != "^" || source.charAt(1) != "[" || source.charAt(n - 1) != "$") return refused(FORM);
-  if (source.charAt(2) == "^") return refused("a negated class [^...] allows bytes outside visible ASCII; list the allowed characters instead");
+  if (source.charAt(2) == "^")
+    return refused("a negated class [^...] allows bytes outside visible ASCII; list the allowed characters instead");
   if (source.charAt(2) == "]") return refused("an empty class [] matches nothing; write \\] for a literal ]");
   const pattern = new CharsetPattern();
   pattern.source = source;
@@ -86,8 +98,14 @@ export function compileCharsetPattern(source: string): CharsetPatternResult {
     if (i + 1 < n && source.charAt(i) == "-" && source.charAt(i + 1) != "]") {
       const end = readClassItem(source, i + 1);
       if (end.error != "") return refused(end.error);
-      if (start.value < 0 || end.value < 0) return refused("a range cannot start or end at a class escape (\\w, \\d): " + source.substring(itemStart, end.next) + "; escape the - as \\-");
-      if (end.value < start.value) return refused("the range " + source.substring(itemStart, end.next) + " is out of order");
+      if (start.value < 0 || end.value < 0)
+        return refused(
+          "a range cannot start or end at a class escape (\\w, \\d): " +
+            source.substring(itemStart, end.next) +
+            "; escape the - as \\-",
+        );
+      if (end.value < start.value)
+        return refused("the range " + source.substring(itemStart, end.next) + " is out of order");
       for (let x = start.value; x <= end.value; x++) pattern.allow(<u32>x);
       i = end.next;
     } else {
@@ -108,15 +126,18 @@ export function compileCharsetPattern(source: string): CharsetPatternResult {
     pattern.minLength = 0;
     pattern.maxLength = 1;
   } else {
-    if (quantifier.charAt(0) != "{" || quantifier.charAt(quantifier.length - 1) != "}") return refused(FORM + ", got \"" + quantifier + "\" after the class");
+    if (quantifier.charAt(0) != "{" || quantifier.charAt(quantifier.length - 1) != "}")
+      return refused(FORM + ', got "' + quantifier + '" after the class');
     const inner = quantifier.substring(1, quantifier.length - 1);
     const comma = inner.indexOf(",");
     const minText = comma < 0 ? inner : inner.substring(0, comma);
     const maxText = comma < 0 ? inner : inner.substring(comma + 1);
-    if (!isDecimal(minText) || (maxText.length > 0 && !isDecimal(maxText))) return refused("expected {min,max} with whole numbers of up to 6 digits, got \"" + quantifier + "\"");
+    if (!isDecimal(minText) || (maxText.length > 0 && !isDecimal(maxText)))
+      return refused('expected {min,max} with whole numbers of up to 6 digits, got "' + quantifier + '"');
     pattern.minLength = I32.parseInt(minText);
     pattern.maxLength = maxText.length == 0 ? i32.MAX_VALUE : I32.parseInt(maxText);
-    if (pattern.maxLength < pattern.minLength) return refused("the maximum length is below the minimum in \"" + quantifier + "\"");
+    if (pattern.maxLength < pattern.minLength)
+      return refused('the maximum length is below the minimum in "' + quantifier + '"');
   }
   return new CharsetPatternResult(pattern, "");
 }
@@ -149,9 +170,20 @@ function readClassItem(source: string, i: i32): ClassItem {
   if (e == "w") item.value = CLASS_WORD;
   else if (e == "d") item.value = CLASS_DIGIT;
   else if (LITERAL_ESCAPES.includes(e)) item.value = source.charCodeAt(i + 1);
-  else if (e == "s" || e == "S" || e == "W" || e == "D") item.error = "the escape \\" + e + " allows bytes a header value cannot hold (controls, or bytes outside ASCII); list the allowed characters instead";
-  else if ("tnrfv0bcxu".includes(e)) item.error = "the escape \\" + e + " stands for a byte outside visible ASCII, which a header value cannot hold";
-  else item.error = "the escape \\" + e + " is not supported: inside a class only \\w, \\d and an escaped " + LITERAL_ESCAPES + " are";
+  else if (e == "s" || e == "S" || e == "W" || e == "D")
+    item.error =
+      "the escape \\" +
+      e +
+      " allows bytes a header value cannot hold (controls, or bytes outside ASCII); list the allowed characters instead";
+  else if ("tnrfv0bcxu".includes(e))
+    item.error = "the escape \\" + e + " stands for a byte outside visible ASCII, which a header value cannot hold";
+  else
+    item.error =
+      "the escape \\" +
+      e +
+      " is not supported: inside a class only \\w, \\d and an escaped " +
+      LITERAL_ESCAPES +
+      " are";
   return item;
 }
 

@@ -23,7 +23,8 @@ function value(s: JsonPointerStream, i: i32): string | null {
   return v === null ? null : String.UTF8.decode(v);
 }
 
-const BODY = '{"customer":{"id":"c-9"},"items":[{"sku":"a"},{"sku":"b\\u00e9"}],"cart":{"id":"ams-7f3a","n":42},"note":"x"}';
+const BODY =
+  '{"customer":{"id":"c-9"},"items":[{"sku":"a"},{"sku":"b\\u00e9"}],"cart":{"id":"ams-7f3a","n":42},"note":"x"}';
 
 describe("JsonPointerStream", () => {
   it("finds nested values, array elements and numbers", () => {
@@ -85,8 +86,17 @@ describe("JsonPointerStream", () => {
   });
 
   it("checks the grammar inside containers no pointer goes through, split at every byte", () => {
-    const good = '{"items":[{"t":"a\\"b\\u00e9\\\\ \\n","n":-1.5e3,"x":[true,false,null,{},[]]},"' + "p".repeat(40) + '"],"cart":{"id":"x"}}';
-    const bad = ['{"items":[{"a":tru}],"cart":{"id":"x"}}', '{"items":[{"a":"\\q"}],"cart":{"id":"x"}}', '{"items":[{"a" 1}],"cart":{"id":"x"}}', '{"items":[{"a":1]],"cart":{"id":"x"}}', '{"items":["\\u12g4"],"cart":{"id":"x"}}'];
+    const good =
+      '{"items":[{"t":"a\\"b\\u00e9\\\\ \\n","n":-1.5e3,"x":[true,false,null,{},[]]},"' +
+      "p".repeat(40) +
+      '"],"cart":{"id":"x"}}';
+    const bad = [
+      '{"items":[{"a":tru}],"cart":{"id":"x"}}',
+      '{"items":[{"a":"\\q"}],"cart":{"id":"x"}}',
+      '{"items":[{"a" 1}],"cart":{"id":"x"}}',
+      '{"items":[{"a":1]],"cart":{"id":"x"}}',
+      '{"items":["\\u12g4"],"cart":{"id":"x"}}',
+    ];
     const n = String.UTF8.encode(good).byteLength;
     for (let cut = 0; cut <= n; cut++) {
       const s = run(stream(["/cart/id"]), good, cut);

@@ -8,7 +8,12 @@ import { headerValues, load, pluginModule } from '../../../tests/support/modules
 
 const config = JSON.stringify({
   keys: [
-    { header: 'x-cart-id', sources: [{ header: 'x-cart-id' }, { json: '/cart/id' }, { form: 'cart' }], pattern: '^[a-z0-9-]{1,16}$', derived: { header: 'x-cart-dc' } },
+    {
+      header: 'x-cart-id',
+      sources: [{ header: 'x-cart-id' }, { json: '/cart/id' }, { form: 'cart' }],
+      pattern: '^[a-z0-9-]{1,16}$',
+      derived: { header: 'x-cart-dc' },
+    },
     { header: 'x-session-id', sources: [{ json: '/s' }], pattern: '^[a-z]{1,8}$' },
   ],
   max_body_bytes: 2048,
@@ -29,30 +34,53 @@ const chunked = body.chain((text) => {
     return points.slice(1).map((end, i) => new Uint8Array(bytes.subarray(points[i], end)));
   });
 });
-const contentType = fc.constantFrom('application/json', 'application/x-www-form-urlencoded', 'application/problem+json');
+const contentType = fc.constantFrom(
+  'application/json',
+  'application/x-www-form-urlencoded',
+  'application/problem+json',
+);
 
 test('any body in any chunks: no trap, values within their patterns, memory bounded', () => {
-  const plugin = load(pluginModule('body-keys'), { rootId: 'body-keys', configuration: config, allowOnHeadersStopIteration: true });
+  const plugin = load(pluginModule('body-keys'), {
+    rootId: 'body-keys',
+    configuration: config,
+    allowOnHeadersStopIteration: true,
+  });
   const chain = new FilterChain([plugin]);
   fc.assert(
-    fc.property(chunked, contentType, fc.option(fc.string({ maxLength: 20 }), { nil: undefined }), (chunks, type, spoof) => {
-      const headers: [string, string][] = [['content-type', type]];
-      if (spoof !== undefined) headers.push(['x-cart-dc', spoof], ['x-session-id', spoof]);
-      const outcome = chain.send({ method: 'POST', path: '/cart', headers, body: chunks });
-      assert.equal(plugin.vm.failed, false, plugin.vm.failure ?? '');
-      assert.equal(outcome.decision, 'continue');
-      for (const v of headerValues(outcome.upstream!.headers, 'x-cart-id')) assert.match(v, /^[a-z0-9-]{1,16}$/);
-      for (const v of headerValues(outcome.upstream!.headers, 'x-cart-dc')) assert.match(v, /^[a-z0-9]{1,16}$/);
-      for (const v of headerValues(outcome.upstream!.headers, 'x-session-id')) assert.match(v, /^[a-z]{1,8}$/);
-    }),
+    fc.property(
+      chunked,
+      contentType,
+      fc.option(fc.string({ maxLength: 20 }), { nil: undefined }),
+      (chunks, type, spoof) => {
+        const headers: [string, string][] = [['content-type', type]];
+        if (spoof !== undefined) headers.push(['x-cart-dc', spoof], ['x-session-id', spoof]);
+        const outcome = chain.send({ method: 'POST', path: '/cart', headers, body: chunks });
+        assert.equal(plugin.vm.failed, false, plugin.vm.failure ?? '');
+        assert.equal(outcome.decision, 'continue');
+        for (const v of headerValues(outcome.upstream!.headers, 'x-cart-id')) assert.match(v, /^[a-z0-9-]{1,16}$/);
+        for (const v of headerValues(outcome.upstream!.headers, 'x-cart-dc')) assert.match(v, /^[a-z0-9]{1,16}$/);
+        for (const v of headerValues(outcome.upstream!.headers, 'x-session-id')) assert.match(v, /^[a-z]{1,8}$/);
+      },
+    ),
     propertyOptions(),
   );
 });
 
 test('linear memory stays bounded whatever the body size', () => {
-  const plugin = load(pluginModule('body-keys'), { rootId: 'body-keys', configuration: config, allowOnHeadersStopIteration: true });
+  const plugin = load(pluginModule('body-keys'), {
+    rootId: 'body-keys',
+    configuration: config,
+    allowOnHeadersStopIteration: true,
+  });
   const chain = new FilterChain([plugin], { bufferLimitBytes: 64 * 1024 * 1024 });
-  const send = (size: number) => chain.send({ method: 'POST', path: '/c', headers: [['content-type', 'application/json']], body: [`{"pad":"${'x'.repeat(size)}`, '","cart":{"id":"a-1"}}'] });
+  const send = (size: number) =>
+    chain.send({
+      method: 'POST',
+      path: '/c',
+      headers: [['content-type', 'application/json']],
+      body: [`{"pad":"${'x'.repeat(size)}`, '","cart":{"id":"a-1"}}'],
+    });
   send(1024);
   const warm = plugin.vm.memoryBytes;
   for (const size of [64 * 1024, 1024 * 1024, 8 * 1024 * 1024]) send(size);
@@ -69,11 +97,21 @@ const spoofConfig = (onMissing: string, onUnparseable: string, maxBodyBytes: num
     keys: [
       {
         header: 'x-cart-id',
-        sources: [{ header: 'x-cart-id' }, { cookie: 'cart' }, { query: 'cart' }, { json: '/cart/id' }, { form: 'cartId' }],
+        sources: [
+          { header: 'x-cart-id' },
+          { cookie: 'cart' },
+          { query: 'cart' },
+          { json: '/cart/id' },
+          { form: 'cartId' },
+        ],
         pattern: '^[A-Za-z0-9._-]{1,64}$',
         derived: { header: 'x-cart-dc', until: '-' },
       },
-      { header: 'x-session-id', sources: [{ cookie: 'session' }, { json: '/sessionId' }, { form: 'session' }], pattern: '^[a-z0-9-]{1,32}$' },
+      {
+        header: 'x-session-id',
+        sources: [{ cookie: 'session' }, { json: '/sessionId' }, { form: 'session' }],
+        pattern: '^[a-z0-9-]{1,32}$',
+      },
     ],
     max_body_bytes: maxBodyBytes,
     on_missing: { action: onMissing },
@@ -88,7 +126,12 @@ function spoofPlugin(allowStop: boolean, onMissing: string, onUnparseable: strin
   const id = `${allowStop}/${onMissing}/${onUnparseable}/${maxBodyBytes}`;
   let plugin = plugins.get(id);
   if (plugin === undefined) {
-    plugin = load(pluginModule('body-keys'), { rootId: 'body-keys', name: 'body-keys', configuration: spoofConfig(onMissing, onUnparseable, maxBodyBytes), allowOnHeadersStopIteration: allowStop });
+    plugin = load(pluginModule('body-keys'), {
+      rootId: 'body-keys',
+      name: 'body-keys',
+      configuration: spoofConfig(onMissing, onUnparseable, maxBodyBytes),
+      allowOnHeadersStopIteration: allowStop,
+    });
     plugins.set(id, plugin);
   }
   return plugin;
@@ -101,14 +144,19 @@ const spoofValue = fc.oneof(
   fc.stringMatching(/^[a-z0-9-]{1,12}$/),
   fc.stringMatching(/^[a-z]{3}-[A-Za-z0-9]{1,8}$/),
 );
-const mixedCase = (name: string) => fc.array(fc.boolean(), { minLength: name.length, maxLength: name.length }).map((upper) => [...name].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join(''));
+const mixedCase = (name: string) =>
+  fc
+    .array(fc.boolean(), { minLength: name.length, maxLength: name.length })
+    .map((upper) => [...name].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join(''));
 const spoofCopies = fc.array(
   fc.constantFrom(...OWNED).chain((name) => fc.tuple(mixedCase(name), spoofValue, fc.integer({ min: 1, max: 3 }))),
   { maxLength: 6 },
 );
 
 const legit = fc.record({
-  cart: fc.tuple(fc.constantFrom('ams', 'fra', 'lon'), fc.stringMatching(/^[0-9a-f]{4,10}$/)).map(([dc, id]) => `${dc}-${id}`),
+  cart: fc
+    .tuple(fc.constantFrom('ams', 'fra', 'lon'), fc.stringMatching(/^[0-9a-f]{4,10}$/))
+    .map(([dc, id]) => `${dc}-${id}`),
   session: fc.stringMatching(/^s-[0-9]{1,6}$/),
   cartIn: fc.subarray(['cookie', 'query', 'body'] as const),
   sessionIn: fc.subarray(['cookie', 'body'] as const),
@@ -118,14 +166,25 @@ const legit = fc.record({
 const ending = fc.constantFrom('headers only', 'body', 'body then trailers', 'trailers only');
 const bodyShape = fc.record({
   kind: fc.constantFrom('json', 'form', 'noise'),
-  type: fc.constantFrom('application/json', 'application/json\t; charset=utf-8', 'application/x-www-form-urlencoded', 'application/x-www-form-urlencoded ;charset=UTF-8', 'text/plain'),
+  type: fc.constantFrom(
+    'application/json',
+    'application/json\t; charset=utf-8',
+    'application/x-www-form-urlencoded',
+    'application/x-www-form-urlencoded ;charset=UTF-8',
+    'text/plain',
+  ),
   pad: fc.integer({ min: 0, max: 160 }),
   sessionFirst: fc.boolean(),
   noise: fc.string({ maxLength: 80 }),
   cuts: fc.uniqueArray(fc.integer({ min: 0, max: 400 }), { maxLength: 5 }),
 });
 
-function makeBody(shape: { kind: string; pad: number; sessionFirst: boolean; noise: string }, cart: string | null, session: string | null, nullSession: boolean): string {
+function makeBody(
+  shape: { kind: string; pad: number; sessionFirst: boolean; noise: string },
+  cart: string | null,
+  session: string | null,
+  nullSession: boolean,
+): string {
   const pad = 'p'.repeat(shape.pad);
   if (shape.kind === 'noise') return shape.noise;
   if (shape.kind === 'json') {
@@ -165,18 +224,50 @@ test('spoofed owned headers never reach upstream: any ending, any frames, any st
         body: bodyShape,
         order: fc.boolean(),
       }),
-      ({ allowStop, onMissing, onUnparseable, maxBodyBytes, method, ending, spoof, trailerSpoof, legit, body, order }) => {
-        const spoofed = spoof.flatMap(([name, value, times]) => Array.from({ length: times }, (): [string, string] => [name, value]));
-        fc.pre(spoofed.every(([, value]) => value !== legit.cart && value !== legit.session && value !== legit.cart.split('-')[0]));
+      ({
+        allowStop,
+        onMissing,
+        onUnparseable,
+        maxBodyBytes,
+        method,
+        ending,
+        spoof,
+        trailerSpoof,
+        legit,
+        body,
+        order,
+      }) => {
+        const spoofed = spoof.flatMap(([name, value, times]) =>
+          Array.from({ length: times }, (): [string, string] => [name, value]),
+        );
+        fc.pre(
+          spoofed.every(
+            ([, value]) => value !== legit.cart && value !== legit.session && value !== legit.cart.split('-')[0],
+          ),
+        );
         const plugin = spoofPlugin(allowStop, onMissing, onUnparseable, maxBodyBytes);
-        const cookies = [...(legit.cartIn.includes('cookie') ? [`cart=${legit.cart}`] : []), ...(legit.sessionIn.includes('cookie') ? [`session=${legit.session}`] : [])];
-        const headers: [string, string][] = [['content-type', body.type], ...(cookies.length > 0 ? [['cookie', cookies.join('; ')] as [string, string]] : [])];
+        const cookies = [
+          ...(legit.cartIn.includes('cookie') ? [`cart=${legit.cart}`] : []),
+          ...(legit.sessionIn.includes('cookie') ? [`session=${legit.session}`] : []),
+        ];
+        const headers: [string, string][] = [
+          ['content-type', body.type],
+          ...(cookies.length > 0 ? [['cookie', cookies.join('; ')] as [string, string]] : []),
+        ];
         const all = order ? [...spoofed, ...headers] : [...headers, ...spoofed];
         const hasBody = ending === 'body' || ending === 'body then trailers';
         const hasTrailers = ending === 'body then trailers' || ending === 'trailers only';
-        const text = makeBody(body, legit.cartIn.includes('body') ? legit.cart : null, legit.sessionIn.includes('body') ? legit.session : null, legit.nullSession);
+        const text = makeBody(
+          body,
+          legit.cartIn.includes('body') ? legit.cart : null,
+          legit.sessionIn.includes('body') ? legit.session : null,
+          legit.nullSession,
+        );
         // Client trailers named like an owned header are removed before upstream, like headers.
-        const trailers: [string, string][] = [['x-checksum', '1'], ...trailerSpoof.map(([name, value]): [string, string] => [name, value])];
+        const trailers: [string, string][] = [
+          ['x-checksum', '1'],
+          ...trailerSpoof.map(([name, value]): [string, string] => [name, value]),
+        ];
         const request: HttpRequest = {
           method,
           path: legit.cartIn.includes('query') ? `/cart?cart=${legit.cart}` : '/cart',
@@ -189,7 +280,10 @@ test('spoofed owned headers never reach upstream: any ending, any frames, any st
 
         // What the headers alone give: the first client x-cart-id is a documented source.
         const clientCart = spoofed.find(([name]) => name.toLowerCase() === 'x-cart-id')?.[1];
-        const cartFromHeaders = (clientCart !== undefined && CART_PATTERN.test(clientCart)) || legit.cartIn.includes('cookie') || legit.cartIn.includes('query');
+        const cartFromHeaders =
+          (clientCart !== undefined && CART_PATTERN.test(clientCart)) ||
+          legit.cartIn.includes('cookie') ||
+          legit.cartIn.includes('query');
         const sessionFromHeaders = legit.sessionIn.includes('cookie');
         const bodyRead = ['POST', 'PUT'].includes(method) && body.type !== 'text/plain';
         const waitsForBody = !(cartFromHeaders && sessionFromHeaders) && bodyRead && (hasBody || hasTrailers);
@@ -218,7 +312,11 @@ test('spoofed owned headers never reach upstream: any ending, any frames, any st
           assert.match(session, SESSION_PATTERN);
           assert.equal(session, legit.session);
         }
-        if (onMissing === 'reject') assert.ok(cart !== undefined && session !== undefined, 'forwarded with a key missing under on_missing reject');
+        if (onMissing === 'reject')
+          assert.ok(
+            cart !== undefined && session !== undefined,
+            'forwarded with a key missing under on_missing reject',
+          );
         if (hasTrailers) assert.deepEqual(upstream.trailers, [['x-checksum', '1']]);
       },
     ),

@@ -7,7 +7,17 @@ import { test } from 'node:test';
 import { ROOT } from '../../../tests/support/modules.ts';
 
 function run(request: string, allowStopIteration: boolean) {
-  const args = ['run', '--wasm', 'dist/body-keys.wasm', '--root-id', 'body-keys', '--config', '@plugins/body-keys/example.config.json', '--request', `@plugins/body-keys/requests/${request}`];
+  const args = [
+    'run',
+    '--wasm',
+    'dist/body-keys.wasm',
+    '--root-id',
+    'body-keys',
+    '--config',
+    '@plugins/body-keys/example.config.json',
+    '--request',
+    `@plugins/body-keys/requests/${request}`,
+  ];
   if (allowStopIteration) args.push('--allow-stop-iteration');
   const result = spawnSync(process.execPath, [join(ROOT, 'cli', 'bin.js'), ...args], { encoding: 'utf8', cwd: ROOT });
   assert.equal(result.status, 0, result.stderr);
@@ -19,7 +29,10 @@ for (const request of ['cart-json.yaml', 'cart-form.yaml', 'cart-form-trailers.y
     const report = run(request, true);
     assert.equal(report.decision, 'continue');
     const routing = report.upstream.headers.filter(([name]: string[]) => name.startsWith('x-'));
-    assert.deepEqual(routing, [['x-cart-id', 'ams-7f3a9c'], ['x-cart-dc', 'ams']]);
+    assert.deepEqual(routing, [
+      ['x-cart-id', 'ams-7f3a9c'],
+      ['x-cart-dc', 'ams'],
+    ]);
   });
 }
 

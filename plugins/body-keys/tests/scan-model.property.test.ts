@@ -18,7 +18,12 @@ const config = JSON.stringify({
 const ID = /^[a-z0-9-]{1,24}$/;
 const SKU = /^[A-Z0-9-]{1,24}$/;
 
-const plugin = load(pluginModule('body-keys'), { rootId: 'body-keys', name: 'body-keys', configuration: config, allowOnHeadersStopIteration: true });
+const plugin = load(pluginModule('body-keys'), {
+  rootId: 'body-keys',
+  name: 'body-keys',
+  configuration: config,
+  allowOnHeadersStopIteration: true,
+});
 const chain = new FilterChain([plugin], { bufferLimitBytes: 4 * 1024 * 1024 });
 
 // Frames cut at random points of the bytes (a cut may fall inside a UTF-8 sequence or an escape).
@@ -31,7 +36,12 @@ const cutPoints = fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLeng
 // Counters add up over the plugin's life: the count this request added.
 let unparseableSoFar = 0;
 function send(type: string, bytes: Buffer, cuts: number[]) {
-  const outcome = chain.send({ method: 'POST', path: '/cart', headers: [['content-type', type]], body: frames(bytes, cuts) });
+  const outcome = chain.send({
+    method: 'POST',
+    path: '/cart',
+    headers: [['content-type', type]],
+    body: frames(bytes, cuts),
+  });
   assert.equal(plugin.vm.failed, false, plugin.vm.failure ?? '');
   const unparseable = outcome.metrics['body-keys']['wasmcustom.body_keys.unparseable'].value - unparseableSoFar;
   unparseableSoFar += unparseable;
@@ -51,7 +61,9 @@ const document = fc.record({
   before: fc.array(fc.tuple(fc.string({ maxLength: 8 }), filler), { maxLength: 4 }),
   items: fc.array(fc.dictionary(fc.string({ maxLength: 6 }), filler, { maxKeys: 4 }), { maxLength: 5 }),
   sku: fc.option(fc.stringMatching(/^[A-Z0-9-]{1,12}$/), { nil: undefined }),
-  cart: fc.option(fc.oneof(fc.stringMatching(/^[a-z0-9-]{1,12}$/), fc.string({ maxLength: 12 }), fc.integer()), { nil: undefined }),
+  cart: fc.option(fc.oneof(fc.stringMatching(/^[a-z0-9-]{1,12}$/), fc.string({ maxLength: 12 }), fc.integer()), {
+    nil: undefined,
+  }),
   escapes: fc.array(fc.boolean(), { minLength: 1, maxLength: 4 }),
   cartExtra: filler,
   after: fc.array(fc.tuple(fc.string({ maxLength: 8 }), filler), { maxLength: 3 }),
@@ -74,7 +86,8 @@ function render(d: Doc): { text: string; cartAt: number } {
   members.push(`"items":${json(items)}`);
   const cartAt = Buffer.byteLength(`{${members.join(',')},`);
   if (d.cart !== undefined) {
-    const id = typeof d.cart === 'string' && ID.test(d.cart) ? escapedString(d.cart, d.escapes) : JSON.stringify(d.cart);
+    const id =
+      typeof d.cart === 'string' && ID.test(d.cart) ? escapedString(d.cart, d.escapes) : JSON.stringify(d.cart);
     members.push(`"cart":{"id":${id},"extra":${json(d.cartExtra)}}`);
   }
   for (const [name, value] of d.after) {
@@ -89,7 +102,8 @@ function render(d: Doc): { text: string; cartAt: number } {
 function expected(text: string) {
   const doc = JSON.parse(text);
   const cart = doc.cart?.id;
-  const sku = Array.isArray(doc.items) && doc.items[1] && typeof doc.items[1] === 'object' ? doc.items[1].sku : undefined;
+  const sku =
+    Array.isArray(doc.items) && doc.items[1] && typeof doc.items[1] === 'object' ? doc.items[1].sku : undefined;
   const asText = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
   const c = asText(cart);
   const s = asText(sku);
@@ -155,7 +169,10 @@ test('form bodies in any frames: the fields URLSearchParams finds, none other', 
   fc.assert(
     fc.property(form, cutPoints, (f, cuts) => {
       // Field names other than cart and sku: prefixed so none decodes to either.
-      const encode = (v: string) => (f.encodeAll ? [...Buffer.from(v)].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('') : encodeURIComponent(v));
+      const encode = (v: string) =>
+        f.encodeAll
+          ? [...Buffer.from(v)].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('')
+          : encodeURIComponent(v);
       const fields = f.before.map(([n, v]) => `f${encode(n)}=${encode(v)}`);
       if (f.cart !== undefined) fields.push(`cart=${encode(f.cart)}`);
       if (f.sku !== undefined) fields.splice(Math.floor(fields.length / 2), 0, `sku=${encode(f.sku)}`);

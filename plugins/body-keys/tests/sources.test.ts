@@ -10,12 +10,30 @@ import { headerValues, load, pluginModule, ROOT } from '../../../tests/support/m
 const example = readFileSync(join(ROOT, 'plugins', 'body-keys', 'example.config.json'), 'utf8');
 const chain = (config: object | string = example, options = {}) =>
   new FilterChain(
-    [load(pluginModule('body-keys'), { rootId: 'body-keys', name: 'body-keys', configuration: typeof config === 'string' ? config : JSON.stringify(config), allowOnHeadersStopIteration: true, ...options })],
+    [
+      load(pluginModule('body-keys'), {
+        rootId: 'body-keys',
+        name: 'body-keys',
+        configuration: typeof config === 'string' ? config : JSON.stringify(config),
+        allowOnHeadersStopIteration: true,
+        ...options,
+      }),
+    ],
     { bufferLimitBytes: 1024 * 1024 },
   );
-const json = (body: string | (string | Uint8Array)[], headers: [string, string][] = []): HttpRequest => ({ method: 'POST', path: '/cart/items', headers: [['content-type', 'application/json'], ...headers], body });
+const json = (body: string | (string | Uint8Array)[], headers: [string, string][] = []): HttpRequest => ({
+  method: 'POST',
+  path: '/cart/items',
+  headers: [['content-type', 'application/json'], ...headers],
+  body,
+});
 
-const CART_BODY = JSON.stringify({ customer: { id: 'c-17', name: 'Zoë \u2603' }, cart: { id: 'ams-7f3a9c', items: [{ sku: 'A-1', qty: 2 }] }, sessionId: 's-4711', note: 'quote " and \\ slash' });
+const CART_BODY = JSON.stringify({
+  customer: { id: 'c-17', name: 'Zoë \u2603' },
+  cart: { id: 'ams-7f3a9c', items: [{ sku: 'A-1', qty: 2 }] },
+  sessionId: 's-4711',
+  note: 'quote " and \\ slash',
+});
 
 test('the cart example: id in a JSON body', () => {
   const outcome = chain().send(json(CART_BODY));
@@ -27,13 +45,22 @@ test('the cart example: id in a JSON body', () => {
 });
 
 test('the cart example: id in a form body', () => {
-  const outcome = chain().send({ method: 'POST', path: '/cart', headers: [['content-type', 'application/x-www-form-urlencoded; charset=UTF-8']], body: 'qty=2&cartId=fra-42%2Dx&sku=A+1' });
+  const outcome = chain().send({
+    method: 'POST',
+    path: '/cart',
+    headers: [['content-type', 'application/x-www-form-urlencoded; charset=UTF-8']],
+    body: 'qty=2&cartId=fra-42%2Dx&sku=A+1',
+  });
   assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-cart-id'), ['fra-42-x']);
   assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-cart-dc'), ['fra']);
 });
 
 test('the cart example: id in a cookie, no body needed', () => {
-  const outcome = chain().send({ method: 'GET', path: '/cart', headers: [['cookie', 'theme=dark; cart=lon-9; session=s-9']] });
+  const outcome = chain().send({
+    method: 'GET',
+    path: '/cart',
+    headers: [['cookie', 'theme=dark; cart=lon-9; session=s-9']],
+  });
   assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-cart-id'), ['lon-9']);
   assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-session-id'), ['s-9']);
   assert.equal(outcome.hostCalls['body-keys'].proxy_get_buffer_bytes, undefined);
@@ -42,18 +69,34 @@ test('the cart example: id in a cookie, no body needed', () => {
 });
 
 test('header and query sources come before the body', () => {
-  assert.deepEqual(headerValues(chain().send(json(CART_BODY, [['x-cart-id', 'hdr-1']])).upstream!.headers, 'x-cart-id'), ['hdr-1']);
-  assert.deepEqual(headerValues(chain().send({ ...json(CART_BODY), path: '/cart?cart=qry-2' }).upstream!.headers, 'x-cart-id'), ['qry-2']);
+  assert.deepEqual(
+    headerValues(chain().send(json(CART_BODY, [['x-cart-id', 'hdr-1']])).upstream!.headers, 'x-cart-id'),
+    ['hdr-1'],
+  );
+  assert.deepEqual(
+    headerValues(chain().send({ ...json(CART_BODY), path: '/cart?cart=qry-2' }).upstream!.headers, 'x-cart-id'),
+    ['qry-2'],
+  );
 });
 
 test('a spoofed header outside the pattern is not a source, and is replaced', () => {
-  const outcome = chain().send(json(CART_BODY, [['x-cart-id', 'evil\tvalue'], ['x-cart-dc', 'nyc']]));
+  const outcome = chain().send(
+    json(CART_BODY, [
+      ['x-cart-id', 'evil\tvalue'],
+      ['x-cart-dc', 'nyc'],
+    ]),
+  );
   assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-cart-id'), ['ams-7f3a9c']);
   assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-cart-dc'), ['ams']);
 });
 
 test('no key anywhere: client copies removed, forwarded (default on_missing)', () => {
-  const outcome = chain().send(json('{"other":1}', [['x-session-id', 'bad value!'], ['x-cart-dc', 'nyc']]));
+  const outcome = chain().send(
+    json('{"other":1}', [
+      ['x-session-id', 'bad value!'],
+      ['x-cart-dc', 'nyc'],
+    ]),
+  );
   assert.equal(outcome.decision, 'continue');
   assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-cart-id'), []);
   assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-cart-dc'), []);
@@ -61,7 +104,10 @@ test('no key anywhere: client copies removed, forwarded (default on_missing)', (
 });
 
 test('on_missing reject answers with its status', () => {
-  const outcome = chain({ keys: [{ header: 'x-cart-id', sources: [{ json: '/cart/id' }] }], on_missing: { action: 'reject', status: 422 } }).send(json('{"cart":{}}'));
+  const outcome = chain({
+    keys: [{ header: 'x-cart-id', sources: [{ json: '/cart/id' }] }],
+    on_missing: { action: 'reject', status: 422 },
+  }).send(json('{"cart":{}}'));
   assert.equal(outcome.response?.status, 422);
   assert.match(new TextDecoder().decode(outcome.response!.body), /"key_missing"/);
 });
@@ -85,7 +131,11 @@ test('one byte per chunk works too', () => {
 
 test('early release: a key near the start of a 3 MiB body lets the request go without buffering it (no 413)', () => {
   const filler = 'x'.repeat(64 * 1024);
-  const chunks = ['{"cart":{"id":"ams-1"},"sessionId":"s-1","blob":["', ...Array.from({ length: 48 }, () => filler), '"]}'];
+  const chunks = [
+    '{"cart":{"id":"ams-1"},"sessionId":"s-1","blob":["',
+    ...Array.from({ length: 48 }, () => filler),
+    '"]}',
+  ];
   const outcome = chain().send(json(chunks));
   assert.equal(outcome.decision, 'continue');
   assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-cart-id'), ['ams-1']);
@@ -100,7 +150,9 @@ test('the limit: a key past max_body_bytes is not waited for; the request goes o
   assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-cart-id'), []);
   assert.equal(outcome.metrics['body-keys']['wasmcustom.body_keys.limit_reached'].value, 1);
   assert.equal(outcome.upstream!.body.length, body.length);
-  const rejected = chain({ ...config, on_limit: { action: 'reject' } }).send(json([body.slice(0, 3000), body.slice(3000)]));
+  const rejected = chain({ ...config, on_limit: { action: 'reject' } }).send(
+    json([body.slice(0, 3000), body.slice(3000)]),
+  );
   assert.equal(rejected.response?.status, 413);
 });
 
@@ -119,42 +171,141 @@ const contentTypes: [string, boolean][] = [
 ];
 for (const [type, inspected] of contentTypes) {
   test(`content type ${type}: ${inspected ? 'read' : 'not read'}`, () => {
-    const outcome = chain().send({ method: 'POST', path: '/c', headers: [['content-type', type]], body: '{"cart":{"id":"ams-2"}}' });
+    const outcome = chain().send({
+      method: 'POST',
+      path: '/c',
+      headers: [['content-type', type]],
+      body: '{"cart":{"id":"ams-2"}}',
+    });
     assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-cart-id'), inspected ? ['ams-2'] : []);
   });
 }
 
 test('content type application/x-www-form-urlencoded\t;charset=UTF-8: read', () => {
-  const outcome = chain().send({ method: 'POST', path: '/c', headers: [['content-type', 'application/x-www-form-urlencoded\t;charset=UTF-8']], body: 'cartId=ams-3' });
+  const outcome = chain().send({
+    method: 'POST',
+    path: '/c',
+    headers: [['content-type', 'application/x-www-form-urlencoded\t;charset=UTF-8']],
+    body: 'cartId=ams-3',
+  });
   assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-cart-id'), ['ams-3']);
 });
 
 // The limit against a parse error: a document cut at max_body_bytes is unfinished, not malformed,
 // and a form value cut there is not a value.
 const LIMIT = 100;
-const limitConfig = { keys: [{ header: 'x-cart-id', sources: [{ json: '/cart/id' }, { form: 'cartId' }] }], max_body_bytes: LIMIT };
+const limitConfig = {
+  keys: [{ header: 'x-cart-id', sources: [{ json: '/cart/id' }, { form: 'cartId' }] }],
+  max_body_bytes: LIMIT,
+};
 const pastLimit = JSON.stringify({ pad: 'p'.repeat(140), cart: { id: 'ams-9' } });
 // Exactly max_body_bytes, the value ending with the body: only the end of the body completes it.
 const atLimit = `pad=${'p'.repeat(LIMIT - 17)}&cartId=ams-9`;
-const limitRows: { name: string; type: string; body: string | string[]; trailers?: boolean; on?: object; cartId: string[]; status?: number; limit: number; unparseable: number }[] = [
-  { name: 'a well-formed body with the key past the limit', type: 'application/json', body: pastLimit, cartId: [], limit: 1, unparseable: 0 },
-  { name: 'the same in two frames', type: 'application/json', body: [pastLimit.slice(0, 60), pastLimit.slice(60)], cartId: [], limit: 1, unparseable: 0 },
-  { name: 'the same with on_unparseable reject: forwarded', type: 'application/json', body: pastLimit, on: { on_unparseable: { action: 'reject' } }, cartId: [], limit: 1, unparseable: 0 },
-  { name: 'the same with on_limit reject: 413', type: 'application/json', body: pastLimit, on: { on_limit: { action: 'reject' }, on_unparseable: { action: 'reject', status: 400 } }, cartId: [], status: 413, limit: 1, unparseable: 0 },
-  { name: 'a body malformed before the limit is unparseable', type: 'application/json', body: `{"pad":}${' '.repeat(200)}`, cartId: [], limit: 0, unparseable: 1 },
-  { name: 'a form body of exactly max_body_bytes, then more', type: 'application/x-www-form-urlencoded', body: [atLimit, '&x=1'], cartId: [], limit: 1, unparseable: 0 },
-  { name: 'a form value cut by the limit is not written', type: 'application/x-www-form-urlencoded', body: `pad=${'p'.repeat(LIMIT - 16)}&cartId=ams-7f3a9c`, cartId: [], limit: 1, unparseable: 0 },
-  { name: 'a form body of exactly max_body_bytes, then trailers', type: 'application/x-www-form-urlencoded', body: atLimit, trailers: true, cartId: ['ams-9'], limit: 0, unparseable: 0 },
-  { name: 'a form body of exactly max_body_bytes in two frames', type: 'application/x-www-form-urlencoded', body: [atLimit.slice(0, 50), atLimit.slice(50)], cartId: ['ams-9'], limit: 0, unparseable: 0 },
+const limitRows: {
+  name: string;
+  type: string;
+  body: string | string[];
+  trailers?: boolean;
+  on?: object;
+  cartId: string[];
+  status?: number;
+  limit: number;
+  unparseable: number;
+}[] = [
+  {
+    name: 'a well-formed body with the key past the limit',
+    type: 'application/json',
+    body: pastLimit,
+    cartId: [],
+    limit: 1,
+    unparseable: 0,
+  },
+  {
+    name: 'the same in two frames',
+    type: 'application/json',
+    body: [pastLimit.slice(0, 60), pastLimit.slice(60)],
+    cartId: [],
+    limit: 1,
+    unparseable: 0,
+  },
+  {
+    name: 'the same with on_unparseable reject: forwarded',
+    type: 'application/json',
+    body: pastLimit,
+    on: { on_unparseable: { action: 'reject' } },
+    cartId: [],
+    limit: 1,
+    unparseable: 0,
+  },
+  {
+    name: 'the same with on_limit reject: 413',
+    type: 'application/json',
+    body: pastLimit,
+    on: { on_limit: { action: 'reject' }, on_unparseable: { action: 'reject', status: 400 } },
+    cartId: [],
+    status: 413,
+    limit: 1,
+    unparseable: 0,
+  },
+  {
+    name: 'a body malformed before the limit is unparseable',
+    type: 'application/json',
+    body: `{"pad":}${' '.repeat(200)}`,
+    cartId: [],
+    limit: 0,
+    unparseable: 1,
+  },
+  {
+    name: 'a form body of exactly max_body_bytes, then more',
+    type: 'application/x-www-form-urlencoded',
+    body: [atLimit, '&x=1'],
+    cartId: [],
+    limit: 1,
+    unparseable: 0,
+  },
+  {
+    name: 'a form value cut by the limit is not written',
+    type: 'application/x-www-form-urlencoded',
+    body: `pad=${'p'.repeat(LIMIT - 16)}&cartId=ams-7f3a9c`,
+    cartId: [],
+    limit: 1,
+    unparseable: 0,
+  },
+  {
+    name: 'a form body of exactly max_body_bytes, then trailers',
+    type: 'application/x-www-form-urlencoded',
+    body: atLimit,
+    trailers: true,
+    cartId: ['ams-9'],
+    limit: 0,
+    unparseable: 0,
+  },
+  {
+    name: 'a form body of exactly max_body_bytes in two frames',
+    type: 'application/x-www-form-urlencoded',
+    body: [atLimit.slice(0, 50), atLimit.slice(50)],
+    cartId: ['ams-9'],
+    limit: 0,
+    unparseable: 0,
+  },
 ];
 for (const row of limitRows) {
   test(`max_body_bytes ${LIMIT}: ${row.name}`, () => {
     if (row.body === atLimit) assert.equal(Buffer.byteLength(atLimit), LIMIT);
-    const outcome = chain({ ...limitConfig, ...row.on }).send({ method: 'POST', path: '/c', headers: [['content-type', row.type]], body: row.body, ...(row.trailers ? { trailers: [['x-checksum', '1']] } : {}) });
+    const outcome = chain({ ...limitConfig, ...row.on }).send({
+      method: 'POST',
+      path: '/c',
+      headers: [['content-type', row.type]],
+      body: row.body,
+      ...(row.trailers ? { trailers: [['x-checksum', '1']] } : {}),
+    });
     if (row.status !== undefined) assert.equal(outcome.response?.status, row.status);
     else assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-cart-id'), row.cartId);
     const metrics = outcome.metrics['body-keys'];
-    assert.deepEqual([metrics['wasmcustom.body_keys.limit_reached'].value, metrics['wasmcustom.body_keys.unparseable'].value], [row.limit, row.unparseable]);
+    assert.deepEqual(
+      [metrics['wasmcustom.body_keys.limit_reached'].value, metrics['wasmcustom.body_keys.unparseable'].value],
+      [row.limit, row.unparseable],
+    );
   });
 }
 
@@ -180,15 +331,33 @@ for (const [name, body, cartId] of valueRows) {
 }
 
 test('on_missing reject: a null key is answered like an absent one', () => {
-  const outcome = chain({ keys: [{ header: 'x-cart-id', sources: [{ json: '/cart/id' }] }], on_missing: { action: 'reject' } }).send(json('{"cart":{"id":null}}'));
+  const outcome = chain({
+    keys: [{ header: 'x-cart-id', sources: [{ json: '/cart/id' }] }],
+    on_missing: { action: 'reject' },
+  }).send(json('{"cart":{"id":null}}'));
   assert.equal(outcome.response?.status, 400);
 });
 
 test('methods and path prefixes decide which bodies are read', () => {
-  const config = { keys: [{ header: 'x-cart-id', sources: [{ json: '/id' }] }], inspect: { methods: ['POST'], path_prefixes: ['/cart/'] } };
-  assert.deepEqual(headerValues(chain(config).send({ ...json('{"id":"a-1"}'), path: '/cart/x' }).upstream!.headers, 'x-cart-id'), ['a-1']);
-  assert.deepEqual(headerValues(chain(config).send({ ...json('{"id":"a-1"}'), path: '/other' }).upstream!.headers, 'x-cart-id'), []);
-  assert.deepEqual(headerValues(chain(config).send({ ...json('{"id":"a-1"}'), method: 'PUT', path: '/cart/x' }).upstream!.headers, 'x-cart-id'), []);
+  const config = {
+    keys: [{ header: 'x-cart-id', sources: [{ json: '/id' }] }],
+    inspect: { methods: ['POST'], path_prefixes: ['/cart/'] },
+  };
+  assert.deepEqual(
+    headerValues(chain(config).send({ ...json('{"id":"a-1"}'), path: '/cart/x' }).upstream!.headers, 'x-cart-id'),
+    ['a-1'],
+  );
+  assert.deepEqual(
+    headerValues(chain(config).send({ ...json('{"id":"a-1"}'), path: '/other' }).upstream!.headers, 'x-cart-id'),
+    [],
+  );
+  assert.deepEqual(
+    headerValues(
+      chain(config).send({ ...json('{"id":"a-1"}'), method: 'PUT', path: '/cart/x' }).upstream!.headers,
+      'x-cart-id',
+    ),
+    [],
+  );
 });
 
 // Each with the cart id it yields: none, except a number, which the README makes a value as written.
@@ -212,7 +381,10 @@ for (const [name, body, cartId] of hostile) {
 }
 
 test('a malformed body with on_unparseable reject is answered 400', () => {
-  const outcome = chain({ keys: [{ header: 'x-cart-id', sources: [{ json: '/cart/id' }] }], on_unparseable: { action: 'reject' } }).send(json('{"cart":'));
+  const outcome = chain({
+    keys: [{ header: 'x-cart-id', sources: [{ json: '/cart/id' }] }],
+    on_unparseable: { action: 'reject' },
+  }).send(json('{"cart":'));
   assert.equal(outcome.response?.status, 400);
 });
 

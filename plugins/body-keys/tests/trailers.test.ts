@@ -110,7 +110,12 @@ const rows: Row[] = [
 
 for (const row of rows) {
   test(`trailers: ${row.name}`, () => {
-    const plugin = load(pluginModule('body-keys'), { rootId: 'body-keys', name: 'body-keys', configuration: JSON.stringify(row.config), allowOnHeadersStopIteration: row.allowStopIteration ?? true });
+    const plugin = load(pluginModule('body-keys'), {
+      rootId: 'body-keys',
+      name: 'body-keys',
+      configuration: JSON.stringify(row.config),
+      allowOnHeadersStopIteration: row.allowStopIteration ?? true,
+    });
     const outcome = new FilterChain([plugin]).send(row.request);
     assert.equal(plugin.vm.failed, false);
     if (row.decision === 'stalled') {
@@ -128,6 +133,7 @@ for (const row of rows) {
       assert.deepEqual(outcome.upstream!.trailers, TRAILERS);
     }
     const metrics = outcome.metrics['body-keys'];
-    for (const [name, value] of Object.entries(row.counted ?? {})) assert.equal(metrics[`wasmcustom.body_keys.${name}`].value, value, name);
+    for (const [name, value] of Object.entries(row.counted ?? {}))
+      assert.equal(metrics[`wasmcustom.body_keys.${name}`].value, value, name);
   });
 }

@@ -6,15 +6,32 @@ import { FilterChain } from '../../../host/index.ts';
 import { header, load, pluginModule } from '../../../tests/support/modules.ts';
 import { fractional, murmur3 } from './murmur3.ts';
 
-const features = { red: {}, blue: {}, green: {}, yellow: {}, control: {}, treatment: {}, clubs: {}, diamonds: {}, hearts: {}, spades: {}, lower: {}, upper: {} };
+const features = {
+  red: {},
+  blue: {},
+  green: {},
+  yellow: {},
+  control: {},
+  treatment: {},
+  clubs: {},
+  diamonds: {},
+  hearts: {},
+  spades: {},
+  lower: {},
+  upper: {},
+};
 const split = (salt: string, weights: [string, number][]) =>
   new FilterChain([
     load(pluginModule('feature-alias'), {
       rootId: 'feature-alias',
-      configuration: JSON.stringify({ features, rules: [{ name: 'split', split: { key: { header: 'x-user-id' }, salt, weights } }] }),
+      configuration: JSON.stringify({
+        features,
+        rules: [{ name: 'split', split: { key: { header: 'x-user-id' }, salt, weights } }],
+      }),
     }),
   ]);
-const assigned = (chain: FilterChain, key: string) => header(chain.send({ headers: [['x-user-id', key]] }).upstream!.headers, 'x-feature') ?? '';
+const assigned = (chain: FilterChain, key: string) =>
+  header(chain.send({ headers: [['x-user-id', key]] }).upstream!.headers, 'x-feature') ?? '';
 
 test('the MurmurHash3 model agrees with the reference values', () => {
   const hash = (text: string) => murmur3(new TextEncoder().encode(text));
@@ -25,8 +42,16 @@ test('the MurmurHash3 model agrees with the reference values', () => {
 
 // The vectors published in plugins/feature-alias/README.md: salt (flagd: the flag key), key
 // (flagd: the targeting key), weights, the hash, and the variant the plugin must pick.
-const FOUR: [string, number][] = [['red', 25], ['blue', 25], ['green', 25], ['yellow', 25]];
-const TEN: [string, number][] = [['treatment', 10], ['control', 90]];
+const FOUR: [string, number][] = [
+  ['red', 25],
+  ['blue', 25],
+  ['green', 25],
+  ['yellow', 25],
+];
+const TEN: [string, number][] = [
+  ['treatment', 10],
+  ['control', 90],
+];
 const VECTORS: [string, string, [string, number][], number, string][] = [
   ['headerColor', 'user@company.com', FOUR, 0x0d423192, 'red'],
   ['headerColor', 'user2@company.com', FOUR, 0x223aadb8, 'red'],
@@ -50,8 +75,16 @@ for (const [salt, key, weights, hash, expected] of VECTORS) {
 // @fractional-v2 examples, flags in flags/custom-ops.json): the bucket key is the flag key (or a
 // shared seed) followed by the user name; the last five keys hash to 0, 1, 2^31-1, 2^31 and
 // 2^32-1, the edges of the (hash × total) >> 32 arithmetic.
-const SUITS: [string, number][] = [['clubs', 25], ['diamonds', 25], ['hearts', 25], ['spades', 25]];
-const HALVES: [string, number][] = [['lower', 50], ['upper', 50]];
+const SUITS: [string, number][] = [
+  ['clubs', 25],
+  ['diamonds', 25],
+  ['hearts', 25],
+  ['spades', 25],
+];
+const HALVES: [string, number][] = [
+  ['lower', 50],
+  ['upper', 50],
+];
 const FLAGD_TESTBED: [string, string, [string, number][], string][] = [
   ['fractional-flag', 'jack', SUITS, 'hearts'],
   ['fractional-flag', 'queen', SUITS, 'spades'],
@@ -79,9 +112,29 @@ test('flagd-testbed fractional v2 vectors: the plugin picks what flagd picks', (
 
 test('the plugin and the model agree on 2,000 keys and three splits', () => {
   const splits: [string, [string, number][]][] = [
-    ['exp-a', [['red', 50], ['blue', 50]]],
-    ['exp-b', [['red', 1], ['blue', 2], ['green', 3], ['yellow', 4]]],
-    ['exp-c', [['treatment', 10], ['control', 90]]],
+    [
+      'exp-a',
+      [
+        ['red', 50],
+        ['blue', 50],
+      ],
+    ],
+    [
+      'exp-b',
+      [
+        ['red', 1],
+        ['blue', 2],
+        ['green', 3],
+        ['yellow', 4],
+      ],
+    ],
+    [
+      'exp-c',
+      [
+        ['treatment', 10],
+        ['control', 90],
+      ],
+    ],
   ];
   for (const [salt, weights] of splits) {
     const chain = split(salt, weights);
@@ -93,24 +146,45 @@ test('the plugin and the model agree on 2,000 keys and three splits', () => {
 });
 
 test('10,000 distinct keys split 10/90 land within ±1.5 points', () => {
-  const chain = split('checkout-2026', [['treatment', 10], ['control', 90]]);
+  const chain = split('checkout-2026', [
+    ['treatment', 10],
+    ['control', 90],
+  ]);
   let treatment = 0;
   for (let i = 0; i < 10_000; i++) if (assigned(chain, `customer-${i}`) === 'treatment') treatment++;
   assert.ok(Math.abs(treatment / 100 - 10) <= 1.5, `treatment got ${treatment / 100}%`);
 });
 
 test('sticky: the same key gets the same feature on every request and after a restart', () => {
-  const first = split('sticky', [['red', 50], ['blue', 50]]);
+  const first = split('sticky', [
+    ['red', 50],
+    ['blue', 50],
+  ]);
   const keys = Array.from({ length: 200 }, (_, i) => `k${i}`);
   const before = keys.map((k) => assigned(first, k));
-  assert.deepEqual(keys.map((k) => assigned(first, k)), before);
-  const restarted = split('sticky', [['red', 50], ['blue', 50]]);
-  assert.deepEqual(keys.map((k) => assigned(restarted, k)), before);
+  assert.deepEqual(
+    keys.map((k) => assigned(first, k)),
+    before,
+  );
+  const restarted = split('sticky', [
+    ['red', 50],
+    ['blue', 50],
+  ]);
+  assert.deepEqual(
+    keys.map((k) => assigned(restarted, k)),
+    before,
+  );
 });
 
 test('two experiments with different salts do not pick the same users', () => {
-  const one = split('experiment-one', [['treatment', 10], ['control', 90]]);
-  const two = split('experiment-two', [['treatment', 10], ['control', 90]]);
+  const one = split('experiment-one', [
+    ['treatment', 10],
+    ['control', 90],
+  ]);
+  const two = split('experiment-two', [
+    ['treatment', 10],
+    ['control', 90],
+  ]);
   let both = 0;
   let inOne = 0;
   for (let i = 0; i < 10_000; i++) {
@@ -127,13 +201,31 @@ test('a percentage condition is the first bucket of [percent, 100 - percent]', (
   const chain = new FilterChain([
     load(pluginModule('feature-alias'), {
       rootId: 'feature-alias',
-      configuration: JSON.stringify({ features, rules: [{ name: 'ten', feature: 'treatment', when: { percentage: { key: { cookie: 'session' }, percent: 10, salt: 'p-salt' } } }] }),
+      configuration: JSON.stringify({
+        features,
+        rules: [
+          {
+            name: 'ten',
+            feature: 'treatment',
+            when: { percentage: { key: { cookie: 'session' }, percent: 10, salt: 'p-salt' } },
+          },
+        ],
+      }),
     }),
   ]);
   for (let i = 0; i < 500; i++) {
     const key = `s-${i}`;
-    const expected = fractional('p-salt', key, [['in', 10], ['out', 90]]) === 'in' ? 'treatment' : undefined;
-    assert.equal(header(chain.send({ headers: [['cookie', `session=${key}`]] }).upstream!.headers, 'x-feature'), expected);
+    const expected =
+      fractional('p-salt', key, [
+        ['in', 10],
+        ['out', 90],
+      ]) === 'in'
+        ? 'treatment'
+        : undefined;
+    assert.equal(
+      header(chain.send({ headers: [['cookie', `session=${key}`]] }).upstream!.headers, 'x-feature'),
+      expected,
+    );
   }
 });
 
@@ -141,7 +233,22 @@ test('a split share of "" assigns nothing, and later rules still apply', () => {
   const chain = new FilterChain([
     load(pluginModule('feature-alias'), {
       rootId: 'feature-alias',
-      configuration: JSON.stringify({ features, rules: [{ name: 's', split: { key: { header: 'x-user-id' }, weights: [['treatment', 0], ['', 1]] } }, { name: 'rest', feature: 'control', when: { method: true, present: true } }] }),
+      configuration: JSON.stringify({
+        features,
+        rules: [
+          {
+            name: 's',
+            split: {
+              key: { header: 'x-user-id' },
+              weights: [
+                ['treatment', 0],
+                ['', 1],
+              ],
+            },
+          },
+          { name: 'rest', feature: 'control', when: { method: true, present: true } },
+        ],
+      }),
     }),
   ]);
   assert.equal(assigned(chain, 'anyone'), 'control');

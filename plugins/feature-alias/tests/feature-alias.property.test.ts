@@ -11,14 +11,38 @@ import { signToken } from '../../../tests/support/tokens.ts';
 const features = { baseline: { version: '1' }, a: { version: '2' }, b: { version: '3' } };
 const rules = [
   { name: 'claims', feature: 'a', when: { claim: '/groups', contains: 'g' } },
-  { name: 'geo', feature: 'b', when: { any: [{ header: 'x-geo', in: ['NL', 'BE'] }, { cookie: 'geo', prefix: 'N' }] } },
+  {
+    name: 'geo',
+    feature: 'b',
+    when: {
+      any: [
+        { header: 'x-geo', in: ['NL', 'BE'] },
+        { cookie: 'geo', prefix: 'N' },
+      ],
+    },
+  },
   { name: 'version', feature: 'a', when: { header: 'x-app', semver: { '>=': '1.0.0' } } },
-  { name: 'split', split: { key: { header: 'x-user' }, weights: [['a', 1], ['b', 1], ['', 2]] } },
+  {
+    name: 'split',
+    split: {
+      key: { header: 'x-user' },
+      weights: [
+        ['a', 1],
+        ['b', 1],
+        ['', 2],
+      ],
+    },
+  },
 ];
-const owned = fc.tuple(fc.constantFrom('x-feature', 'X-Feature', 'x-version', 'x-feature-rule'), fc.oneof(fc.constantFrom('a', 'b', 'baseline', 'evil'), fc.string({ maxLength: 20 })));
+const owned = fc.tuple(
+  fc.constantFrom('x-feature', 'X-Feature', 'x-version', 'x-feature-rule'),
+  fc.oneof(fc.constantFrom('a', 'b', 'baseline', 'evil'), fc.string({ maxLength: 20 })),
+);
 const facts = fc.oneof(
   fc.tuple(fc.constantFrom('x-geo', 'x-app', 'x-user', 'cookie'), fc.string({ maxLength: 30 })),
-  fc.jsonValue({ maxDepth: 4 }).map((groups): [string, string] => ['authorization', `Bearer ${signToken('RS256', { groups })}`]),
+  fc
+    .jsonValue({ maxDepth: 4 })
+    .map((groups): [string, string] => ['authorization', `Bearer ${signToken('RS256', { groups })}`]),
 );
 
 for (const incoming of ['strip', 'keep_known']) {
@@ -38,7 +62,11 @@ for (const incoming of ['strip', 'keep_known']) {
         for (const alias of aliases) assert.ok(alias in features, alias);
         if (aliases.length === 1) assert.deepEqual(versions, [features[aliases[0] as keyof typeof features].version]);
         else assert.deepEqual(versions, []);
-        for (const rule of headerValues(outcome.upstream!.headers, 'x-feature-rule')) assert.ok(rules.some((r) => r.name === rule), rule);
+        for (const rule of headerValues(outcome.upstream!.headers, 'x-feature-rule'))
+          assert.ok(
+            rules.some((r) => r.name === rule),
+            rule,
+          );
       }),
       propertyOptions(),
     );
@@ -46,7 +74,12 @@ for (const incoming of ['strip', 'keep_known']) {
 }
 
 test('with strip, a client alias never survives on its own: no rule, no header', () => {
-  const chain = new FilterChain([load(pluginModule('feature-alias'), { rootId: 'feature-alias', configuration: JSON.stringify({ features, rules: [] }) })]);
+  const chain = new FilterChain([
+    load(pluginModule('feature-alias'), {
+      rootId: 'feature-alias',
+      configuration: JSON.stringify({ features, rules: [] }),
+    }),
+  ]);
   fc.assert(
     fc.property(fc.array(owned, { maxLength: 6 }), (headers) => {
       const outcome = chain.send({ headers });
@@ -63,27 +96,91 @@ test('with strip, a client alias never survives on its own: no rule, no header',
 // allow_on_headers_stop_iteration on and off. Client copies of every owned header, in any case
 // and repeated, never reach upstream; nothing traps; feature-alias never stalls a request; what
 // is written is a configured feature and its version.
-const spoofConfigs: { name: string; config: object; alias: string; version: string; rule: string; owned: string[] }[] = [
-  { name: 'default headers with a rule header', config: { features, rules, headers: { rule: 'x-feature-rule' } }, alias: 'x-feature', version: 'x-version', rule: 'x-feature-rule', owned: ['x-feature', 'x-version', 'x-feature-rule'] },
-  { name: 'version and rule off', config: { features, rules, default_feature: 'baseline', headers: { version: '' } }, alias: 'x-feature', version: '', rule: '', owned: ['x-feature', 'x-version', 'x-feature-rule'] },
-  { name: 'renamed, keep_known', config: { features, rules, incoming: 'keep_known', headers: { alias: 'x-flag', version: 'x-flag-version' } }, alias: 'x-flag', version: 'x-flag-version', rule: '', owned: ['x-flag', 'x-flag-version', 'x-feature-rule'] },
-  { name: 'all mode', config: { features, rules, mode: 'all', default_feature: 'b' }, alias: 'x-feature', version: 'x-version', rule: '', owned: ['x-feature', 'x-version', 'x-feature-rule'] },
-];
-const anyCase = (name: string) => fc.array(fc.boolean(), { minLength: name.length, maxLength: name.length }).map((upper) => [...name].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join(''));
-const spoofValue = fc.oneof(fc.constantFrom('a', 'b', 'baseline', '1', '2', '3', 'claims'), fc.string({ maxLength: 16 }));
+const spoofConfigs: { name: string; config: object; alias: string; version: string; rule: string; owned: string[] }[] =
+  [
+    {
+      name: 'default headers with a rule header',
+      config: { features, rules, headers: { rule: 'x-feature-rule' } },
+      alias: 'x-feature',
+      version: 'x-version',
+      rule: 'x-feature-rule',
+      owned: ['x-feature', 'x-version', 'x-feature-rule'],
+    },
+    {
+      name: 'version and rule off',
+      config: { features, rules, default_feature: 'baseline', headers: { version: '' } },
+      alias: 'x-feature',
+      version: '',
+      rule: '',
+      owned: ['x-feature', 'x-version', 'x-feature-rule'],
+    },
+    {
+      name: 'renamed, keep_known',
+      config: { features, rules, incoming: 'keep_known', headers: { alias: 'x-flag', version: 'x-flag-version' } },
+      alias: 'x-flag',
+      version: 'x-flag-version',
+      rule: '',
+      owned: ['x-flag', 'x-flag-version', 'x-feature-rule'],
+    },
+    {
+      name: 'all mode',
+      config: { features, rules, mode: 'all', default_feature: 'b' },
+      alias: 'x-feature',
+      version: 'x-version',
+      rule: '',
+      owned: ['x-feature', 'x-version', 'x-feature-rule'],
+    },
+  ];
+const anyCase = (name: string) =>
+  fc
+    .array(fc.boolean(), { minLength: name.length, maxLength: name.length })
+    .map((upper) => [...name].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join(''));
+const spoofValue = fc.oneof(
+  fc.constantFrom('a', 'b', 'baseline', '1', '2', '3', 'claims'),
+  fc.string({ maxLength: 16 }),
+);
 const spoofOf = (owned: string[]) => fc.constantFrom(...owned).chain((name) => fc.tuple(anyCase(name), spoofValue));
-const frames = fc.option(fc.array(fc.uint8Array({ maxLength: 64 }), { minLength: 1, maxLength: 5 }), { nil: undefined });
-const trailers = (owned: string[]) => fc.option(fc.array(fc.oneof(fc.tuple(fc.constantFrom('x-checksum', 'grpc-status'), fc.string({ maxLength: 8 })), spoofOf(owned)), { maxLength: 3 }), { nil: undefined });
+const frames = fc.option(fc.array(fc.uint8Array({ maxLength: 64 }), { minLength: 1, maxLength: 5 }), {
+  nil: undefined,
+});
+const trailers = (owned: string[]) =>
+  fc.option(
+    fc.array(
+      fc.oneof(fc.tuple(fc.constantFrom('x-checksum', 'grpc-status'), fc.string({ maxLength: 8 })), spoofOf(owned)),
+      { maxLength: 3 },
+    ),
+    { nil: undefined },
+  );
 const placement = fc.constantFrom('alone', 'after a holding filter', 'before a holding filter');
 
 for (const setup of spoofConfigs) {
   for (const allow of [false, true]) {
     test(`spoof property (${setup.name}, allow_on_headers_stop_iteration ${allow ? 'on' : 'off'}): bodies, trailers, every stop point`, () => {
-      const plugin = load(pluginModule('feature-alias'), { rootId: 'feature-alias', name: 'feature-alias', configuration: JSON.stringify(setup.config), allowOnHeadersStopIteration: allow });
-      const hold = load(testModule('stop-then-body'), { rootId: 'stop-then-body', name: 'hold', allowOnHeadersStopIteration: allow });
-      const chains = { alone: new FilterChain([plugin]), 'after a holding filter': new FilterChain([hold, plugin]), 'before a holding filter': new FilterChain([plugin, hold]) };
+      const plugin = load(pluginModule('feature-alias'), {
+        rootId: 'feature-alias',
+        name: 'feature-alias',
+        configuration: JSON.stringify(setup.config),
+        allowOnHeadersStopIteration: allow,
+      });
+      const hold = load(testModule('stop-then-body'), {
+        rootId: 'stop-then-body',
+        name: 'hold',
+        allowOnHeadersStopIteration: allow,
+      });
+      const chains = {
+        alone: new FilterChain([plugin]),
+        'after a holding filter': new FilterChain([hold, plugin]),
+        'before a holding filter': new FilterChain([plugin, hold]),
+      };
       const spoofs = fc.array(spoofOf(setup.owned), { minLength: 1, maxLength: 6 });
-      const request = fc.record({ base: arbitraryRequest([facts]), spoofs, interleave: fc.nat(), frames, trailers: trailers(setup.owned), where: placement });
+      const request = fc.record({
+        base: arbitraryRequest([facts]),
+        spoofs,
+        interleave: fc.nat(),
+        frames,
+        trailers: trailers(setup.owned),
+        where: placement,
+      });
       fc.assert(
         fc.property(request, ({ base, spoofs: sent, interleave, frames: body, trailers: sentTrailers, where }) => {
           const headers = [...base.headers!];
@@ -95,18 +192,25 @@ for (const setup of spoofConfigs) {
           if (outcome.decision !== 'continue') return;
           const upstream = outcome.upstream!.headers;
           // Trailers reach upstream too: no client trailer named like an owned header gets there.
-          for (const [name] of outcome.upstream!.trailers ?? []) assert.ok(!setup.owned.includes(name.toLowerCase()), `trailer ${name} reached upstream`);
+          for (const [name] of outcome.upstream!.trailers ?? [])
+            assert.ok(!setup.owned.includes(name.toLowerCase()), `trailer ${name} reached upstream`);
           const values = (name: string) => upstream.filter(([n]) => n.toLowerCase() === name).map(([, v]) => v);
           const aliases = values(setup.alias);
           assert.ok(aliases.length <= 1, `${setup.alias}: ${aliases}`);
           const written = aliases.length === 1 ? aliases[0].split(',') : [];
           for (const name of written) assert.ok(name in features, name);
-          const versions = setup.version === '' ? [] : written.map((name) => features[name as keyof typeof features].version);
-          if (setup.version !== '') assert.deepEqual(values(setup.version), versions.length > 0 ? [versions.join(',')] : []);
+          const versions =
+            setup.version === '' ? [] : written.map((name) => features[name as keyof typeof features].version);
+          if (setup.version !== '')
+            assert.deepEqual(values(setup.version), versions.length > 0 ? [versions.join(',')] : []);
           // The rule header, when configured, names a configured rule; switched off, nothing is left.
           const ruleValues = values('x-feature-rule');
           assert.ok(ruleValues.length <= (setup.rule === '' ? 0 : 1), `x-feature-rule: ${ruleValues}`);
-          for (const value of ruleValues) assert.ok(rules.some((r) => r.name === value), value);
+          for (const value of ruleValues)
+            assert.ok(
+              rules.some((r) => r.name === value),
+              value,
+            );
         }),
         propertyOptions(),
       );

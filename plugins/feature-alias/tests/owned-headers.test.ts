@@ -9,7 +9,10 @@ import { FilterChain, type HeaderList } from '../../../host/index.ts';
 import { headerValues, load, pluginModule, ROOT } from '../../../tests/support/modules.ts';
 
 const features = { baseline: { version: '1' }, a: { version: '2' } };
-const chain = (config: object) => new FilterChain([load(pluginModule('feature-alias'), { rootId: 'feature-alias', configuration: JSON.stringify(config) })]);
+const chain = (config: object) =>
+  new FilterChain([
+    load(pluginModule('feature-alias'), { rootId: 'feature-alias', configuration: JSON.stringify(config) }),
+  ]);
 const spoofs: HeaderList = [
   ['x-feature', 'a'],
   ['X-Version', '2'],
@@ -46,13 +49,30 @@ const cases: Case[] = [
     name: 'the rule header off (the default): a client x-feature-rule is removed',
     config: { features, rules: [{ name: 'r', feature: 'a', when: { header: 'x-a', present: true } }] },
     request: [...spoofs, ['x-a', '1']],
-    upstream: { 'x-feature': ['a'], 'x-version': ['2'], 'x-flag': ['a'], 'x-flag-version': ['2'], 'x-flag-rule': ['vip'] },
+    upstream: {
+      'x-feature': ['a'],
+      'x-version': ['2'],
+      'x-flag': ['a'],
+      'x-flag-version': ['2'],
+      'x-flag-rule': ['vip'],
+    },
   },
   {
     name: 'renamed headers: their client copies go, and x-version and x-feature-rule are not owned',
-    config: { features, rules: [{ name: 'r', feature: 'a', when: { header: 'x-a', present: true } }], headers: { alias: 'x-flag', version: 'x-flag-version', rule: 'x-flag-rule' } },
+    config: {
+      features,
+      rules: [{ name: 'r', feature: 'a', when: { header: 'x-a', present: true } }],
+      headers: { alias: 'x-flag', version: 'x-flag-version', rule: 'x-flag-rule' },
+    },
     request: [...spoofs, ['x-a', '1']],
-    upstream: { 'x-feature': ['a'], 'x-version': ['2', '9'], 'x-feature-rule': ['vip'], 'x-flag': ['a'], 'x-flag-version': ['2'], 'x-flag-rule': ['r'] },
+    upstream: {
+      'x-feature': ['a'],
+      'x-version': ['2', '9'],
+      'x-feature-rule': ['vip'],
+      'x-flag': ['a'],
+      'x-flag-version': ['2'],
+      'x-flag-rule': ['r'],
+    },
   },
   {
     name: 'renamed alias, version and rule off: x-version and x-feature-rule still removed',
@@ -69,7 +89,12 @@ const cases: Case[] = [
   {
     name: 'keep_known: a known alias is written once with its version, whatever the client repeated',
     config: { features, rules: [], incoming: 'keep_known', headers: { rule: 'x-feature-rule' } },
-    request: [['x-feature', 'a'], ['X-Feature', 'baseline'], ['x-version', '7'], ['x-feature-rule', 'r']],
+    request: [
+      ['x-feature', 'a'],
+      ['X-Feature', 'baseline'],
+      ['x-version', '7'],
+      ['x-feature-rule', 'r'],
+    ],
     upstream: { 'x-feature': ['a'], 'x-version': ['2'] },
   },
 ];
@@ -77,7 +102,9 @@ const cases: Case[] = [
 for (const c of cases) {
   test(`owned headers: ${c.name}`, () => {
     const outcome = chain(c.config).send({ headers: c.request });
-    const seen = Object.fromEntries(names.map((n) => [n, headerValues(outcome.upstream!.headers, n).sort()]).filter(([, v]) => v.length > 0));
+    const seen = Object.fromEntries(
+      names.map((n) => [n, headerValues(outcome.upstream!.headers, n).sort()]).filter(([, v]) => v.length > 0),
+    );
     assert.deepEqual(seen, Object.fromEntries(Object.entries(c.upstream).map(([n, v]) => [n, [...v].sort()])));
   });
 }
@@ -87,16 +114,68 @@ for (const c of cases) {
 // the metrics, the log level. The token for the claim rule comes from the headers already read.
 const example = readFileSync(join(ROOT, 'plugins', 'feature-alias', 'example.config.json'), 'utf8');
 const calls: [string, HeaderList, Record<string, number>][] = [
-  ['group B', [['x-geo-region', 'NL']], { proxy_get_header_map_pairs: 1, proxy_replace_header_map_value: 3, proxy_increment_metric: 1, proxy_get_log_level: 1 }],
-  ['everyone else', [['x-geo-region', 'DE']], { proxy_get_header_map_pairs: 1, proxy_replace_header_map_value: 2, proxy_increment_metric: 2, proxy_get_log_level: 1 }],
-  ['everyone else, spoofing', [['x-geo-region', 'DE'], ['x-feature', 'geo-offers'], ['x-version', '3'], ['x-feature-rule', 'r']], { proxy_get_header_map_pairs: 1, proxy_remove_header_map_value: 3, proxy_replace_header_map_value: 2, proxy_increment_metric: 3, proxy_get_log_level: 1 }],
-  ['everyone else, spoofing the version twice', [['x-geo-region', 'DE'], ['X-Version', '3'], ['x-version', '2']], { proxy_get_header_map_pairs: 1, proxy_remove_header_map_value: 1, proxy_replace_header_map_value: 2, proxy_increment_metric: 2, proxy_get_log_level: 1 }],
+  [
+    'group B',
+    [['x-geo-region', 'NL']],
+    {
+      proxy_get_header_map_pairs: 1,
+      proxy_replace_header_map_value: 3,
+      proxy_increment_metric: 1,
+      proxy_get_log_level: 1,
+    },
+  ],
+  [
+    'everyone else',
+    [['x-geo-region', 'DE']],
+    {
+      proxy_get_header_map_pairs: 1,
+      proxy_replace_header_map_value: 2,
+      proxy_increment_metric: 2,
+      proxy_get_log_level: 1,
+    },
+  ],
+  [
+    'everyone else, spoofing',
+    [
+      ['x-geo-region', 'DE'],
+      ['x-feature', 'geo-offers'],
+      ['x-version', '3'],
+      ['x-feature-rule', 'r'],
+    ],
+    {
+      proxy_get_header_map_pairs: 1,
+      proxy_remove_header_map_value: 3,
+      proxy_replace_header_map_value: 2,
+      proxy_increment_metric: 3,
+      proxy_get_log_level: 1,
+    },
+  ],
+  [
+    'everyone else, spoofing the version twice',
+    [
+      ['x-geo-region', 'DE'],
+      ['X-Version', '3'],
+      ['x-version', '2'],
+    ],
+    {
+      proxy_get_header_map_pairs: 1,
+      proxy_remove_header_map_value: 1,
+      proxy_replace_header_map_value: 2,
+      proxy_increment_metric: 2,
+      proxy_get_log_level: 1,
+    },
+  ],
 ];
 for (const [name, headers, expected] of calls) {
   test(`host calls, example configuration: ${name}`, () => {
-    const filter = new FilterChain([load(pluginModule('feature-alias'), { rootId: 'feature-alias', name: 'feature-alias', configuration: example })]);
+    const filter = new FilterChain([
+      load(pluginModule('feature-alias'), { rootId: 'feature-alias', name: 'feature-alias', configuration: example }),
+    ]);
     const outcome = filter.send({ headers: [...headers, ['authorization', 'Bearer not.a.token']] });
     const counts = outcome.hostCalls['feature-alias'];
-    assert.deepEqual(Object.fromEntries(Object.entries(counts).sort()), Object.fromEntries(Object.entries(expected).sort()));
+    assert.deepEqual(
+      Object.fromEntries(Object.entries(counts).sort()),
+      Object.fromEntries(Object.entries(expected).sort()),
+    );
   });
 }

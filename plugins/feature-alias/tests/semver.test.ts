@@ -55,13 +55,20 @@ function holds(v: Version, operator: string, bound: Version): boolean {
   const order = compare(v, bound);
   const [M, m] = bound.core;
   switch (operator) {
-    case '=': return order === 0;
-    case '!=': return order !== 0;
-    case '>': return order > 0;
-    case '>=': return order >= 0;
-    case '<': return order < 0;
-    case '<=': return order <= 0;
-    case '~': return order >= 0 && v.core[0] === M && v.core[1] === m;
+    case '=':
+      return order === 0;
+    case '!=':
+      return order !== 0;
+    case '>':
+      return order > 0;
+    case '>=':
+      return order >= 0;
+    case '<':
+      return order < 0;
+    case '<=':
+      return order <= 0;
+    case '~':
+      return order >= 0 && v.core[0] === M && v.core[1] === m;
     case '^':
       if (order < 0) return false;
       if (M !== 0n) return v.core[0] === M;
@@ -84,7 +91,16 @@ function satisfies(text: string, range: Record<string, string>): boolean {
 
 const features = { match: { version: '2' }, other: { version: '1' } };
 const decide = (range: Record<string, string>, version: string) => {
-  const filter = new FilterChain([load(pluginModule('feature-alias'), { rootId: 'feature-alias', configuration: JSON.stringify({ features, rules: [{ name: 'r', feature: 'match', when: { header: 'x-app-version', semver: range } }], default_feature: 'other' }) })]);
+  const filter = new FilterChain([
+    load(pluginModule('feature-alias'), {
+      rootId: 'feature-alias',
+      configuration: JSON.stringify({
+        features,
+        rules: [{ name: 'r', feature: 'match', when: { header: 'x-app-version', semver: range } }],
+        default_feature: 'other',
+      }),
+    }),
+  ]);
   return header(filter.send({ headers: [['x-app-version', version]] }).upstream!.headers, 'x-feature') === 'match';
 };
 
@@ -127,20 +143,49 @@ for (const [range, version, matches] of ranges) {
 }
 
 // semver.org §11's own example, in ascending order: each is below the next.
-const ladder = ['1.0.0-alpha', '1.0.0-alpha.1', '1.0.0-alpha.beta', '1.0.0-beta', '1.0.0-beta.2', '1.0.0-beta.11', '1.0.0-rc.1', '1.0.0'];
+const ladder = [
+  '1.0.0-alpha',
+  '1.0.0-alpha.1',
+  '1.0.0-alpha.beta',
+  '1.0.0-beta',
+  '1.0.0-beta.2',
+  '1.0.0-beta.11',
+  '1.0.0-rc.1',
+  '1.0.0',
+];
 test('precedence: semver.org §11 example order, each step both ways', () => {
   // The >=1.0.0-0 bound opts in to 1.0.0's pre-releases, so only the ordering is tested.
   for (let i = 0; i + 1 < ladder.length; i++) {
     assert.equal(decide({ '>=': '1.0.0-0', '<': ladder[i + 1] }, ladder[i]), true, `${ladder[i]} < ${ladder[i + 1]}`);
     assert.equal(decide({ '>': ladder[i] }, ladder[i + 1]), true, `${ladder[i + 1]} > ${ladder[i]}`);
-    assert.equal(decide({ '>=': '1.0.0-0', '<': ladder[i] }, ladder[i + 1]), false, `not ${ladder[i + 1]} < ${ladder[i]}`);
+    assert.equal(
+      decide({ '>=': '1.0.0-0', '<': ladder[i] }, ladder[i + 1]),
+      false,
+      `not ${ladder[i + 1]} < ${ladder[i]}`,
+    );
     assert.equal(satisfies(ladder[i], { '>=': '1.0.0-0', '<': ladder[i + 1] }), true, 'the reference agrees');
   }
 });
 
 // Request values that are not versions: the condition does not match, even for >=0.0.0. (Space
 // around a value never reaches a filter: Envoy's codecs trim it, and so does the host.)
-const notVersions = ['latest', '1.2', '1.2.3.4', '01.2.3', '1.2.3-', '1.2.3-01', '1.2.3-a..b', '1.2.3-é', '1.2.3+', '1.2.3+a_b', '1.2 .3', '1.2.3 -rc', 'V1.2.3', '1.2.3-a+b+c', '9999999999999999.0.0'];
+const notVersions = [
+  'latest',
+  '1.2',
+  '1.2.3.4',
+  '01.2.3',
+  '1.2.3-',
+  '1.2.3-01',
+  '1.2.3-a..b',
+  '1.2.3-é',
+  '1.2.3+',
+  '1.2.3+a_b',
+  '1.2 .3',
+  '1.2.3 -rc',
+  'V1.2.3',
+  '1.2.3-a+b+c',
+  '9999999999999999.0.0',
+];
 for (const value of notVersions) {
   test(`a request value that is not a version never matches: ${JSON.stringify(value)}`, () => {
     assert.equal(decide({ '>=': '0.0.0-0' }, value), false);
@@ -153,8 +198,19 @@ const badBounds = ['2.4.0-é', '1.0.0-01', '1.0.0-', '1.0.0-a..b', '1.0.0+', '1.
 for (const bound of badBounds) {
   test(`configure refuses the bound ${JSON.stringify(bound)} with its path`, () => {
     assert.throws(
-      () => load(pluginModule('feature-alias'), { rootId: 'feature-alias', configuration: JSON.stringify({ features, rules: [{ name: 'r', feature: 'match', when: { header: 'x', semver: { '>=': '1.0.0', '^': bound } } }] }) }),
-      (e: unknown) => e instanceof ConfigurationRejectedError && e.logs.some((l) => l.level === 'error' && l.message.includes('/rules/0/when/semver/^: expected a semantic version')),
+      () =>
+        load(pluginModule('feature-alias'), {
+          rootId: 'feature-alias',
+          configuration: JSON.stringify({
+            features,
+            rules: [{ name: 'r', feature: 'match', when: { header: 'x', semver: { '>=': '1.0.0', '^': bound } } }],
+          }),
+        }),
+      (e: unknown) =>
+        e instanceof ConfigurationRejectedError &&
+        e.logs.some(
+          (l) => l.level === 'error' && l.message.includes('/rules/0/when/semver/^: expected a semantic version'),
+        ),
     );
   });
 }
@@ -162,12 +218,28 @@ for (const bound of badBounds) {
 // ---- property: every decision agrees with the reference
 
 // Mostly valid parts, so that most configurations are accepted; now and then one that is not.
-const rarely = <T>(usual: fc.Arbitrary<T>, odd: fc.Arbitrary<T>) => fc.oneof({ weight: 40, arbitrary: usual }, { weight: 1, arbitrary: odd });
-const identifier = rarely(fc.constantFrom('0', '1', '2', '10', '11', 'alpha', 'beta', 'rc', 'a-1', '-', 'x7', '9z'), fc.constantFrom('01', '', 'é', '_'));
+const rarely = <T>(usual: fc.Arbitrary<T>, odd: fc.Arbitrary<T>) =>
+  fc.oneof({ weight: 40, arbitrary: usual }, { weight: 1, arbitrary: odd });
+const identifier = rarely(
+  fc.constantFrom('0', '1', '2', '10', '11', 'alpha', 'beta', 'rc', 'a-1', '-', 'x7', '9z'),
+  fc.constantFrom('01', '', 'é', '_'),
+);
 const number = rarely(fc.constantFrom('0', '1', '2', '3', '10'), fc.constantFrom('01', '', 'x'));
 const versionText = fc
-  .tuple(fc.boolean(), number, number, number, fc.array(identifier, { maxLength: 3 }), fc.array(identifier, { maxLength: 2 }), fc.boolean(), fc.boolean())
-  .map(([v, M, m, p, pre, build, hasPre, hasBuild]) => `${v ? 'v' : ''}${M}.${m}.${p}${hasPre ? `-${pre.join('.')}` : ''}${hasBuild ? `+${build.join('.')}` : ''}`);
+  .tuple(
+    fc.boolean(),
+    number,
+    number,
+    number,
+    fc.array(identifier, { maxLength: 3 }),
+    fc.array(identifier, { maxLength: 2 }),
+    fc.boolean(),
+    fc.boolean(),
+  )
+  .map(
+    ([v, M, m, p, pre, build, hasPre, hasBuild]) =>
+      `${v ? 'v' : ''}${M}.${m}.${p}${hasPre ? `-${pre.join('.')}` : ''}${hasBuild ? `+${build.join('.')}` : ''}`,
+  );
 const operator = fc.constantFrom('=', '!=', '>', '>=', '<', '<=', '^', '~');
 const range = fc.dictionary(operator, versionText, { minKeys: 1, maxKeys: 3 });
 
@@ -175,25 +247,37 @@ test('property: configure accepts exactly the bounds the reference parses, and e
   let accepted = 0;
   let rejected = 0;
   fc.assert(
-    fc.property(fc.array(range, { minLength: 1, maxLength: 8 }), fc.array(versionText, { minLength: 1, maxLength: 12 }), (rangeList, versions) => {
-      // One rule per range, in mode all: one request answers for every range at once.
-      const ruleFeatures = Object.fromEntries(rangeList.map((_, i) => [`f${i}`, { version: `${i}` }]));
-      const rules = rangeList.map((r, i) => ({ name: `r${i}`, feature: `f${i}`, when: { header: 'x-app-version', semver: r } }));
-      const valid = rangeList.every((r) => Object.values(r).every((b) => parse(b) !== null));
-      const configure = () => load(pluginModule('feature-alias'), { rootId: 'feature-alias', configuration: JSON.stringify({ features: ruleFeatures, rules, mode: 'all' }) });
-      if (!valid) {
-        assert.throws(configure, ConfigurationRejectedError);
-        rejected++;
-        return;
-      }
-      accepted++;
-      const chain = new FilterChain([configure()]);
-      for (const version of versions) {
-        const written = header(chain.send({ headers: [['x-app-version', version]] }).upstream!.headers, 'x-feature');
-        const expected = rangeList.flatMap((r, i) => (satisfies(version, r) ? [`f${i}`] : [])).join(',');
-        assert.equal(written ?? '', expected, `${version} against ${JSON.stringify(rangeList)}`);
-      }
-    }),
+    fc.property(
+      fc.array(range, { minLength: 1, maxLength: 8 }),
+      fc.array(versionText, { minLength: 1, maxLength: 12 }),
+      (rangeList, versions) => {
+        // One rule per range, in mode all: one request answers for every range at once.
+        const ruleFeatures = Object.fromEntries(rangeList.map((_, i) => [`f${i}`, { version: `${i}` }]));
+        const rules = rangeList.map((r, i) => ({
+          name: `r${i}`,
+          feature: `f${i}`,
+          when: { header: 'x-app-version', semver: r },
+        }));
+        const valid = rangeList.every((r) => Object.values(r).every((b) => parse(b) !== null));
+        const configure = () =>
+          load(pluginModule('feature-alias'), {
+            rootId: 'feature-alias',
+            configuration: JSON.stringify({ features: ruleFeatures, rules, mode: 'all' }),
+          });
+        if (!valid) {
+          assert.throws(configure, ConfigurationRejectedError);
+          rejected++;
+          return;
+        }
+        accepted++;
+        const chain = new FilterChain([configure()]);
+        for (const version of versions) {
+          const written = header(chain.send({ headers: [['x-app-version', version]] }).upstream!.headers, 'x-feature');
+          const expected = rangeList.flatMap((r, i) => (satisfies(version, r) ? [`f${i}`] : [])).join(',');
+          assert.equal(written ?? '', expected, `${version} against ${JSON.stringify(rangeList)}`);
+        }
+      },
+    ),
     propertyOptions(),
   );
   // Both sides of the configuration check were exercised.

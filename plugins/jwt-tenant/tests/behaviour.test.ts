@@ -3,10 +3,25 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FilterChain, fixedClock, type HeaderList, type HttpRequest } from '../../../host/index.ts';
 import { header, headerValues, load, pluginModule } from '../../../tests/support/modules.ts';
-import { auth0, azureAd, bearer, keycloak, NOW, signToken, tokenWithRawPayload } from '../../../tests/support/tokens.ts';
+import {
+  auth0,
+  azureAd,
+  bearer,
+  keycloak,
+  NOW,
+  signToken,
+  tokenWithRawPayload,
+} from '../../../tests/support/tokens.ts';
 
 const chain = (config: object) =>
-  new FilterChain([load(pluginModule('jwt-tenant'), { rootId: 'jwt-tenant', name: 'jwt-tenant', configuration: JSON.stringify(config), clock: fixedClock(NOW) })]);
+  new FilterChain([
+    load(pluginModule('jwt-tenant'), {
+      rootId: 'jwt-tenant',
+      name: 'jwt-tenant',
+      configuration: JSON.stringify(config),
+      clock: fixedClock(NOW),
+    }),
+  ]);
 
 interface Case {
   name: string;
@@ -44,7 +59,9 @@ const cases: Case[] = [
   },
   {
     name: 'Azure AD: the tid mapped to a tenant name',
-    config: { tenant: { claim: '/tid', map: { '9188040d-6c67-4c5b-b112-36a304b66dad': 'contoso' }, unmapped: 'invalid' } },
+    config: {
+      tenant: { claim: '/tid', map: { '9188040d-6c67-4c5b-b112-36a304b66dad': 'contoso' }, unmapped: 'invalid' },
+    },
     request: { headers: [bearer(signToken('RS256', azureAd('9188040d-6c67-4c5b-b112-36a304b66dad')))] },
     tenant: 'contoso',
   },
@@ -99,7 +116,12 @@ const cases: Case[] = [
   {
     name: 'the first source that holds a token wins',
     config: { token_sources: [{ cookie: 'access_token' }, { header: 'authorization', prefix: 'Bearer ' }] },
-    request: { headers: [bearer(signToken('RS256', { tenant: 'from-header' })), ['cookie', `access_token=${signToken('RS256', { tenant: 'from-cookie' })}`]] },
+    request: {
+      headers: [
+        bearer(signToken('RS256', { tenant: 'from-header' })),
+        ['cookie', `access_token=${signToken('RS256', { tenant: 'from-cookie' })}`],
+      ],
+    },
     tenant: 'from-cookie',
   },
   {
@@ -115,8 +137,18 @@ const cases: Case[] = [
     tenant: null,
   },
   { name: 'no token: forwarded without the header (default on_missing)', config: {}, request: {}, tenant: null },
-  { name: 'no token with on_missing default', config: { on_missing: { action: 'default', default_tenant: 'public' } }, request: {}, tenant: 'public' },
-  { name: 'no token with on_missing reject 403', config: { on_missing: { action: 'reject', status: 403 } }, request: {}, status: 403 },
+  {
+    name: 'no token with on_missing default',
+    config: { on_missing: { action: 'default', default_tenant: 'public' } },
+    request: {},
+    tenant: 'public',
+  },
+  {
+    name: 'no token with on_missing reject 403',
+    config: { on_missing: { action: 'reject', status: 403 } },
+    request: {},
+    status: 403,
+  },
   {
     name: 'no tenant claim is missing, not invalid',
     config: { on_invalid: { action: 'reject' } },
@@ -124,8 +156,18 @@ const cases: Case[] = [
     tenant: null,
   },
   { name: 'a malformed token is invalid: 401', config: {}, request: { headers: [bearer('not.a-token')] }, status: 401 },
-  { name: 'a payload that is not an object is invalid', config: {}, request: { headers: [bearer(tokenWithRawPayload('["acme"]'))] }, status: 401 },
-  { name: 'an invalid token with on_invalid forward goes on without the header', config: { on_invalid: { action: 'forward' } }, request: { headers: [bearer('x.y.z')] }, tenant: null },
+  {
+    name: 'a payload that is not an object is invalid',
+    config: {},
+    request: { headers: [bearer(tokenWithRawPayload('["acme"]'))] },
+    status: 401,
+  },
+  {
+    name: 'an invalid token with on_invalid forward goes on without the header',
+    config: { on_invalid: { action: 'forward' } },
+    request: { headers: [bearer('x.y.z')] },
+    tenant: null,
+  },
   {
     name: 'an expired token is invalid with checks.expiry',
     config: { checks: { expiry: true, leeway_seconds: 30 } },
@@ -146,22 +188,42 @@ const cases: Case[] = [
   },
   {
     name: 'an issuer outside the allow-list is invalid',
-    config: { tenant: { claim: '/iss', capture: { prefix: 'https://keycloak.example.com/realms/' } }, checks: { issuers: ['https://keycloak.example.com/realms/acme'] } },
+    config: {
+      tenant: { claim: '/iss', capture: { prefix: 'https://keycloak.example.com/realms/' } },
+      checks: { issuers: ['https://keycloak.example.com/realms/acme'] },
+    },
     request: { headers: [bearer(signToken('RS256', keycloak('evil')))] },
     status: 401,
   },
   {
     name: 'an allowed issuer passes',
-    config: { tenant: { claim: '/iss', capture: { prefix: 'https://keycloak.example.com/realms/' } }, checks: { issuers: ['https://keycloak.example.com/realms/acme'] } },
+    config: {
+      tenant: { claim: '/iss', capture: { prefix: 'https://keycloak.example.com/realms/' } },
+      checks: { issuers: ['https://keycloak.example.com/realms/acme'] },
+    },
     request: { headers: [bearer(signToken('RS256', keycloak('acme')))] },
     tenant: 'acme',
   },
   {
     name: 'more claims to more headers, each only when its value is allowed',
-    config: { claims_to_headers: [{ claim: '/sub', header: 'x-user-id' }, { claim: '/email', header: 'x-email' }, { claim: '/name', header: 'x-name' }] },
-    request: { headers: [bearer(signToken('RS256', { tenant: 'acme', sub: 'u-1', email: 'jane@example.com', name: 'Jane Doe' }))] },
+    config: {
+      claims_to_headers: [
+        { claim: '/sub', header: 'x-user-id' },
+        { claim: '/email', header: 'x-email' },
+        { claim: '/name', header: 'x-name' },
+      ],
+    },
+    request: {
+      headers: [
+        bearer(signToken('RS256', { tenant: 'acme', sub: 'u-1', email: 'jane@example.com', name: 'Jane Doe' })),
+      ],
+    },
     tenant: 'acme',
-    headers: [['x-user-id', 'u-1'], ['x-email', 'jane@example.com'], ['x-name', null]],
+    headers: [
+      ['x-user-id', 'u-1'],
+      ['x-email', 'jane@example.com'],
+      ['x-name', null],
+    ],
   },
 ];
 
@@ -172,13 +234,20 @@ for (const c of cases) {
       assert.equal(outcome.decision, 'local_reply');
       assert.equal(outcome.response?.status, c.status);
       assert.equal(header(outcome.response!.headers, 'content-type'), 'application/json');
-      assert.match(new TextDecoder().decode(outcome.response!.body), /^\{"error":"tenant_(missing|invalid)","reason":"[^"]+"\}$/);
+      assert.match(
+        new TextDecoder().decode(outcome.response!.body),
+        /^\{"error":"tenant_(missing|invalid)","reason":"[^"]+"\}$/,
+      );
       return;
     }
     assert.equal(outcome.decision, 'continue');
     const upstream: HeaderList = outcome.upstream!.headers;
-    assert.deepEqual(headerValues(upstream, 'x-tenant-id'), c.tenant === null || c.tenant === undefined ? [] : [c.tenant]);
-    for (const [name, value] of c.headers ?? []) assert.deepEqual(headerValues(upstream, name), value === null ? [] : [value], name);
+    assert.deepEqual(
+      headerValues(upstream, 'x-tenant-id'),
+      c.tenant === null || c.tenant === undefined ? [] : [c.tenant],
+    );
+    for (const [name, value] of c.headers ?? [])
+      assert.deepEqual(headerValues(upstream, name), value === null ? [] : [value], name);
   });
 }
 
@@ -207,7 +276,19 @@ test('the typical path makes 5 host calls and logs nothing at the default level'
 });
 
 test('at debug level the reason for an invalid token is logged', () => {
-  const filter = new FilterChain([load(pluginModule('jwt-tenant'), { rootId: 'jwt-tenant', name: 'jwt-tenant', configuration: '{}', logLevel: 'debug' })]);
+  const filter = new FilterChain([
+    load(pluginModule('jwt-tenant'), {
+      rootId: 'jwt-tenant',
+      name: 'jwt-tenant',
+      configuration: '{}',
+      logLevel: 'debug',
+    }),
+  ]);
   const outcome = filter.send({ headers: [bearer('a.b')] });
-  assert.ok(outcome.logs.some((l) => l.level === 'debug' && /tenant_invalid: the token does not have three dot-separated segments/.test(l.message)));
+  assert.ok(
+    outcome.logs.some(
+      (l) =>
+        l.level === 'debug' && /tenant_invalid: the token does not have three dot-separated segments/.test(l.message),
+    ),
+  );
 });

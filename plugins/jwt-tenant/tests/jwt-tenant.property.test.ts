@@ -14,9 +14,13 @@ const b64url = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
 // Tokens from noise to nearly right: random segments, random JSON payloads, random bytes.
 const tokenText = fc.oneof(
   fc.string({ maxLength: 200 }),
-  fc.tuple(fc.uint8Array({ maxLength: 40 }), fc.uint8Array({ maxLength: 300 }), fc.uint8Array({ maxLength: 80 })).map(([h, p, s]) => `${b64url(h)}.${b64url(p)}.${b64url(s)}`),
+  fc
+    .tuple(fc.uint8Array({ maxLength: 40 }), fc.uint8Array({ maxLength: 300 }), fc.uint8Array({ maxLength: 80 }))
+    .map(([h, p, s]) => `${b64url(h)}.${b64url(p)}.${b64url(s)}`),
   fc.jsonValue({ maxDepth: 20 }).map((payload) => signToken('RS256', { tenant: payload })),
-  fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 4 })).map((payload) => signToken('ES256', payload)),
+  fc
+    .dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 4 }))
+    .map((payload) => signToken('ES256', payload)),
   fc.string({ maxLength: 80 }).map((tenant) => signToken('RS256', { tenant, sub: tenant })),
 );
 
@@ -27,7 +31,11 @@ for (const onInvalid of ['forward', 'reject']) {
   test(`any request and any token (on_invalid ${onInvalid}): no trap, no client copy, only allowed values`, () => {
     const plugin = load(pluginModule('jwt-tenant'), {
       rootId: 'jwt-tenant',
-      configuration: JSON.stringify({ on_invalid: { action: onInvalid }, claims_to_headers: [{ claim: '/sub', header: 'x-user-id' }], checks: { expiry: true } }),
+      configuration: JSON.stringify({
+        on_invalid: { action: onInvalid },
+        claims_to_headers: [{ claim: '/sub', header: 'x-user-id' }],
+        checks: { expiry: true },
+      }),
       clock: fixedClock(NOW),
     });
     const chain = new FilterChain([plugin]);
@@ -65,8 +73,14 @@ for (const onInvalid of ['forward', 'reject']) {
 // missing tokens. Upstream must carry exactly what the token says, never a client's value.
 const CLAIM_PATTERN = /^[A-Za-z0-9._@:+-]{1,256}$/;
 const OWNED = ['x-tenant-id', 'x-user-id', 'x-email'];
-const anyCase = (name: string) => fc.array(fc.boolean(), { minLength: name.length, maxLength: name.length }).map((upper) => [...name].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join(''));
-const clientCopy = fc.tuple(fc.constantFrom(...OWNED).chain(anyCase), fc.constantFrom('globex', 'acme', 'admin', 'root@example.com', '', 'a b'));
+const anyCase = (name: string) =>
+  fc
+    .array(fc.boolean(), { minLength: name.length, maxLength: name.length })
+    .map((upper) => [...name].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join(''));
+const clientCopy = fc.tuple(
+  fc.constantFrom(...OWNED).chain(anyCase),
+  fc.constantFrom('globex', 'acme', 'admin', 'root@example.com', '', 'a b'),
+);
 
 interface SentToken {
   header: [string, string] | null;
@@ -74,25 +88,62 @@ interface SentToken {
   expected: { tenant: string; user: string | null; email: string | null } | null;
 }
 
-const forged = (payload: object) => `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.`;
+const forged = (payload: object) =>
+  `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.`;
 const sentToken: fc.Arbitrary<SentToken> = fc.oneof(
   fc.constant<SentToken>({ header: null, expected: null }),
-  fc.tuple(fc.constantFrom('acme', 'globex', 'tenant-7', '4711'), fc.option(fc.constantFrom('u-1', 'jane.doe'), { nil: null }), fc.option(fc.constantFrom('jane@example.com', 'not an email'), { nil: null })).map(
-    ([tenant, user, email]): SentToken => ({
-      header: ['authorization', `Bearer ${signToken('ES256', { tenant, exp: NOW + 300, ...(user ? { sub: user } : {}), ...(email ? { email } : {}) })}`],
+  fc
+    .tuple(
+      fc.constantFrom('acme', 'globex', 'tenant-7', '4711'),
+      fc.option(fc.constantFrom('u-1', 'jane.doe'), { nil: null }),
+      fc.option(fc.constantFrom('jane@example.com', 'not an email'), { nil: null }),
+    )
+    .map(([tenant, user, email]): SentToken => ({
+      header: [
+        'authorization',
+        `Bearer ${signToken('ES256', { tenant, exp: NOW + 300, ...(user ? { sub: user } : {}), ...(email ? { email } : {}) })}`,
+      ],
       expected: { tenant, user, email: email !== null && CLAIM_PATTERN.test(email) ? email : null },
-    }),
-  ),
+    })),
   // Signature checks are the verifier's: a forged token with valid claims reads as valid here.
-  fc.constantFrom('acme', 'globex').map((tenant): SentToken => ({ header: ['Authorization', `bearer ${forged({ tenant })}`], expected: { tenant, user: null, email: null } })),
-  fc.constantFrom('a b', 'x'.repeat(65), '').map((tenant): SentToken => ({ header: ['authorization', `Bearer ${signToken('RS256', { tenant })}`], expected: null })),
-  fc.constantFrom('{"tenant":"acme","tenant":"globex"}', '{"tenant":"acme","exp":"never"}', '{"tenant":"acme","exp":1.7e9}').map((payload): SentToken => ({ header: ['authorization', `Bearer ${Buffer.from('{"alg":"RS256"}').toString('base64url')}.${Buffer.from(payload).toString('base64url')}.c2ln`], expected: null })),
-  fc.string({ maxLength: 60 }).filter((t) => t.trim() !== '' && !t.includes('.')).map((t): SentToken => ({ header: ['authorization', `Bearer ${t}`], expected: null })),
+  fc.constantFrom('acme', 'globex').map((tenant): SentToken => ({
+    header: ['Authorization', `bearer ${forged({ tenant })}`],
+    expected: { tenant, user: null, email: null },
+  })),
+  fc.constantFrom('a b', 'x'.repeat(65), '').map((tenant): SentToken => ({
+    header: ['authorization', `Bearer ${signToken('RS256', { tenant })}`],
+    expected: null,
+  })),
+  fc
+    .constantFrom(
+      '{"tenant":"acme","tenant":"globex"}',
+      '{"tenant":"acme","exp":"never"}',
+      '{"tenant":"acme","exp":1.7e9}',
+    )
+    .map((payload): SentToken => ({
+      header: [
+        'authorization',
+        `Bearer ${Buffer.from('{"alg":"RS256"}').toString('base64url')}.${Buffer.from(payload).toString('base64url')}.c2ln`,
+      ],
+      expected: null,
+    })),
+  fc
+    .string({ maxLength: 60 })
+    .filter((t) => t.trim() !== '' && !t.includes('.'))
+    .map((t): SentToken => ({ header: ['authorization', `Bearer ${t}`], expected: null })),
 );
 
-const trailer = fc.tuple(fc.oneof(fc.constantFrom(...OWNED).chain(anyCase), headerName), fc.string({ unit: fc.constantFrom(...'abc-12 '.split('')), maxLength: 12 }));
+const trailer = fc.tuple(
+  fc.oneof(fc.constantFrom(...OWNED).chain(anyCase), headerName),
+  fc.string({ unit: fc.constantFrom(...'abc-12 '.split('')), maxLength: 12 }),
+);
 // The holder needs allow_on_headers_stop_iteration as body-keys does (without it Envoy never delivers the body it waits for).
-const holder = () => load(testModule('stop-then-body'), { rootId: 'stop-then-body', name: 'stop-then-body', allowOnHeadersStopIteration: true });
+const holder = () =>
+  load(testModule('stop-then-body'), {
+    rootId: 'stop-then-body',
+    name: 'stop-then-body',
+    allowOnHeadersStopIteration: true,
+  });
 
 for (const placement of ['alone', 'after a filter that holds the headers', 'before a filter that holds the headers']) {
   for (const allowStop of [false, true]) {
@@ -100,11 +151,19 @@ for (const placement of ['alone', 'after a filter that holds the headers', 'befo
       const plugin = load(pluginModule('jwt-tenant'), {
         rootId: 'jwt-tenant',
         name: 'jwt-tenant',
-        configuration: JSON.stringify({ on_invalid: { action: 'forward' }, checks: { expiry: true }, claims_to_headers: [{ claim: '/sub', header: 'x-user-id' }, { claim: '/email', header: 'x-email' }] }),
+        configuration: JSON.stringify({
+          on_invalid: { action: 'forward' },
+          checks: { expiry: true },
+          claims_to_headers: [
+            { claim: '/sub', header: 'x-user-id' },
+            { claim: '/email', header: 'x-email' },
+          ],
+        }),
         clock: fixedClock(NOW),
         allowOnHeadersStopIteration: allowStop,
       });
-      const plugins = placement === 'alone' ? [plugin] : placement.startsWith('after') ? [holder(), plugin] : [plugin, holder()];
+      const plugins =
+        placement === 'alone' ? [plugin] : placement.startsWith('after') ? [holder(), plugin] : [plugin, holder()];
       const chain = new FilterChain(plugins);
       const request = fc.record({
         base: arbitraryRequest([clientCopy, clientCopy]),
@@ -128,7 +187,8 @@ for (const placement of ['alone', 'after a filter that holds the headers', 'befo
           assert.deepEqual(headerValues(upstream, 'x-user-id'), expected?.user ? [expected.user] : []);
           assert.deepEqual(headerValues(upstream, 'x-email'), expected?.email ? [expected.email] : []);
           // Trailers reach upstream too: no client trailer named like an owned header gets there.
-          for (const [name] of outcome.upstream!.trailers ?? []) assert.ok(!OWNED.includes(name.toLowerCase()), `trailer ${name} reached upstream`);
+          for (const [name] of outcome.upstream!.trailers ?? [])
+            assert.ok(!OWNED.includes(name.toLowerCase()), `trailer ${name} reached upstream`);
           for (const [name, value] of upstream) {
             if (name === 'x-tenant-id') assert.match(value, ALLOWED);
             if (name === 'x-user-id' || name === 'x-email') assert.match(value, CLAIM_PATTERN);
@@ -141,7 +201,10 @@ for (const placement of ['alone', 'after a filter that holds the headers', 'befo
 }
 
 test('linear memory stays flat over many random requests', () => {
-  const plugin = load(pluginModule('jwt-tenant'), { rootId: 'jwt-tenant', configuration: '{"on_invalid":{"action":"forward"}}' });
+  const plugin = load(pluginModule('jwt-tenant'), {
+    rootId: 'jwt-tenant',
+    configuration: '{"on_invalid":{"action":"forward"}}',
+  });
   const chain = new FilterChain([plugin]);
   const requests = fc.sample(arbitraryRequest([token]), 300);
   // Warm-up: the token cache fills with these tokens and the collector reaches its steady state.

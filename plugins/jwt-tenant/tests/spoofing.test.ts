@@ -6,18 +6,46 @@ import { FilterChain, fixedClock } from '../../../host/index.ts';
 import { headerValues, load, pluginModule } from '../../../tests/support/modules.ts';
 import { bearer, keycloak, NOW, signToken } from '../../../tests/support/tokens.ts';
 
-const spoofed: [string, string][] = [['x-tenant-id', 'bigcorp'], ['X-Tenant-Id', 'bigcorp'], ['x-tenant-id', 'bigcorp']];
-const onInvalidForward = { on_invalid: { action: 'forward' }, claims_to_headers: [{ claim: '/sub', header: 'x-user-id' }] };
+const spoofed: [string, string][] = [
+  ['x-tenant-id', 'bigcorp'],
+  ['X-Tenant-Id', 'bigcorp'],
+  ['x-tenant-id', 'bigcorp'],
+];
+const onInvalidForward = {
+  on_invalid: { action: 'forward' },
+  claims_to_headers: [{ claim: '/sub', header: 'x-user-id' }],
+};
 
 const chain = (config: object) =>
-  new FilterChain([load(pluginModule('jwt-tenant'), { rootId: 'jwt-tenant', name: 'jwt-tenant', configuration: JSON.stringify(config), clock: fixedClock(NOW) })]);
+  new FilterChain([
+    load(pluginModule('jwt-tenant'), {
+      rootId: 'jwt-tenant',
+      name: 'jwt-tenant',
+      configuration: JSON.stringify(config),
+      clock: fixedClock(NOW),
+    }),
+  ]);
 
 const cases: { name: string; config: object; token?: string; expected: string[] }[] = [
   { name: 'no token', config: onInvalidForward, expected: [] },
   { name: 'an invalid token', config: onInvalidForward, token: 'eyJhbGciOiJub25lIn0.bm90IGpzb24.', expected: [] },
-  { name: 'a token for another tenant', config: onInvalidForward, token: signToken('RS256', keycloak('acme', { tenant: 'acme' })), expected: ['acme'] },
-  { name: 'a token whose tenant is not allowed', config: onInvalidForward, token: signToken('RS256', { tenant: 'big corp' }), expected: [] },
-  { name: 'no token, with a default tenant', config: { ...onInvalidForward, on_missing: { action: 'default', default_tenant: 'public' } }, expected: ['public'] },
+  {
+    name: 'a token for another tenant',
+    config: onInvalidForward,
+    token: signToken('RS256', keycloak('acme', { tenant: 'acme' })),
+    expected: ['acme'],
+  },
+  {
+    name: 'a token whose tenant is not allowed',
+    config: onInvalidForward,
+    token: signToken('RS256', { tenant: 'big corp' }),
+    expected: [],
+  },
+  {
+    name: 'no token, with a default tenant',
+    config: { ...onInvalidForward, on_missing: { action: 'default', default_tenant: 'public' } },
+    expected: ['public'],
+  },
 ];
 
 for (const c of cases) {

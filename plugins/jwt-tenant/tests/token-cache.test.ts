@@ -8,7 +8,12 @@ import { bearer, keycloak, NOW, signToken } from '../../../tests/support/tokens.
 
 function chain(config: object) {
   const clock = fixedClock(NOW);
-  const plugin = load(pluginModule('jwt-tenant'), { rootId: 'jwt-tenant', name: 'jwt-tenant', configuration: JSON.stringify(config), clock });
+  const plugin = load(pluginModule('jwt-tenant'), {
+    rootId: 'jwt-tenant',
+    name: 'jwt-tenant',
+    configuration: JSON.stringify(config),
+    clock,
+  });
   return { filter: new FilterChain([plugin]), clock };
 }
 
@@ -19,9 +24,22 @@ const upstream = (filter: FilterChain, request: HttpRequest) => {
 };
 
 test('a token seen again gets the same tenant and claim headers, and client copies are still removed', () => {
-  const { filter } = chain({ claims_to_headers: [{ claim: '/sub', header: 'x-user-id' }, { claim: '/name', header: 'x-name' }] });
+  const { filter } = chain({
+    claims_to_headers: [
+      { claim: '/sub', header: 'x-user-id' },
+      { claim: '/name', header: 'x-name' },
+    ],
+  });
   const token = bearer(signToken('RS256', keycloak('acme', { tenant: 'acme', sub: 'u-1', name: 'Jane Doe' })));
-  const spoofed: HttpRequest = { headers: [['x-tenant-id', 'globex'], token, ['x-user-id', 'admin'], ['x-name', 'Mallory'], ['x-tenant-id', 'initech']] };
+  const spoofed: HttpRequest = {
+    headers: [
+      ['x-tenant-id', 'globex'],
+      token,
+      ['x-user-id', 'admin'],
+      ['x-name', 'Mallory'],
+      ['x-tenant-id', 'initech'],
+    ],
+  };
   for (let i = 0; i < 3; i++) {
     const headers = upstream(filter, spoofed);
     assert.deepEqual(headerValues(headers, 'x-tenant-id'), ['acme'], `request ${i}`);
@@ -37,7 +55,10 @@ test('a token seen again makes the same 5 host calls as the first time', () => {
   const first = filter.send(request).hostCalls['jwt-tenant'];
   const again = filter.send(request).hostCalls['jwt-tenant'];
   assert.deepEqual(again, first);
-  assert.equal(Object.values(again).reduce((a, b) => a + b, 0), 5);
+  assert.equal(
+    Object.values(again).reduce((a, b) => a + b, 0),
+    5,
+  );
 });
 
 test('a cached token is refused once it expires, by the host clock and the leeway', () => {

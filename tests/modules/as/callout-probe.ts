@@ -29,6 +29,7 @@ import {
   stream_context,
 } from "../../../assembly/proxy";
 
+
 @external("env", "proxy_http_call")
 declare function proxy_http_call(
   upstreamPtr: usize,
@@ -43,8 +44,10 @@ declare function proxy_http_call(
   tokenOut: usize,
 ): u32;
 
+
 @external("env", "proxy_set_shared_data")
 declare function proxy_set_shared_data(keyPtr: usize, keySize: usize, valuePtr: usize, valueSize: usize, cas: u32): u32;
+
 
 @external("env", "proxy_get_shared_data")
 declare function proxy_get_shared_data(
@@ -55,14 +58,18 @@ declare function proxy_get_shared_data(
   casOut: usize,
 ): u32;
 
+
 @external("env", "proxy_register_shared_queue")
 declare function proxy_register_shared_queue(namePtr: usize, nameSize: usize, tokenOut: usize): u32;
+
 
 @external("env", "proxy_enqueue_shared_queue")
 declare function proxy_enqueue_shared_queue(token: u32, dataPtr: usize, dataSize: usize): u32;
 
+
 @external("env", "proxy_dequeue_shared_queue")
 declare function proxy_dequeue_shared_queue(token: u32, dataPtrOut: usize, dataSizeOut: usize): u32;
+
 
 @external("env", "proxy_grpc_call")
 declare function proxy_grpc_call(
@@ -79,6 +86,7 @@ declare function proxy_grpc_call(
   timeoutMilliseconds: u32,
   tokenOut: usize,
 ): u32;
+
 
 @external("env", "proxy_set_tick_period_milliseconds")
 declare function proxy_set_tick_period_milliseconds(period: u32): u32;

@@ -21,6 +21,7 @@ import {
   stream_context,
 } from "../../../assembly/proxy";
 
+
 @external("env", "proxy_call_foreign_function")
 declare function proxy_call_foreign_function(
   namePtr: usize,
@@ -30,6 +31,7 @@ declare function proxy_call_foreign_function(
   resultPtrOut: usize,
   resultSizeOut: usize,
 ): u32;
+
 
 @external("env", "proxy_define_metric")
 declare function proxy_define_metric(metricType: u32, namePtr: usize, nameSize: usize, idOut: usize): u32;

@@ -1,7 +1,14 @@
 // Holds the request headers (StopIteration) and decides a header from the body: at end of stream
 // it writes x-from-body with the body length; until then it asks the host to buffer.
 export * from "../../../assembly/proxy/exports";
-import { Context, FilterDataStatus, FilterHeadersStatus, RootContext, registerRootContext, stream_context } from "../../../assembly/proxy";
+import {
+  Context,
+  FilterDataStatus,
+  FilterHeadersStatus,
+  RootContext,
+  registerRootContext,
+  stream_context,
+} from "../../../assembly/proxy";
 
 class HoldStream extends Context {
   onRequestHeaders(headerCount: u32, endOfStream: bool): FilterHeadersStatus {

@@ -42,8 +42,22 @@ function agreeOnLookup(text: string, path: string[]): string | null {
 describe("MemberIndex.validate", () => {
   it("agrees with validateDocument on valid and malformed documents", () => {
     const documents = [
-      '{"a":[1,-2.5e3,true,false,null,"x"]}', " { } ", '{ "a" : 1 , "b" : { "c" : [ ] } } ', "[1]", '"s"', "0", "",
-      '{"a":1', '{"a":01}', '{"a":"\\x"}', '{"a":1} x', '{"a" 1}', '{"a":1,}', '{"a":1 "b":2}', "{1:2}", '{"a":{"b":{"c":1}}}',
+      '{"a":[1,-2.5e3,true,false,null,"x"]}',
+      " { } ",
+      '{ "a" : 1 , "b" : { "c" : [ ] } } ',
+      "[1]",
+      '"s"',
+      "0",
+      "",
+      '{"a":1',
+      '{"a":01}',
+      '{"a":"\\x"}',
+      '{"a":1} x',
+      '{"a" 1}',
+      '{"a":1,}',
+      '{"a":1 "b":2}',
+      "{1:2}",
+      '{"a":{"b":{"c":1}}}',
     ];
     for (let i = 0; i < documents.length; i++) agreeOnValidation(documents[i]);
     agreeOnValidation('{"a":{"b":{"c":1}}}', 2);
@@ -53,7 +67,8 @@ describe("MemberIndex.validate", () => {
 
 describe("MemberIndex.find", () => {
   it("finds top-level and nested values as findPath does", () => {
-    const doc = '{"tenant":"acme","org":{"region":"eu","ids":[7,8]},"https://example.com/plan":"gold","n":-1.5,"t":true}';
+    const doc =
+      '{"tenant":"acme","org":{"region":"eu","ids":[7,8]},"https://example.com/plan":"gold","n":-1.5,"t":true}';
     expect(agreeOnLookup(doc, ["tenant"])).toBe("acme");
     expect(agreeOnLookup(doc, ["org", "region"])).toBe("eu");
     expect(agreeOnLookup(doc, ["org", "ids", "1"])).toBe("8");
@@ -99,7 +114,7 @@ function next(bound: i32): i32 {
 // The first entries of each list hold no escape or control byte; `plain` picks only from those.
 const NAMES = ["a", "b", "tenant", "iss", "groups", "https://example.com/tenant", "a b", "t\\u0065nant", "x\\ny"];
 const PLAIN_NAMES = 7;
-const STRINGS = ["", "acme", "https://kc/realms/acme", "a b c", "caf\u00e9", "x\\\"y", "\\u00e9t\\u00e9", "tab\\there"];
+const STRINGS = ["", "acme", "https://kc/realms/acme", "a b c", "caf\u00e9", 'x\\"y', "\\u00e9t\\u00e9", "tab\\there"];
 const PLAIN_STRINGS = 5;
 const NUMBERS = ["0", "-1", "42", "1900000000", "3.25", "-0.5e-3", "1E9", "01", "1.", "-", "2e", "-x"];
 const LITERALS = ["true", "false", "null", "tru", "nul", "fals", "nulls"];
@@ -121,7 +136,14 @@ function generate(depth: i32, plain: bool): string {
   for (let i = 0; i < members; i++) {
     if (i > 0) out += pick(SPACES, plain, PLAIN_SPACES) + ",";
     out += pick(SPACES, plain, PLAIN_SPACES);
-    if (isObject) out += '"' + pick(NAMES, plain, PLAIN_NAMES) + '"' + pick(SPACES, plain, PLAIN_SPACES) + ":" + pick(SPACES, plain, PLAIN_SPACES);
+    if (isObject)
+      out +=
+        '"' +
+        pick(NAMES, plain, PLAIN_NAMES) +
+        '"' +
+        pick(SPACES, plain, PLAIN_SPACES) +
+        ":" +
+        pick(SPACES, plain, PLAIN_SPACES);
     out += generate(depth + 1, plain);
   }
   return out + pick(SPACES, plain, PLAIN_SPACES) + (isObject ? "}" : "]");
@@ -130,7 +152,8 @@ function generate(depth: i32, plain: bool): string {
 function topObject(plain: bool): string {
   let out = "{";
   const members = next(8);
-  for (let i = 0; i < members; i++) out += (i > 0 ? "," : "") + '"' + pick(NAMES, plain, PLAIN_NAMES) + '":' + generate(1, plain);
+  for (let i = 0; i < members; i++)
+    out += (i > 0 ? "," : "") + '"' + pick(NAMES, plain, PLAIN_NAMES) + '":' + generate(1, plain);
   return out + "}";
 }
 

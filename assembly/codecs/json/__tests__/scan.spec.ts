@@ -46,7 +46,8 @@ describe("validateDocument", () => {
 });
 
 describe("findPath", () => {
-  const doc = '{"sub":"u-1","org":{"id":42,"name":"Acme \\u00e9"},"https://example.com/tenant":"acme","groups":["a","b"],"e\\u0073c":"yes"}';
+  const doc =
+    '{"sub":"u-1","org":{"id":42,"name":"Acme \\u00e9"},"https://example.com/tenant":"acme","groups":["a","b"],"e\\u0073c":"yes"}';
 
   it("finds top-level, nested, URL-named and array values", () => {
     expect(lookup(doc, ["sub"])).toBe("u-1");

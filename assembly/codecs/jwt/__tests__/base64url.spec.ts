@@ -50,7 +50,9 @@ describe("decodeBase64Url", () => {
 
   it("rejects a byte outside the alphabet at any position of a long segment", () => {
     // The neighbours of every alphabet range, and bytes past ASCII.
-    const outside: u8[] = [0x00, 0x2b, 0x2c, 0x2e, 0x2f, 0x3a, 0x3d, 0x40, 0x5b, 0x5e, 0x60, 0x7b, 0x7f, 0x80, 0xad, 0xdf, 0xff];
+    const outside: u8[] = [
+      0x00, 0x2b, 0x2c, 0x2e, 0x2f, 0x3a, 0x3d, 0x40, 0x5b, 0x5e, 0x60, 0x7b, 0x7f, 0x80, 0xad, 0xdf, 0xff,
+    ];
     const valid = String.UTF8.encode("AZaz09-_QWERTYuiopASDFghjkl-_zxcvbnm0123456789ABCD");
     for (let position = 0; position < valid.byteLength; position++) {
       for (let k = 0; k < outside.length; k++) {

@@ -2,7 +2,8 @@ import { decodeJwtString, JwtError } from "../decoder";
 import { JsonSpan, spanText } from "../../json/scan";
 
 // {"alg":"RS256","typ":"JWT"} . {"sub":"u-1","tenant":"acme","https://example.com/tenant":"t-9","org":{"id":"o-1"}} . sig
-const TOKEN = "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1LTEiLCJ0ZW5hbnQiOiJhY21lIiwiaHR0cHM6Ly9leGFtcGxlLmNvbS90ZW5hbnQiOiJ0LTkiLCJvcmciOnsiaWQiOiJvLTEifX0.c2ln";
+const TOKEN =
+  "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1LTEiLCJ0ZW5hbnQiOiJhY21lIiwiaHR0cHM6Ly9leGFtcGxlLmNvbS90ZW5hbnQiOiJ0LTkiLCJvcmciOnsiaWQiOiJvLTEifX0.c2ln";
 
 function claim(token: string, path: string[]): string | null {
   const jwt = decodeJwtString(token);
