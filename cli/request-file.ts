@@ -25,6 +25,7 @@ interface RequestFile {
   };
   callouts?: CalloutAnswer[];
   advance_ms?: number;
+  request_id?: string;
 }
 
 const validate = new Ajv2020.default({ allErrors: true }).compile<RequestFile>(requestSchema);
@@ -61,6 +62,7 @@ export function readRequestFile(path: string): HttpRequest {
     upstreamResponse: parsed.upstream_response,
     callouts: parsed.callouts,
     advanceMilliseconds: parsed.advance_ms,
+    requestId: parsed.request_id,
   };
 }
 

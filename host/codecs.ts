@@ -8,6 +8,7 @@ import {
 } from './header-validation.ts';
 import type { LocalReply } from './local-reply.ts';
 import type { HttpRequest } from './request.ts';
+import { addForwardedProto, addRequestId } from './connection-manager.ts';
 
 const encoder = new TextEncoder();
 
@@ -66,6 +67,11 @@ function buildRequestTemplate(request: HttpRequest): RequestTemplate {
   for (const [name, value] of request.headers ?? []) {
     const [nameBytes, valueBytes] = checkedField('request header', name, value, refuse);
     map.add(nameBytes, valueBytes);
+  }
+  addForwardedProto(map, request.scheme ?? 'http');
+  if (request.requestId !== undefined) {
+    const [, id] = checkedField('request id', 'x-request-id', request.requestId, refuse);
+    addRequestId(map, id);
   }
   let trailers: HostHeaderMap | null = null;
   if (request.trailers !== undefined) {

@@ -2,6 +2,7 @@ import { BodyBuffer } from './body-buffer.ts';
 import type { Clock } from './clock.ts';
 import { codecErrorResponse, requestTemplate, upstreamCodecRefusal, type CodecRefusal } from './codecs.ts';
 import { FilterIteration, newSlot, type Direction, type FilterSlot, type IterationOwner } from './filter-iteration.ts';
+import { addRequestId } from './connection-manager.ts';
 import { HostHeaderMap, utf8ToBytes } from './header-map.ts';
 import { HttpCallouts } from './http-callouts.ts';
 import { isGrpcRequest, prepareLocalReply, type LocalReply, type PreparedReply } from './local-reply.ts';
@@ -103,6 +104,8 @@ class ActiveStream implements IterationOwner {
     const template = requestTemplate(request);
     this.refusal = template.refusal;
     this.headers = template.headers.clone();
+    // A new id for every request, as Envoy draws one per stream.
+    addRequestId(this.headers);
     this.trailers = template.trailers === null ? null : template.trailers.clone();
     // A request the downstream codec refuses never gets a filter chain: no context is created.
     this.contexts = chain.plugins.map((plugin) => (this.refusal === null ? plugin.newStream(info) : null));

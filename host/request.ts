@@ -15,6 +15,8 @@ export interface HttpRequest {
   // One body, or the data frames in the order they arrive.
   body?: BodyInput | BodyInput[];
   trailers?: HeaderList;
+  // The x-request-id Envoy would generate when the client sends none (default: a random UUID v4).
+  requestId?: string;
   stream?: StreamInfoInput;
   // Time that passes before this request arrives: settable plugin clocks move on and due on_tick fire.
   advanceMilliseconds?: number;

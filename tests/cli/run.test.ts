@@ -65,7 +65,7 @@ test('a WAT module: the documented fields, upstream headers in order', () => {
   ]);
   assert.deepEqual(
     report.upstream.headers.find(([n]: string[]) => n === 'x-raw-count'),
-    ['x-raw-count', '6'],
+    ['x-raw-count', '8'],
   );
   assert.equal(report.response.status, 200);
 });

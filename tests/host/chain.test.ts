@@ -18,8 +18,8 @@ test('a later filter sees what an earlier one wrote', () => {
     load(testModule('raw-abi'), { rootId: 'raw' }),
   ]);
   const outcome = chain.send({});
-  // raw-abi counts 4 pseudo-headers plus x-added-by.
-  assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-raw-count'), ['5']);
+  // raw-abi counts 4 pseudo-headers, x-forwarded-proto and x-request-id from Envoy, and x-added-by.
+  assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-raw-count'), ['7']);
 });
 
 test('each request gets a fresh stream context, and contexts are deleted after the stream', () => {

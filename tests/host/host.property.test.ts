@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { FilterChain } from '../../host/index.ts';
 import { arbitraryRequest, propertyOptions } from '../support/fuzz.ts';
+import { addedByConnectionManager } from '../support/connection-manager.ts';
 import { header, load, testModule } from '../support/modules.ts';
 
 test('any request: no trap, headers counted as serialized, body passed on byte for byte', () => {
@@ -14,8 +15,9 @@ test('any request: no trap, headers counted as serialized, body passed on byte f
       const outcome = chain.send(request);
       assert.equal(plugin.vm.failed, false);
       assert.equal(outcome.decision, 'continue');
-      // Pseudo-headers (4) + the request's headers; the plugin adds nothing before counting.
-      assert.equal(header(outcome.upstream!.headers, 'x-raw-count'), String(4 + (request.headers?.length ?? 0)));
+      // Pseudo-headers (4) + the request's headers + Envoy's own; the plugin adds nothing before counting.
+      const count = 4 + (request.headers?.length ?? 0) + addedByConnectionManager(request.headers);
+      assert.equal(header(outcome.upstream!.headers, 'x-raw-count'), String(count));
       const sent = Buffer.concat(((request.body as Uint8Array[] | undefined) ?? []).map((c) => Buffer.from(c)));
       assert.deepEqual(Buffer.from(outcome.upstream!.body), sent);
     }),

@@ -93,6 +93,7 @@ test('request.headers is a map in the pairs serialization, repeated values joine
       ['a', '1'],
       ['a', '2'],
     ],
+    requestId: 'f3b1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
   });
   assert.equal(status, '0');
   const bytes = Buffer.from(value, 'hex');
@@ -104,6 +105,8 @@ test('request.headers is a map in the pairs serialization, repeated values joine
       [':path', '/'],
       ['a', '1,2'],
       ['x-prop', 'request|headers'],
+      ['x-forwarded-proto', 'http'],
+      ['x-request-id', 'f3b1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d'],
     ]),
   );
   assert.deepEqual(bytes, expected);

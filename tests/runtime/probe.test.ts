@@ -33,8 +33,9 @@ test('the header map is read as pairs (pseudo-headers and repeats included)', ()
       ['a', '2'],
     ],
   });
-  // 4 pseudo-headers, 2 of a, and x-echo-seen, x-path-prop, x-missing-prop, x-plugin-name added before counting.
-  assert.equal(header(outcome.upstream!.headers, 'x-pair-count'), '10');
+  // 4 pseudo-headers, 2 of a, x-forwarded-proto and x-request-id from Envoy, and x-echo-seen, x-path-prop,
+  // x-missing-prop, x-plugin-name added before counting.
+  assert.equal(header(outcome.upstream!.headers, 'x-pair-count'), '12');
 });
 
 test('metrics: a counter, a histogram and a gauge as Envoy names them', () => {
