@@ -71,6 +71,12 @@ export class KeysStream extends Context {
     this.pairs.load(stream_context.headers.request);
   }
 
+  // From that same snapshot (the whole map): the runtime removes only the owned headers present.
+  mayCarryOwnedHeader(index: i32): bool {
+    if (this.pairs.buffer.byteLength < 4) return true;
+    return this.pairs.find(this.root.ownedRequestHeaders[index]);
+  }
+
   onRequestHeaders(headerCount: u32, endOfStream: bool): FilterHeadersStatus {
     const config = this.config;
     const metrics = this.metrics!;

@@ -68,6 +68,21 @@ test('the cart example: id in a cookie, no body needed', () => {
   assert.equal(outcome.hostCalls['body-keys'].proxy_get_header_map_pairs, 1);
 });
 
+// The runtime removes only the owned headers the snapshot shows, and every copy of those.
+test('owned headers: no removal call when the client sent none, one per name it sent, whatever its case', () => {
+  const cookie: [string, string] = ['cookie', 'cart=lon-9; session=s-9'];
+  const clean = chain().send({ method: 'GET', path: '/cart', headers: [cookie] });
+  assert.equal(clean.hostCalls['body-keys'].proxy_remove_header_map_value, undefined);
+  const spoofed = chain().send({
+    method: 'GET',
+    path: '/cart',
+    headers: [cookie, ['X-Cart-Dc', 'fra'], ['x-cart-dc', 'ams'], ['X-SESSION-ID', 'victim']],
+  });
+  assert.equal(spoofed.hostCalls['body-keys'].proxy_remove_header_map_value, 2);
+  assert.deepEqual(headerValues(spoofed.upstream!.headers, 'x-cart-dc'), ['lon']);
+  assert.deepEqual(headerValues(spoofed.upstream!.headers, 'x-session-id'), ['s-9']);
+});
+
 test('header and query sources come before the body', () => {
   assert.deepEqual(
     headerValues(chain().send(json(CART_BODY, [['x-cart-id', 'hdr-1']])).upstream!.headers, 'x-cart-id'),
