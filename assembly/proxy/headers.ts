@@ -94,16 +94,7 @@ export class HeaderMap {
 
   // Sets the name to exactly this one value.
   replaceBytes(name: ArrayBuffer, value: ArrayBuffer): bool {
-    if (!headerValueAllowed(changetype<usize>(value), value.byteLength)) return refuseValue(name);
-    return (
-      proxy_replace_header_map_value(
-        this.mapType,
-        changetype<usize>(name),
-        name.byteLength,
-        changetype<usize>(value),
-        value.byteLength,
-      ) == WasmResult.Ok
-    );
+    return this.replaceRaw(name, changetype<usize>(value), value.byteLength);
   }
 
   // The value given as raw bytes [start, start + length), for callers that hold it inside a larger buffer.
