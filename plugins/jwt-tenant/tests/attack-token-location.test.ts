@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { FilterChain, fixedClock } from '../../../host/index.ts';
 import { headerValues, load, pluginModule, ROOT } from '../../../tests/support/modules.ts';
-import { NOW } from '../../../tests/support/tokens.ts';
+import { NOW, signToken } from '../../../tests/support/tokens.ts';
 
 const b64url = (text: string) => Buffer.from(text).toString('base64url');
 // alg none: what a client writes when it wants a tenant it was not given.
@@ -50,5 +50,27 @@ for (const scheme of ['bearer', 'BEARER', 'BeArEr']) {
 for (const cookie of [`access_token =${forged}`, `a=1; access_token  =${forged}`]) {
   test(`"cookie: ${cookie.slice(0, 20)}…": jwt_authn's cookie name keeps the space before '=', so the plugin must not read the token`, () => {
     assert.deepEqual(tenantOf([['cookie', cookie]]), []);
+  });
+}
+
+// Without allow_missing too: jwt_authn verifies the one token it extracts (a genuine one for the
+// client's own tenant, acme), every extracted token being valid; the plugin reads the forged one.
+const genuine = signToken('RS256', { tenant: 'acme', sub: 'mallory', exp: NOW + 3600 });
+const strictCases: [string, [string, string][]][] = [
+  [
+    'a forged token after "bearer " and a genuine one in the access_token cookie',
+    [
+      ['authorization', `bearer ${forged}`],
+      ['cookie', `access_token=${genuine}`],
+    ],
+  ],
+  [
+    '"access_token =<forged>; access_token=<genuine>" in one cookie header',
+    [['cookie', `access_token =${forged}; access_token=${genuine}`]],
+  ],
+];
+for (const [name, headers] of strictCases) {
+  test(`${name}: jwt_authn verifies only the genuine token, so the plugin must not write the forged tenant`, () => {
+    assert.ok(!tenantOf(headers).includes('globex'), `upstream got x-tenant-id ${tenantOf(headers).join(',')}`);
   });
 }
