@@ -41,6 +41,6 @@ for (const type of ['application/grpc+json', 'application/grpc-web+json']) {
       ],
       body: [frame],
     });
-    assert.equal(outcome.decision, 'continue', JSON.stringify(outcome.localReply ?? null));
+    assert.equal(outcome.decision, 'continue', JSON.stringify(outcome.response?.headers ?? null));
   });
 }
