@@ -4,17 +4,6 @@
   return c - 0x41 < 26 ? c | 0x20 : c;
 }
 
-// Whether bytes at `start` begin with `prefix`, ignoring ASCII case.
-export function startsWithIgnoreCase(start: usize, length: i32, prefix: ArrayBuffer): bool {
-  const n = prefix.byteLength;
-  if (length < n) return false;
-  const p = changetype<usize>(prefix);
-  for (let i = 0; i < n; i++) {
-    if (lowerAscii(<u32>load<u8>(start + <usize>i)) != lowerAscii(<u32>load<u8>(p + <usize>i))) return false;
-  }
-  return true;
-}
-
 export function bytesEqual(a: usize, aLength: i32, b: ArrayBuffer): bool {
   return aLength == b.byteLength && memory.compare(a, changetype<usize>(b), <usize>aLength) == 0;
 }

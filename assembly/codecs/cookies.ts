@@ -13,22 +13,25 @@ export function findCookie(header: ArrayBuffer, name: ArrayBuffer, out: CookieVa
 }
 
 // The same over raw bytes [base, base + end), for callers that hold the header inside a larger buffer.
+// Read as Envoy reads cookies (http/utility.cc forEachCookie), so a value here is the one jwt_authn
+// verifies and a cookie hash policy hashes: split at ';'; the name runs from the first non-space to
+// the first '=' (trailing spaces kept); the value is all after that '=', unquoted when it is wrapped
+// in double quotes; a piece without '=' is skipped; the first cookie of the name wins.
 export function findCookieIn(base: usize, end: i32, name: ArrayBuffer, out: CookieValue): bool {
   let i = 0;
   while (i < end) {
-    while (i < end && (load<u8>(base + <usize>i) == 0x20 || load<u8>(base + <usize>i) == 0x3b)) i++;
-    const nameStart = i;
-    while (i < end && load<u8>(base + <usize>i) != 0x3d && load<u8>(base + <usize>i) != 0x3b) i++;
-    let nameEnd = i;
-    while (nameEnd > nameStart && load<u8>(base + <usize>(nameEnd - 1)) == 0x20) nameEnd--;
-    if (i >= end || load<u8>(base + <usize>i) != 0x3d) continue;
-    i++;
-    let valueStart = i;
+    const pieceStart = i;
     while (i < end && load<u8>(base + <usize>i) != 0x3b) i++;
-    let valueEnd = i;
-    while (valueStart < valueEnd && load<u8>(base + <usize>valueStart) == 0x20) valueStart++;
-    while (valueEnd > valueStart && load<u8>(base + <usize>(valueEnd - 1)) == 0x20) valueEnd--;
-    // A quoted cookie value (RFC 6265 cookie-value) loses its quotes.
+    const pieceEnd = i;
+    i++;
+    let nameStart = pieceStart;
+    while (nameStart < pieceEnd && load<u8>(base + <usize>nameStart) == 0x20) nameStart++;
+    let equals = pieceStart;
+    while (equals < pieceEnd && load<u8>(base + <usize>equals) != 0x3d) equals++;
+    if (equals >= pieceEnd || nameStart > equals) continue;
+    if (!bytesEqual(base + <usize>nameStart, equals - nameStart, name)) continue;
+    let valueStart = equals + 1;
+    let valueEnd = pieceEnd;
     if (
       valueEnd - valueStart >= 2 &&
       load<u8>(base + <usize>valueStart) == 0x22 &&
@@ -37,11 +40,9 @@ export function findCookieIn(base: usize, end: i32, name: ArrayBuffer, out: Cook
       valueStart++;
       valueEnd--;
     }
-    if (bytesEqual(base + <usize>nameStart, nameEnd - nameStart, name)) {
-      out.start = base + <usize>valueStart;
-      out.length = valueEnd - valueStart;
-      return true;
-    }
+    out.start = base + <usize>valueStart;
+    out.length = valueEnd - valueStart;
+    return true;
   }
   return false;
 }

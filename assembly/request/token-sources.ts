@@ -1,9 +1,10 @@
 // Where a request carries its token: an ordered list of headers (with an optional scheme prefix),
-// cookies and query parameters; the first source that holds a token wins.
+// cookies and query parameters, read exactly as Envoy's jwt_authn extracts them (extractor.cc), so the
+// token read is one the verifier in front has checked. The first source that is present decides.
 import { ConfigReader } from "../codecs/config-reader";
 import { JsonObject } from "../codecs/json/value";
 import { stream_context, HostBlock } from "../proxy";
-import { startsWithIgnoreCase, utf8 } from "../codecs/bytes";
+import { utf8 } from "../codecs/bytes";
 import { CookieValue, findCookie } from "../codecs/cookies";
 import { findQueryParameter } from "../codecs/query";
 
@@ -98,6 +99,9 @@ export class FoundToken {
 }
 
 // Looks through the sources in order. Each header is read once even if several sources use it.
+// A source that is present ends the search even when it holds no usable token: with allow_missing,
+// jwt_authn's verdict is that of the first token it extracts (authenticator.cc doneWithStatus), so
+// reading on past it would take a token the verifier let through unchecked.
 export function findToken(sources: Array<TokenSource>, out: FoundToken): bool {
   const request = stream_context.headers.request;
   out.owner = null;
@@ -107,28 +111,58 @@ export function findToken(sources: Array<TokenSource>, out: FoundToken): bool {
     const source = sources[i];
     if (source.kind == TokenSourceKind.Header) {
       if (!request.getInto(source.name, out.block)) continue;
-      const value = out.block.pointer;
-      const valueLength = <i32>out.block.size;
-      const prefixLength = source.prefix.byteLength;
-      if (!startsWithIgnoreCase(value, valueLength, source.prefix)) continue;
-      if (valueLength - prefixLength == 0) continue;
-      return found(out, null, value + <usize>prefixLength, valueLength - prefixLength, i);
+      out.owner = null;
+      out.sourceIndex = i;
+      return tokenInHeaderValue(out.block.pointer, <i32>out.block.size, source.prefix, out);
     }
     if (source.kind == TokenSourceKind.Cookie) {
       if (!cookieRead) {
         cookieHeader = request.getBytes(COOKIE);
         cookieRead = true;
       }
-      if (cookieHeader === null || !findCookie(cookieHeader, source.name, cookie) || cookie.length == 0) continue;
+      if (cookieHeader === null || !findCookie(cookieHeader, source.name, cookie)) continue;
       return found(out, cookieHeader, cookie.start, cookie.length, i);
     }
     const path = request.getBytes(PATH);
     if (path === null) continue;
     const value = findQueryParameter(path, source.name);
-    if (value === null || value.byteLength == 0) continue;
+    if (value === null) continue;
     return found(out, value, changetype<usize>(value), value.byteLength, i);
   }
   return false;
+}
+
+// The token in a header value as jwt_authn takes it: the prefix is searched for case-sensitively
+// anywhere in the value (absent: no token); the token runs from the first base64url character or
+// '.' after it to the end of the value, or is the whole value when there is none. An empty result
+// is no token, as jwt_authn counts an empty token missing.
+export function tokenInHeaderValue(start: usize, length: i32, prefix: ArrayBuffer, out: FoundToken): bool {
+  let from = 0;
+  const prefixLength = prefix.byteLength;
+  if (prefixLength > 0) {
+    const at = indexOfBytes(start, length, changetype<usize>(prefix), prefixLength);
+    if (at < 0) return false;
+    from = at + prefixLength;
+    while (from < length && !isTokenByte(load<u8>(start + <usize>from))) from++;
+    if (from >= length) from = 0;
+  }
+  out.start = start + <usize>from;
+  out.length = length - from;
+  return out.length > 0;
+}
+
+// RFC 4648 section 5 base64url and '.', the characters jwt_authn looks for after the prefix.
+function isTokenByte(c: u32): bool {
+  return c - 0x41 < 26 || c - 0x61 < 26 || c - 0x30 < 10 || c == 0x2d || c == 0x5f || c == 0x2e;
+}
+
+function indexOfBytes(start: usize, length: i32, needle: usize, needleLength: i32): i32 {
+  const first = load<u8>(needle);
+  for (let i = 0; i + needleLength <= length; i++) {
+    if (load<u8>(start + <usize>i) == first && memory.compare(start + <usize>i, needle, <usize>needleLength) == 0)
+      return i;
+  }
+  return -1;
 }
 
 function found(out: FoundToken, owner: ArrayBuffer | null, start: usize, length: i32, sourceIndex: i32): bool {
@@ -136,5 +170,5 @@ function found(out: FoundToken, owner: ArrayBuffer | null, start: usize, length:
   out.start = start;
   out.length = length;
   out.sourceIndex = sourceIndex;
-  return true;
+  return length > 0;
 }

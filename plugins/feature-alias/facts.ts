@@ -8,8 +8,13 @@ import { HeaderIndex } from "../../assembly/request/header-index";
 import { CookieValue, findCookieIn } from "../../assembly/codecs/cookies";
 import { findFormField } from "../../assembly/codecs/query";
 import { decodeJwtAt, Jwt, JwtError } from "../../assembly/codecs/jwt/decoder";
-import { FoundToken, findToken, TokenSource, TokenSourceKind } from "../../assembly/request/token-sources";
-import { startsWithIgnoreCase } from "../../assembly/codecs/bytes";
+import {
+  FoundToken,
+  findToken,
+  tokenInHeaderValue,
+  TokenSource,
+  TokenSourceKind,
+} from "../../assembly/request/token-sources";
 import { JsonKind, JsonSpan, unescapeToUtf8 } from "../../assembly/codecs/json/scan";
 
 export enum AttributeKind {
@@ -137,19 +142,13 @@ export class RequestFacts {
       for (let i = 0; i < tokenSources.length; i++) this.tokenSlots[i] = this.headers.slotOf(tokenSources[i].name);
   }
 
-  // The first header source holding "<prefix><token>", as findToken reads it.
+  // The token of the first header source present, as findToken reads it (a present source decides).
   private findIndexedToken(): bool {
     const headers = this.headers;
     for (let i = 0; i < this.tokenSlots.length; i++) {
       const slot = this.tokenSlots[i];
       if (!headers.has(slot)) continue;
-      const start = headers.start(slot);
-      const length = headers.length(slot);
-      const prefix = this.tokenSources[i].prefix;
-      if (length == prefix.byteLength || !startsWithIgnoreCase(start, length, prefix)) continue;
-      this.token.start = start + <usize>prefix.byteLength;
-      this.token.length = length - prefix.byteLength;
-      return true;
+      return tokenInHeaderValue(headers.start(slot), headers.length(slot), this.tokenSources[i].prefix, this.token);
     }
     return false;
   }

@@ -50,10 +50,8 @@ function withDefaults(locations: Locations): Locations {
 
 function covers(locations: Locations, source: Source): boolean {
   if (source.header !== undefined) {
-    // A verifier that strips a longer prefix than the filter does would still leave text before the token.
-    return locations.headers.some(
-      (h) => h.name.toLowerCase() === source.header && h.prefix.toLowerCase() === (source.prefix ?? '').toLowerCase(),
-    );
+    // Both find the prefix case-sensitively (jwt_authn extractor.cc): only the same prefix reads the same token.
+    return locations.headers.some((h) => h.name.toLowerCase() === source.header && h.prefix === (source.prefix ?? ''));
   }
   if (source.cookie !== undefined) return locations.cookies.includes(source.cookie);
   return locations.params.includes(source.query!);
@@ -270,6 +268,14 @@ test('the Envoy check finds a cookie jwt_authn does not read, a missing forward,
       1,
     ),
     ['query t'],
+  );
+  assert.deepEqual(
+    uncoveredInChain(
+      [jwtAuthn({ forward: true, from_headers: [{ name: 'authorization', value_prefix: 'bearer ' }] }), wasm({})],
+      1,
+    ),
+    ['header authorization (prefix "Bearer ")'],
+    'a prefix in another case: jwt_authn finds it case-sensitively, so it reads other tokens',
   );
   assert.deepEqual(
     uncoveredInChain([wasm({ payload_in_metadata: { key: 'k' } })], 0),

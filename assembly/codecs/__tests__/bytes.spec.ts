@@ -1,4 +1,4 @@
-import { bytesEqual, copyBytes, lowerAscii, sameBytes, startsWithIgnoreCase, utf8 } from "../bytes";
+import { bytesEqual, copyBytes, lowerAscii, sameBytes, utf8 } from "../bytes";
 
 function at(buffer: ArrayBuffer): usize {
   return changetype<usize>(buffer);
@@ -11,13 +11,6 @@ describe("byte helpers", () => {
     expect(lowerAscii(0x40)).toBe(0x40);
     expect(lowerAscii(0x5b)).toBe(0x5b);
     expect(lowerAscii(0x61)).toBe(0x61);
-  });
-
-  it("startsWithIgnoreCase compares the prefix only, ignoring case", () => {
-    const value = utf8("BEARER abc");
-    expect(startsWithIgnoreCase(at(value), value.byteLength, utf8("Bearer "))).toBe(true);
-    expect(startsWithIgnoreCase(at(value), 3, utf8("Bearer "))).toBe(false);
-    expect(startsWithIgnoreCase(at(value), value.byteLength, utf8("Basic "))).toBe(false);
   });
 
   it("bytesEqual needs the same length and bytes", () => {

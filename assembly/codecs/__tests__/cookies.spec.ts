@@ -14,9 +14,24 @@ describe("findCookie", () => {
     expect(cookie("a=1;cart=ams-1", "cart")).toBe("ams-1");
   });
 
-  it("trims spaces around names and values and drops the quotes of a quoted value", () => {
-    expect(cookie("a=1;  cart  =  ams-1  ; b=2", "cart")).toBe("ams-1");
+  // Envoy's forEachCookie: only the spaces before a name go; a value keeps its spaces.
+  it("drops the spaces before a name and the quotes of a quoted value, nothing else", () => {
+    expect(cookie("a=1;  cart=ams-1; b=2", "cart")).toBe("ams-1");
+    expect(cookie("a=1; cart= ams-1 ; b=2", "cart")).toBe(" ams-1 ");
     expect(cookie('cart="ams-1"', "cart")).toBe("ams-1");
+    expect(cookie('cart= "ams-1"', "cart")).toBe(' "ams-1"');
+  });
+
+  it("keeps spaces before '=' in the name, so 'cart =' is not cart", () => {
+    expect(cookie("cart =ams-1", "cart")).toBeNull();
+    expect(cookie("a=1;  cart  =ams-1", "cart")).toBeNull();
+    expect(cookie("cart =x; cart=ams-1", "cart")).toBe("ams-1");
+  });
+
+  it("splits at the first '=' and skips pieces without one", () => {
+    expect(cookie("cart=a=b", "cart")).toBe("a=b");
+    expect(cookie("cart; cart=ams-1", "cart")).toBe("ams-1");
+    expect(cookie(";;cart=ams-1;", "cart")).toBe("ams-1");
   });
 
   it("gives the first of two cookies of the same name", () => {

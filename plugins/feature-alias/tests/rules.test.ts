@@ -432,14 +432,23 @@ test('a rule on x-tenant-id sees the tenant jwt-tenant wrote before it, never th
   assert.equal(header(genuine.upstream!.headers, 'x-feature'), 'a');
 });
 
-// Token sources for claim conditions: headers are read from the headers already indexed (prefix
-// compared ignoring case, the first source holding a token wins); a cookie source as jwt-tenant reads it.
+// Token sources for claim conditions: headers are read from the headers already indexed, as jwt_authn
+// extracts them (prefix case-sensitive; the first source present decides); a cookie source as jwt-tenant reads it.
 const sourceCases: { name: string; token_sources: object[]; headers: [string, string][]; matches: boolean }[] = [
   {
-    name: 'the default source, prefix in another case',
+    name: 'the default source, prefix in another case: no token (jwt_authn never checks it)',
     token_sources: [{ header: 'authorization', prefix: 'Bearer ' }],
     headers: [['authorization', `bEARER ${signToken('RS256', { plan: 'gold' })}`]],
-    matches: true,
+    matches: false,
+  },
+  {
+    name: 'a present source without a token ends the search (jwt_authn judges by the first token it extracts)',
+    token_sources: [{ header: 'authorization', prefix: 'Bearer ' }, { header: 'x-token' }],
+    headers: [
+      ['authorization', 'Basic dXNlcjpwYXNz'],
+      ['x-token', signToken('RS256', { plan: 'gold' })],
+    ],
+    matches: false,
   },
   {
     name: 'a header without the prefix is no token',
@@ -460,7 +469,7 @@ const sourceCases: { name: string; token_sources: object[]; headers: [string, st
     matches: true,
   },
   {
-    name: 'the first source holding a token wins',
+    name: 'the first source present decides',
     token_sources: [{ header: 'x-token' }, { header: 'authorization', prefix: 'Bearer ' }],
     headers: [
       ['authorization', `Bearer ${signToken('RS256', { plan: 'gold' })}`],

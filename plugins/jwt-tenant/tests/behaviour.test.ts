@@ -125,9 +125,15 @@ const cases: Case[] = [
     tenant: 'from-cookie',
   },
   {
-    name: 'the Bearer prefix is compared without regard to case',
+    name: 'the Bearer prefix is case-sensitive, as jwt_authn finds its value_prefix: "bearer" holds no token',
     config: {},
     request: { headers: [['authorization', `bearer ${signToken('RS256', { tenant: 'acme' })}`]] },
+    tenant: null,
+  },
+  {
+    name: 'the prefix is found anywhere in the value and the token runs to its end, as jwt_authn takes it',
+    config: {},
+    request: { headers: [['authorization', `Basic dXNlcjpwYXNz, Bearer ${signToken('RS256', { tenant: 'acme' })}`]] },
     tenant: 'acme',
   },
   {

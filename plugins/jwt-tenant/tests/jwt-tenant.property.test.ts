@@ -107,8 +107,13 @@ const sentToken: fc.Arbitrary<SentToken> = fc.oneof(
     })),
   // Signature checks are the verifier's: a forged token with valid claims reads as valid here.
   fc.constantFrom('acme', 'globex').map((tenant): SentToken => ({
-    header: ['Authorization', `bearer ${forged({ tenant })}`],
+    header: ['Authorization', `Bearer ${forged({ tenant })}`],
     expected: { tenant, user: null, email: null },
+  })),
+  // jwt_authn's value_prefix is case-sensitive: a token after "bearer " is one it never checks.
+  fc.constantFrom('bearer ', 'BEARER ', 'Bearer').map((scheme): SentToken => ({
+    header: ['authorization', `${scheme}${forged({ tenant: 'globex' })}`],
+    expected: null,
   })),
   fc.constantFrom('a b', 'x'.repeat(65), '').map((tenant): SentToken => ({
     header: ['authorization', `Bearer ${signToken('RS256', { tenant })}`],
