@@ -11,6 +11,8 @@ export const DEFAULT_VALUE_PATTERN = "^[A-Za-z0-9._:-]{1,128}$";
 const MAX_PATTERN_SOURCE: i32 = 1024;
 const MAX_VALUE_LENGTH: i32 = 1024;
 const JSON_SUFFIX_TYPE = "application/*+json";
+// application/grpc, application/grpc+json, application/grpc-web+json...: gRPC frames, never read.
+export const GRPC_TYPE = "application/grpc";
 const FORM_TYPE = "application/x-www-form-urlencoded";
 
 export enum SourceKind {
@@ -138,6 +140,11 @@ export function parseConfig(text: ArrayBuffer, reader: ConfigReader): BodyKeysCo
       reader.fail(
         at,
         'expected a media type without parameters (requests are compared without them), got "' + types[i] + '"',
+      );
+    else if (type.startsWith(GRPC_TYPE))
+      reader.fail(
+        at,
+        'expected a type whose body is a document; a gRPC body is length-prefixed frames, got "' + types[i] + '"',
       );
     else if (type == JSON_SUFFIX_TYPE) config.jsonSuffix = true;
     else if (type == FORM_TYPE) config.formTypes.push(utf8(type));

@@ -24,7 +24,7 @@ import { CookieValue, findCookieIn } from "../../assembly/codecs/cookies";
 import { findFormField } from "../../assembly/codecs/query";
 import { lowerAscii } from "../../assembly/codecs/bytes";
 import { JsonPointerStream } from "./json-stream";
-import { Action, BodyKeysConfig, Key, OnFailure, SourceKind } from "./config";
+import { Action, BodyKeysConfig, GRPC_TYPE, Key, OnFailure, SourceKind } from "./config";
 import { FormFieldStream } from "./form-stream";
 import { KeysMetrics } from "./metrics";
 
@@ -199,7 +199,8 @@ export class KeysStream extends Context {
       config.jsonSuffix &&
       length > 17 &&
       startsWithText(start, length, "application/") &&
-      endsWithText(start, length, "+json")
+      endsWithText(start, length, "+json") &&
+      !startsWithText(start, length, GRPC_TYPE)
     )
       return BodyKind.Json;
     if (anyEquals(start, length, config.formTypes)) return BodyKind.Form;

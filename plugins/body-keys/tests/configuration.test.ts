@@ -132,6 +132,11 @@ const rejected: [string, string, RegExp, string?][] = [
     /^\/inspect\/content_types\/0: expected a JSON type/,
   ],
   [
+    'a gRPC type: its body is length-prefixed frames',
+    withInspect({ content_types: ['Application/gRPC+json'] }),
+    /^\/inspect\/content_types\/0: expected a type whose body is a document; a gRPC body is length-prefixed frames, got "Application\/gRPC\+json"$/,
+  ],
+  [
     'a content type with a wildcard other than application/*+json',
     withInspect({ content_types: ['*/json'] }),
     /^\/inspect\/content_types\/0: expected a JSON type/,
