@@ -190,10 +190,12 @@ function readCapture(reader: ConfigReader, tenant: JsonObject): Capture | null {
   reader.allowOnly(capture, "/tenant/capture", ["prefix", "until"]);
   const prefix = reader.string(capture, "prefix", "/tenant/capture", "");
   if (prefix.length == 0) reader.fail("/tenant/capture/prefix", "expected the text the value starts with");
-  const until = reader.string(capture, "until", "/tenant/capture", "");
-  if (until.length > 1 || (until.length == 1 && until.charCodeAt(0) > 0x7f))
-    reader.fail("/tenant/capture/until", "expected one ASCII character");
-  return new Capture(String.UTF8.encode(prefix), until.length == 1 ? until.charCodeAt(0) : -1);
+  // Absent: the rest of the value is kept. Present: one character a header value may hold.
+  const until = capture.has("until") ? reader.string(capture, "until", "/tenant/capture", "") : "";
+  const untilCode = until.length == 1 ? until.charCodeAt(0) : -1;
+  if (capture.has("until") && (untilCode < 0x20 || untilCode > 0x7e))
+    reader.fail("/tenant/capture/until", "expected one printable ASCII character or space");
+  return new Capture(String.UTF8.encode(prefix), untilCode);
 }
 
 // An output header (lower-case, not on the deny list, not written by another output), added to

@@ -69,14 +69,11 @@ export class JsonNumber extends JsonValue {
     super(JsonKind.Number);
   }
 
-  // True for numbers written without fraction or exponent that fit in an i64 exactly.
+  // JSON Schema's integer (a zero fraction, so 65536.0 and 6.5536e4 too), within 2^53 - 1 so an
+  // f64 holds it exactly: the schema and configure give one verdict.
   get isInteger(): bool {
-    return (
-      this.text.indexOf(".") < 0 &&
-      this.text.indexOf("e") < 0 &&
-      this.text.indexOf("E") < 0 &&
-      Math.abs(this.value) <= 9007199254740991.0
-    );
+    const value = this.value;
+    return Math.floor(value) == value && Math.abs(value) <= 9007199254740991.0;
   }
 }
 
