@@ -84,9 +84,12 @@ for (const file of bootstraps) {
     );
     for (const listener of bootstrap.listeners) {
       assert.equal(listener.httpFilterNames.at(-1), 'envoy.filters.http.router');
-      const written = new Set(
-        listener.wasmFilters.flatMap((f) => outputHeaders(pluginOfRootId(f.rootId)!, JSON.parse(f.configuration))),
-      );
+      const writes = listener.wasmFilters.map((f) => [
+        ...new Set(outputHeaders(pluginOfRootId(f.rootId)!, JSON.parse(f.configuration))),
+      ]);
+      const written = new Set(writes.flat());
+      // One filter owns each header: a second writer would strip the first's value and write its own.
+      assert.equal(written.size, writes.flat().length, `${listener.name}: two filters write one header`);
       for (const route of listener.routes) {
         for (const match of route.headers)
           assert.ok(

@@ -100,13 +100,23 @@ function wasmConfig(typed: Resource | undefined): { rootId: string; configuratio
   return { rootId: wasm.root_id, configuration: JSON.parse(wasm.configuration?.value ?? '{}') };
 }
 
-function writtenHeaders(resources: Resource[], proxy: Proxy, options: ModelOptions): Set<string> {
+function writtenHeaders(resources: Resource[], proxy: Proxy, options: ModelOptions, problems: string[]): Set<string> {
   const root = options.rootNamespace ?? 'istio-system';
   const version = options.istioVersion ?? '1.28.0';
-  const written = new Set<string>();
+  const writers = new Map<string, string>();
   // A root id no plugin registers is an error (an unknown plugin), not a filter that writes nothing.
-  const add = (rootId: string, config: Record<string, any>) =>
-    outputHeaders(pluginOfRootId(rootId) ?? rootId, config).forEach((h) => written.add(h));
+  // Two filters writing one header on a proxy: each strips the other's value as a client copy, and
+  // what reaches the route is whatever the later one took from the request (a body, a cookie).
+  const add = (rootId: string, config: Record<string, any>) => {
+    for (const header of new Set(outputHeaders(pluginOfRootId(rootId) ?? rootId, config))) {
+      const earlier = writers.get(header);
+      if (earlier !== undefined)
+        problems.push(
+          `${header} is written by both ${[earlier, rootId].sort().join(' and ')} on ${proxy.name}: one filter owns a header`,
+        );
+      else writers.set(header, rootId);
+    }
+  };
   for (const r of resources) {
     if (
       r.kind === 'WasmPlugin' &&
@@ -128,7 +138,7 @@ function writtenHeaders(resources: Resource[], proxy: Proxy, options: ModelOptio
       if (wasm) add(wasm.rootId, wasm.configuration);
     }
   }
-  return written;
+  return new Set(writers.keys());
 }
 
 function exportedTo(resource: Resource, namespace: string): boolean {
@@ -170,8 +180,8 @@ function takesAll(earlier: Resource, later: Resource): boolean {
 
 export function applyIstio(resources: Resource[], options: ModelOptions = {}): Model {
   const proxies = proxiesOf(resources, options);
-  const written = new Map(proxies.map((p) => [p.name, writtenHeaders(resources, p, options)]));
   const problems: string[] = [];
+  const written = new Map(proxies.map((p) => [p.name, writtenHeaders(resources, p, options, problems)]));
   const gatewayWrites = (header: string) =>
     proxies.some((p) => p.kind === 'gateway' && written.get(p.name)!.has(header));
   // Host (FQDN) → the proxies that route to it: every sidecar by default, gateways only by a bound route.
