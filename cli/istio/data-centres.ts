@@ -5,7 +5,7 @@
 // this gateway would see the peer's pods only as that gateway's address, so no hash on x-cart-id
 // could pick the pod that holds a cart; the peer's own gateway does, with its own DestinationRule.
 import { CliError } from '../errors.ts';
-import { type DataCentres, metadata, type RenderOptions, type Resource } from './options.ts';
+import { type DataCentres, DEFAULT_HOST, metadata, type RenderOptions, type Resource } from './options.ts';
 import type { HttpRoute } from './routes.ts';
 
 export type { DataCentres, PeerDataCentre } from './options.ts';
@@ -59,19 +59,37 @@ export function peerRoutes(
   }));
 }
 
-// The peer's gateway as a service of this mesh; the request keeps its authority, which the peer's Gateway serves.
+// The peer's gateway as a service of this mesh; the request keeps its authority, which the peer's
+// Gateway serves. Routes reach it on port 80 and leave on 443 with TLS this gateway originates
+// (the DestinationRule), named by the shop host as the peer's HTTPS server expects: a cart's
+// request carries tokens and cookies, never in clear text between data centres.
 export function peerGatewayEntries(options: RenderOptions): Resource[] {
-  return (options.dataCentres?.peers ?? []).map((peer) => ({
-    apiVersion: 'networking.istio.io/v1',
-    kind: 'ServiceEntry',
-    metadata: metadata(`gateway-${peer.name.toLowerCase().replace(/[._]/g, '-')}`, options),
-    spec: {
-      hosts: [peer.host],
-      // Only this namespace's gateway forwards to it; other namespaces keep their own egress rules.
-      exportTo: ['.'],
-      location: 'MESH_EXTERNAL',
-      resolution: 'DNS',
-      ports: [{ number: 80, name: 'http', protocol: 'HTTP' }],
-    },
-  }));
+  return (options.dataCentres?.peers ?? []).flatMap((peer) => {
+    const name = `gateway-${peer.name.toLowerCase().replace(/[._]/g, '-')}`;
+    return [
+      {
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'ServiceEntry',
+        metadata: metadata(name, options),
+        spec: {
+          hosts: [peer.host],
+          // Only this namespace's gateway forwards to it; other namespaces keep their own egress rules.
+          exportTo: ['.'],
+          location: 'MESH_EXTERNAL',
+          resolution: 'DNS',
+          ports: [{ number: 80, name: 'http', protocol: 'HTTP', targetPort: 443 }],
+        },
+      },
+      {
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'DestinationRule',
+        metadata: metadata(name, options),
+        spec: {
+          host: peer.host,
+          exportTo: ['.'],
+          trafficPolicy: { tls: { mode: 'SIMPLE', sni: options.host ?? DEFAULT_HOST } },
+        },
+      },
+    ];
+  });
 }

@@ -2,7 +2,15 @@
 // the workload itself, deployed by gateway injection so its pod carries the stats inclusion
 // that exports the filters' wasmcustom.* counters.
 import { stringify } from 'yaml';
-import { DEFAULT_HOST, GATEWAY_NAME, type RenderOptions, type Resource, gatewayLabels, metadata } from './options.ts';
+import {
+  DEFAULT_HOST,
+  GATEWAY_CREDENTIAL,
+  GATEWAY_NAME,
+  type RenderOptions,
+  type Resource,
+  gatewayLabels,
+  metadata,
+} from './options.ts';
 
 // Istio's proxy keeps only the stats its matcher includes, built from ProxyConfig.proxyStatsMatcher (per pod: proxy.istio.io/config).
 export const STATS_INCLUSION = { proxyStatsMatcher: { inclusionPrefixes: ['wasmcustom'] } };
@@ -14,10 +22,24 @@ export function gateway(options: RenderOptions): Resource {
     metadata: metadata(GATEWAY_NAME, options),
     spec: {
       selector: gatewayLabels(options),
-      servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: [options.host ?? DEFAULT_HOST] }],
+      servers: [
+        { port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: [options.host ?? DEFAULT_HOST] },
+        // Peer data centres forward carts here over TLS, since the requests carry tokens and cookies.
+        ...(hasPeers(options)
+          ? [
+              {
+                port: { number: 443, name: 'https', protocol: 'HTTPS' },
+                hosts: [options.host ?? DEFAULT_HOST],
+                tls: { mode: 'SIMPLE', credentialName: GATEWAY_CREDENTIAL },
+              },
+            ]
+          : []),
+      ],
     },
   };
 }
+
+const hasPeers = (options: RenderOptions) => (options.dataCentres?.peers.length ?? 0) > 0;
 
 export function gatewayDeployment(options: RenderOptions): Resource {
   const labels = gatewayLabels(options);
@@ -39,7 +61,7 @@ export function gatewayDeployment(options: RenderOptions): Resource {
   };
 }
 
-// 8080 in the pod (the gateway runs unprivileged): Istio maps the Gateway's port 80 to the Service's target port.
+// 8080 and 8443 in the pod (the gateway runs unprivileged): Istio maps the Gateway's ports to the Service's target ports.
 export function gatewayService(options: RenderOptions): Resource {
   return {
     apiVersion: 'v1',
@@ -48,7 +70,10 @@ export function gatewayService(options: RenderOptions): Resource {
     spec: {
       type: 'LoadBalancer',
       selector: gatewayLabels(options),
-      ports: [{ name: 'http', port: 80, targetPort: 8080 }],
+      ports: [
+        { name: 'http', port: 80, targetPort: 8080 },
+        ...(hasPeers(options) ? [{ name: 'https', port: 443, targetPort: 8443 }] : []),
+      ],
     },
   };
 }

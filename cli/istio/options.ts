@@ -35,6 +35,8 @@ export type Resource = Record<string, any>;
 
 export const GATEWAY_NAME = 'shop-gateway';
 export const DEFAULT_HOST = 'shop.example.com';
+// The certificate of the shop host, a kubernetes.io/tls Secret beside the gateway, for the peer data centres' forwarding.
+export const GATEWAY_CREDENTIAL = 'shop-gateway-tls';
 export const WASM_TYPE = 'type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm';
 
 export { exampleConfig } from '../plugins.ts';

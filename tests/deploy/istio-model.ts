@@ -266,6 +266,39 @@ export function applyIstio(resources: Resource[], options: ModelOptions = {}): M
     }
   }
 
+  // A request a gateway forwards outside the mesh carries tokens and cookies: it leaves over TLS the
+  // proxy originates (a DestinationRule's tls), named (sni) as a Gateway of these resources serves
+  // it over HTTPS, since each data centre renders the same Gateway its peers forward to.
+  const servedOverTls = (sni: string) =>
+    resources.some(
+      (r) =>
+        r.kind === 'Gateway' &&
+        (r.spec.servers ?? []).some(
+          (s: Resource) => s.port?.protocol === 'HTTPS' && s.tls?.mode === 'SIMPLE' && (s.hosts ?? []).includes(sni),
+        ),
+    );
+  for (const vs of resources.filter((r) => r.kind === 'VirtualService')) {
+    for (const route of vs.spec.http ?? []) {
+      for (const { destination } of route.route ?? []) {
+        const host = fqdn(destination.host, namespaceOf(vs));
+        const external = resources.some(
+          (r) =>
+            r.kind === 'ServiceEntry' && r.spec.location === 'MESH_EXTERNAL' && (r.spec.hosts ?? []).includes(host),
+        );
+        if (!external) continue;
+        const tls = resources.find((r) => r.kind === 'DestinationRule' && r.spec.host === host)?.spec.trafficPolicy
+          ?.tls;
+        if (tls?.mode !== 'SIMPLE' && tls?.mode !== 'MUTUAL')
+          problems.push(`${nameOf(vs)} route ${route.name ?? '(unnamed)'} sends to ${host} in clear text`);
+        else if (!servedOverTls(tls.sni ?? host) || !(vs.spec.hosts ?? []).includes(tls.sni ?? host))
+          // The request keeps its authority (a host of this VirtualService): the peer's HTTPS server must serve both.
+          problems.push(
+            `${nameOf(vs)} route ${route.name ?? '(unnamed)'} sends to ${host} as ${tls.sni ?? host}, which is not its host served by an HTTPS server of the Gateway`,
+          );
+      }
+    }
+  }
+
   // Istio keeps a VirtualService's routes in order and the first that matches wins: a route every request of which an earlier one takes is never used.
   for (const vs of resources.filter((r) => r.kind === 'VirtualService')) {
     const routes: Resource[] = vs.spec.http ?? [];
