@@ -10,14 +10,23 @@ export interface HttpRoute {
   name: string;
   prefix?: string;
   header?: [name: string, value: string];
+  // The header holds a comma-separated list (feature-alias mode all): match its first element.
+  headerIsList?: boolean;
   host: string;
   subset?: string;
+}
+
+// Istio's regex is RE2, matched against the whole value.
+const listHead = (value: string) => `${value.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&')}(,.*)?`;
+
+function headerMatch(value: string, isList = false): Resource {
+  return isList ? { regex: listHead(value) } : { exact: value };
 }
 
 function httpRoute(route: HttpRoute): Resource {
   const match: Resource = {
     ...(route.prefix ? { uri: { prefix: route.prefix } } : {}),
-    ...(route.header ? { headers: { [route.header[0]]: { exact: route.header[1] } } } : {}),
+    ...(route.header ? { headers: { [route.header[0]]: headerMatch(route.header[1], route.headerIsList) } } : {}),
   };
   return {
     name: route.name,

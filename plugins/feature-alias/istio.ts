@@ -21,6 +21,8 @@ function versionRoutes(config: Record<string, any>, prefix?: string): HttpRoute[
         name: `pricing-v${v}`,
         prefix,
         header: [versionHeader(config), v] as [string, string],
+        // mode all writes every matching feature's version, in rule order: route on the first, as mode first would.
+        headerIsList: config.mode === 'all',
         host: 'pricing',
         subset: `v${v}`,
       })),
