@@ -27,7 +27,8 @@ export interface HttpRequest {
   upstreamResponse?: { status?: number; headers?: HeaderList; body?: BodyInput | BodyInput[]; trailers?: HeaderList };
 }
 
-// The answer of one cluster to a plugin's HTTP callout: a response, a timeout or a reset.
+// The answer of one cluster to a plugin's callout: a response, a timeout or a reset. With `grpc`
+// it answers gRPC calls and streams to the cluster, without it HTTP calls.
 export interface CalloutAnswer {
   cluster: string;
   // What the plugin should send; a call that differs is logged at error level.
@@ -35,6 +36,19 @@ export interface CalloutAnswer {
   response?: { status?: number; headers?: HeaderList; body?: BodyInput; trailers?: HeaderList };
   timeout?: boolean;
   reset?: boolean;
+  grpc?: GrpcAnswer;
+}
+
+// What a gRPC server answers: response messages in order, metadata, and the status it closes with.
+export interface GrpcAnswer {
+  // What the plugin should call; a call that differs is logged at error level.
+  expect?: { service?: string; method?: string; metadata?: HeaderList };
+  messages?: BodyInput[];
+  initialMetadata?: HeaderList;
+  trailingMetadata?: HeaderList;
+  // grpc-status (default 0, OK) and grpc-message.
+  status?: number;
+  message?: string;
 }
 
 export interface UpstreamRequest {

@@ -88,11 +88,17 @@ declare function proxy_grpc_call(
 ): u32;
 
 
+@external("env", "proxy_set_effective_context")
+declare function proxy_set_effective_context(contextId: u32): u32;
+
+
 @external("env", "proxy_set_tick_period_milliseconds")
 declare function proxy_set_tick_period_milliseconds(period: u32): u32;
 
 const HTTP_CALL_RESPONSE_HEADERS: u32 = 6;
 const scratch = new ArrayBuffer(16);
+// The stream context that made each call, by token: the answer arrives on the root context.
+const callers = new Map<u32, u32>();
 
 class CalloutRoot extends RootContext {
   words: string[] = [];
@@ -169,6 +175,7 @@ class CalloutStream extends Context {
       sendLocalResponse(500, "auth call failed", String.UTF8.encode("auth call failed"), []);
       return FilterHeadersStatus.StopIteration;
     }
+    callers.set(load<u32>(out), this.contextId);
     return FilterHeadersStatus.StopAllIterationAndWatermark;
   }
 }
@@ -189,7 +196,9 @@ export function proxy_on_http_call_response(
   bodySize: u32,
   trailerCount: u32,
 ): void {
-  logInfo("on_http_call_response " + headerCount.toString() + " " + bodySize.toString());
+  logInfo("on_http_call_response " + contextId.toString() + " " + headerCount.toString() + " " + bodySize.toString());
+  if (!callers.has(token)) return;
+  proxy_set_effective_context(callers.get(token));
   const status = new HeaderMap(<HeaderMapType>HTTP_CALL_RESPONSE_HEADERS).get(":status");
   if (status !== null && status == "200") {
     const body = bodySize == 0 ? "" : String.UTF8.decode(getBufferBytes(BufferType.HttpCallResponseBody, 0, bodySize));
