@@ -26,6 +26,13 @@ interface RequestFile {
   callouts?: CalloutEntry[];
   advance_ms?: number;
   request_id?: string;
+  connection_manager?: {
+    use_remote_address?: boolean;
+    xff_num_trusted_hops?: number;
+    skip_xff_append?: boolean;
+    preserve_external_request_id?: boolean;
+    internal_address_config?: { cidr_ranges?: string[] };
+  };
 }
 
 type CalloutEntry = Omit<CalloutAnswer, 'grpc'> & {
@@ -74,6 +81,19 @@ export function readRequestFile(path: string): HttpRequest {
     callouts: parsed.callouts?.map(calloutAnswer),
     advanceMilliseconds: parsed.advance_ms,
     requestId: parsed.request_id,
+    connectionManager: connectionManager(parsed.connection_manager),
+  };
+}
+
+function connectionManager(settings: RequestFile['connection_manager']): HttpRequest['connectionManager'] {
+  if (settings === undefined) return undefined;
+  const internal = settings.internal_address_config;
+  return {
+    useRemoteAddress: settings.use_remote_address,
+    xffNumTrustedHops: settings.xff_num_trusted_hops,
+    skipXffAppend: settings.skip_xff_append,
+    preserveExternalRequestId: settings.preserve_external_request_id,
+    internalAddresses: internal === undefined ? undefined : { cidrRanges: internal.cidr_ranges },
   };
 }
 

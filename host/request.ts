@@ -1,3 +1,4 @@
+import type { ConnectionManagerSettings } from './connection-manager.ts';
 import type { LogRecord } from './logs.ts';
 import type { MetricSnapshot } from './metrics.ts';
 import type { StreamInfoInput } from './stream-info.ts';
@@ -17,7 +18,10 @@ export interface HttpRequest {
   trailers?: HeaderList;
   // The x-request-id Envoy would generate when the client sends none (default: a random UUID v4).
   requestId?: string;
+  // stream.sourceAddress is the downstream peer (default 10.0.0.7:51234).
   stream?: StreamInfoInput;
+  // The listener's HttpConnectionManager settings (default: Envoy's, use_remote_address off).
+  connectionManager?: ConnectionManagerSettings;
   // Time that passes before this request arrives: settable plugin clocks move on and due on_tick fire.
   advanceMilliseconds?: number;
   // How the clusters the plugins call out to answer (proxy_http_call).
