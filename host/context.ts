@@ -25,16 +25,29 @@ export class HostContext implements HostCallContext, GrpcOwner {
   pluginConfiguration: Uint8Array | null = null;
   // Header writes Envoy's codecs would refuse, one line each; null until the first (none is the rule).
   invalidWrites: string[] | null = null;
-  // Used on the root context only, as in Envoy: callouts are the root context's.
-  readonly callout: CalloutReadables = {
-    httpResponse: null,
-    grpcMessage: null,
-    grpcInitialMetadata: null,
-    grpcTrailingMetadata: null,
-    statusCode: WasmResult.Ok,
-    statusMessage: '',
-  };
-  readonly grpc: GrpcCallouts = new GrpcCallouts(this);
+  // Used on the root context only, as in Envoy: callouts are the root context's. Made when first
+  // used, so a stream context costs nothing for them.
+  private calloutState: CalloutReadables | null = null;
+  private grpcState: GrpcCallouts | null = null;
+
+  get callout(): CalloutReadables {
+    return (this.calloutState ??= {
+      httpResponse: null,
+      grpcMessage: null,
+      grpcInitialMetadata: null,
+      grpcTrailingMetadata: null,
+      statusCode: WasmResult.Ok,
+      statusMessage: '',
+    });
+  }
+
+  get grpc(): GrpcCallouts {
+    return (this.grpcState ??= new GrpcCallouts(this));
+  }
+
+  get grpcWaiting(): boolean {
+    return this.grpcState !== null && this.grpcState.waiting;
+  }
 
   constructor(
     readonly vm: WasmVm,

@@ -286,7 +286,7 @@ export class HostStreamContext extends HostContext {
   }
 
   get callsWaiting(): boolean {
-    return this.callouts.waiting || this.root.grpc.waiting;
+    return this.callouts.waiting || this.root.grpcWaiting;
   }
 
   // Envoy makes every callout on the root context (cpp-host exports.cc http_call, grpc_call) and
@@ -301,7 +301,7 @@ export class HostStreamContext extends HostContext {
       },
       (message) => root.logCalloutError(message),
     );
-    root.grpc.deliver();
+    if (root.grpcWaiting) root.grpc.deliver();
   }
 
   override headersModified(type: number): void {
