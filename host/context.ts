@@ -1,4 +1,4 @@
-import { BufferType, MapType, WasmResult } from './abi.ts';
+import { BufferType, MapType, StreamType, WasmResult } from './abi.ts';
 import { BodyBuffer } from './body-buffer.ts';
 import type { CalloutReadables } from './callout-readables.ts';
 import { GrpcCallouts, type GrpcOwner } from './grpc-callouts.ts';
@@ -147,16 +147,19 @@ export class HostContext implements HostCallContext, GrpcOwner {
     return WasmResult.NotFound;
   }
 
+  // A root context has no filter callbacks: Envoy answers Ok and does nothing (context.cc
+  // sendLocalResponse, continueStream, closeStream), as a callout's answer acted on there finds.
   sendLocalResponse(_reply: LocalReply): number {
-    return WasmResult.BadArgument;
+    return WasmResult.Ok;
   }
 
-  continueStream(_type: number): number {
-    return WasmResult.BadArgument;
+  continueStream(type: number): number {
+    if (type > StreamType.Upstream) return WasmResult.BadArgument;
+    return type === StreamType.Upstream ? WasmResult.Unimplemented : WasmResult.Ok;
   }
 
-  closeStream(_type: number): number {
-    return WasmResult.BadArgument;
+  closeStream(type: number): number {
+    return type > StreamType.Upstream ? WasmResult.BadArgument : WasmResult.Ok;
   }
 
   // A root context has no route to clear.

@@ -55,3 +55,11 @@ test('a call that differs from the expected request is logged at error level', (
   const errors = outcome.logs.filter((record) => record.level === 'error').map((record) => record.message);
   assert.deepEqual(errors, ['http callout to auth: expected path /verify, the plugin sent /check']);
 });
+
+test('a continue from the answer without proxy_set_effective_context reaches the root context: the request waits', () => {
+  // Envoy Context::continueStream on the root context has no decoder callbacks: Ok, and nothing resumes.
+  const plugin = load(testModule('callout-probe'), { rootId: 'auth', configuration: 'http noswitch' });
+  const outcome = new FilterChain([plugin]).send(request([{ cluster: 'auth', response: { status: 200, body: 'ok' } }]));
+  assert.equal(outcome.decision, 'stalled');
+  assert.equal(outcome.upstream, null);
+});
