@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020.js';
 import YAML from 'yaml';
-import type { CalloutAnswer, HttpRequest } from '../host/index.ts';
+import type { CalloutAnswer, HeaderList, HttpRequest } from '../host/index.ts';
 import { headerNameProblem, headerValueProblem } from '../host/header-validation.ts';
 import { utf8ToBytes } from '../host/header-map.ts';
 import { CliError } from './errors.ts';
@@ -23,10 +23,28 @@ interface RequestFile {
     body?: string | string[];
     trailers?: [string, string][];
   };
-  callouts?: CalloutAnswer[];
+  callouts?: CalloutEntry[];
   advance_ms?: number;
   request_id?: string;
+  connection_manager?: {
+    use_remote_address?: boolean;
+    xff_num_trusted_hops?: number;
+    skip_xff_append?: boolean;
+    preserve_external_request_id?: boolean;
+    internal_address_config?: { cidr_ranges?: string[] };
+  };
 }
+
+type CalloutEntry = Omit<CalloutAnswer, 'grpc'> & {
+  grpc?: {
+    expect?: { service?: string; method?: string; metadata?: HeaderList };
+    messages?: (string | { base64: string })[];
+    initial_metadata?: HeaderList;
+    trailing_metadata?: HeaderList;
+    status?: number;
+    message?: string;
+  };
+};
 
 const validate = new Ajv2020.default({ allErrors: true }).compile<RequestFile>(requestSchema);
 
@@ -60,9 +78,41 @@ export function readRequestFile(path: string): HttpRequest {
     trailers: parsed.trailers,
     stream: { sourceAddress: parsed.source, filterMetadata: parsed.metadata },
     upstreamResponse: parsed.upstream_response,
-    callouts: parsed.callouts,
+    callouts: parsed.callouts?.map(calloutAnswer),
     advanceMilliseconds: parsed.advance_ms,
     requestId: parsed.request_id,
+    connectionManager: connectionManager(parsed.connection_manager),
+  };
+}
+
+function connectionManager(settings: RequestFile['connection_manager']): HttpRequest['connectionManager'] {
+  if (settings === undefined) return undefined;
+  const internal = settings.internal_address_config;
+  return {
+    useRemoteAddress: settings.use_remote_address,
+    xffNumTrustedHops: settings.xff_num_trusted_hops,
+    skipXffAppend: settings.skip_xff_append,
+    preserveExternalRequestId: settings.preserve_external_request_id,
+    internalAddresses: internal === undefined ? undefined : { cidrRanges: internal.cidr_ranges },
+  };
+}
+
+// The file's snake_case gRPC answer as the host takes it; base64 messages become bytes.
+function calloutAnswer({ grpc, ...http }: CalloutEntry): CalloutAnswer {
+  if (grpc === undefined) return http;
+  const messages = grpc.messages?.map((m) =>
+    typeof m === 'string' ? m : new Uint8Array(Buffer.from(m.base64, 'base64')),
+  );
+  return {
+    ...http,
+    grpc: {
+      expect: grpc.expect,
+      messages,
+      initialMetadata: grpc.initial_metadata,
+      trailingMetadata: grpc.trailing_metadata,
+      status: grpc.status,
+      message: grpc.message,
+    },
   };
 }
 

@@ -8,7 +8,8 @@ import {
 } from './header-validation.ts';
 import type { LocalReply } from './local-reply.ts';
 import type { HttpRequest } from './request.ts';
-import { addForwardedProto, addRequestId } from './connection-manager.ts';
+import { addRequestId, mutateRequestHeaders } from './connection-manager.ts';
+import { DEFAULT_DESTINATION_ADDRESS, DEFAULT_SOURCE_ADDRESS } from './stream-info.ts';
 
 const encoder = new TextEncoder();
 
@@ -68,7 +69,14 @@ function buildRequestTemplate(request: HttpRequest): RequestTemplate {
     const [nameBytes, valueBytes] = checkedField('request header', name, value, refuse);
     map.add(nameBytes, valueBytes);
   }
-  addForwardedProto(map, request.scheme ?? 'http');
+  const connection = {
+    remoteAddress: request.stream?.sourceAddress ?? DEFAULT_SOURCE_ADDRESS,
+    localAddress: request.stream?.destinationAddress ?? DEFAULT_DESTINATION_ADDRESS,
+    tls: request.scheme === 'https',
+  };
+  // An edge request's id is drawn anew: without the client's, each send adds a fresh one.
+  if (mutateRequestHeaders(map, request.connectionManager ?? {}, connection).replaceRequestId)
+    map.remove('x-request-id');
   if (request.requestId !== undefined) {
     const [, id] = checkedField('request id', 'x-request-id', request.requestId, refuse);
     addRequestId(map, id);

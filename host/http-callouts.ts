@@ -1,18 +1,13 @@
 import { WasmResult } from './abi.ts';
+import type { CalloutReadables } from './callout-readables.ts';
 import { HostHeaderMap, utf8ToBytes } from './header-map.ts';
 import type { CalloutAnswer } from './request.ts';
 
 const encoder = new TextEncoder();
 
-// What proxy_on_http_call_response may read while it runs (Envoy http_call_response_).
-export interface CalloutResponse {
-  headers: HostHeaderMap;
-  body: Uint8Array;
-  trailers: HostHeaderMap;
-  // proxy_get_status: Ok for an answer, BrokenConnection "reset" for a failed call.
-  status: number;
-  message: string;
-}
+// What proxy_on_http_call_response may read while it runs (Envoy http_call_response_); null for a
+// failed call, which sets the status to BrokenConnection "reset" instead.
+type CalloutResponse = NonNullable<CalloutReadables['httpResponse']> | null;
 
 interface PendingCall {
   token: number;
@@ -20,12 +15,15 @@ interface PendingCall {
   headers: HostHeaderMap;
 }
 
-// One stream's HTTP callouts (Envoy Context::httpCall), answered from the request's `callouts`.
+// One stream's HTTP callouts (Envoy Context::httpCall, made on the root context), answered from
+// the request's `callouts`; gRPC answers (entries with `grpc`) are not HTTP answers.
 export class HttpCallouts {
   private readonly pending: PendingCall[] = [];
-  current: CalloutResponse | null = null;
+  private readonly clusterAnswers: CalloutAnswer[];
 
-  constructor(private readonly clusterAnswers: CalloutAnswer[]) {}
+  constructor(readonly answers: CalloutAnswer[]) {
+    this.clusterAnswers = answers.filter((answer) => answer.grpc === undefined);
+  }
 
   knows(cluster: string): boolean {
     return this.clusterAnswers.some((candidate) => candidate.cluster === cluster);
@@ -48,9 +46,11 @@ export class HttpCallouts {
     return { result: WasmResult.Ok, token: call.token };
   }
 
-  // Delivers each queued answer through `respond` (proxy_on_http_call_response), in call order.
-  // `mismatch` hears of a call that differs from what the request file expects.
+  // Delivers each queued answer through `respond` (proxy_on_http_call_response), in call order,
+  // with the answer readable from the root context's `readables` while it runs. `mismatch` hears
+  // of a call that differs from what the request file expects.
   deliver(
+    readables: CalloutReadables,
     respond: (token: number, headers: number, bodySize: number, trailers: number) => void,
     mismatch: (message: string) => void,
   ): void {
@@ -58,12 +58,18 @@ export class HttpCallouts {
       const call = this.pending.shift()!;
       const difference = expectationMismatch(call);
       if (difference !== null) mismatch(`http callout to ${call.answer.cluster}: ${difference}`);
-      this.current = responseFor(call.answer);
+      const response = responseFor(call.answer);
+      readables.httpResponse = response;
+      if (response === null) {
+        readables.statusCode = WasmResult.BrokenConnection;
+        readables.statusMessage = 'reset';
+      }
       try {
-        const { headers, body, trailers } = this.current;
-        respond(call.token, headers.size, body.length, trailers.size);
+        if (response === null) respond(call.token, 0, 0, 0);
+        else respond(call.token, response.headers.size, response.body.length, response.trailers.size);
       } finally {
-        this.current = null;
+        readables.httpResponse = null;
+        readables.statusMessage = '';
       }
     }
   }
@@ -85,14 +91,11 @@ function expectationMismatch(call: PendingCall): string | null {
   return null;
 }
 
-// A reset reaches the plugin as (0, 0, 0) with BrokenConnection (Envoy onHttpCallFailure); a
-// timeout as the 504 the async client's router answers.
+// A reset reaches the plugin as (0, 0, 0) with BrokenConnection and no response to read (Envoy
+// onHttpCallFailure); a timeout as the 504 the async client's router answers. A success leaves the
+// status as it was (onHttpCallSuccess does not set it).
 function responseFor(answer: CalloutAnswer): CalloutResponse {
-  if (answer.reset) {
-    const empty = new HostHeaderMap();
-    const status = WasmResult.BrokenConnection;
-    return { headers: empty, body: new Uint8Array(0), trailers: empty, status, message: 'reset' };
-  }
+  if (answer.reset) return null;
   const response = answer.timeout ? { status: 504, body: 'upstream request timeout' } : (answer.response ?? {});
   const headers = new HostHeaderMap();
   headers.add(':status', String(response.status ?? 200));
@@ -102,5 +105,5 @@ function responseFor(answer: CalloutAnswer): CalloutResponse {
     headers.add('content-length', String(body.length));
   }
   const trailers = HostHeaderMap.fromPairs(answer.timeout ? [] : (answer.response?.trailers ?? []));
-  return { headers, body, trailers, status: WasmResult.Ok, message: '' };
+  return { headers, body, trailers };
 }

@@ -42,7 +42,7 @@ function grpcStatusFor(httpStatus: number): number {
 }
 
 // Http::Utility::PercentEncoding::encode: bytes outside visible ASCII, and '%', become %XX.
-function percentEncode(bytes: Uint8Array): string {
+export function percentEncode(bytes: Uint8Array): string {
   let out = '';
   for (const byte of bytes) {
     const plain = byte >= 0x20 && byte <= 0x7e && byte !== 0x25;

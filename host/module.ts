@@ -25,6 +25,10 @@ const CALLBACK_SIGNATURES: Record<string, Signature> = {
   proxy_on_delete: { params: [i], results: [] },
   proxy_on_tick: { params: [i], results: [] },
   proxy_on_http_call_response: { params: [i, i, i, i, i], results: [] },
+  proxy_on_grpc_receive_initial_metadata: { params: [i, i, i], results: [] },
+  proxy_on_grpc_receive: { params: [i, i, i], results: [] },
+  proxy_on_grpc_receive_trailing_metadata: { params: [i, i, i], results: [] },
+  proxy_on_grpc_close: { params: [i, i, i], results: [] },
   proxy_on_queue_ready: { params: [i, i], results: [] },
   proxy_on_foreign_function: { params: [i, i, i], results: [] },
 };

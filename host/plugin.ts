@@ -133,6 +133,6 @@ export class Plugin {
   newStream(info: StreamInfo): HostStreamContext | null {
     if (this.vm.failed && this.failOpen) return null;
     const id = this.vm.failed ? 0 : this.vm.allocateContextId();
-    return new HostStreamContext(this.vm, id, this.identity, this.root.id, this.policy, info, this.streamLogPrefix);
+    return new HostStreamContext(this.vm, id, this.identity, this.root, this.policy, info, this.streamLogPrefix);
   }
 }

@@ -1,3 +1,4 @@
+import type { ConnectionManagerSettings } from './connection-manager.ts';
 import type { LogRecord } from './logs.ts';
 import type { MetricSnapshot } from './metrics.ts';
 import type { StreamInfoInput } from './stream-info.ts';
@@ -17,7 +18,10 @@ export interface HttpRequest {
   trailers?: HeaderList;
   // The x-request-id Envoy would generate when the client sends none (default: a random UUID v4).
   requestId?: string;
+  // stream.sourceAddress is the downstream peer (default 10.0.0.7:51234).
   stream?: StreamInfoInput;
+  // The listener's HttpConnectionManager settings (default: Envoy's, use_remote_address off).
+  connectionManager?: ConnectionManagerSettings;
   // Time that passes before this request arrives: settable plugin clocks move on and due on_tick fire.
   advanceMilliseconds?: number;
   // How the clusters the plugins call out to answer (proxy_http_call).
@@ -27,7 +31,8 @@ export interface HttpRequest {
   upstreamResponse?: { status?: number; headers?: HeaderList; body?: BodyInput | BodyInput[]; trailers?: HeaderList };
 }
 
-// The answer of one cluster to a plugin's HTTP callout: a response, a timeout or a reset.
+// The answer of one cluster to a plugin's callout: a response, a timeout or a reset. With `grpc`
+// it answers gRPC calls and streams to the cluster, without it HTTP calls.
 export interface CalloutAnswer {
   cluster: string;
   // What the plugin should send; a call that differs is logged at error level.
@@ -35,6 +40,19 @@ export interface CalloutAnswer {
   response?: { status?: number; headers?: HeaderList; body?: BodyInput; trailers?: HeaderList };
   timeout?: boolean;
   reset?: boolean;
+  grpc?: GrpcAnswer;
+}
+
+// What a gRPC server answers: response messages in order, metadata, and the status it closes with.
+export interface GrpcAnswer {
+  // What the plugin should call; a call that differs is logged at error level.
+  expect?: { service?: string; method?: string; metadata?: HeaderList };
+  messages?: BodyInput[];
+  initialMetadata?: HeaderList;
+  trailingMetadata?: HeaderList;
+  // grpc-status (default 0, OK) and grpc-message.
+  status?: number;
+  message?: string;
 }
 
 export interface UpstreamRequest {

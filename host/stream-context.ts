@@ -11,6 +11,7 @@ import { BodyBuffer } from './body-buffer.ts';
 import { HostContext, type LocalReply, type MapLookup, type PluginIdentity } from './context.ts';
 import { bytesOf, type HostHeaderMap } from './header-map.ts';
 import { HttpCallouts } from './http-callouts.ts';
+import type { CalloutAnswer } from './request.ts';
 import { bool, fromJson, int, map, str, uint, walk, type PropertyValue } from './properties.ts';
 import { portOf, type StreamInfo } from './stream-info.ts';
 import type { WasmVm } from './vm.ts';
@@ -76,7 +77,7 @@ export class HostStreamContext extends HostContext {
     vm: WasmVm,
     id: number,
     plugin: PluginIdentity,
-    private readonly rootId: number,
+    private readonly root: HostContext,
     private readonly policy: FailurePolicy,
     readonly info: StreamInfo,
     logPrefix: string,
@@ -98,7 +99,7 @@ export class HostStreamContext extends HostContext {
     if (this.created || this.vm.failed) return;
     this.created = true;
     this.vm.contexts.set(this.id, this);
-    this.vm.call(this, 'proxy_on_context_create', [this.id, this.rootId]);
+    this.vm.call(this, 'proxy_on_context_create', [this.id, this.root.id]);
   }
 
   decodeHeaders(headers: HostHeaderMap, endOfStream: boolean): number {
@@ -230,7 +231,16 @@ export class HostStreamContext extends HostContext {
 
   // ---- what host calls see.
 
+  override rootContext(): HostContext {
+    return this.root;
+  }
+
+  override calloutAnswers(): CalloutAnswer[] {
+    return this.callouts.answers;
+  }
+
   override getMap(type: number): MapLookup {
+    if (type >= MapType.GrpcReceiveInitialMetadata) return this.calloutMap(type) ?? WasmResult.BadArgument;
     if (this.accessLog !== null) {
       const view = this.accessLog;
       const found =
@@ -253,10 +263,6 @@ export class HostStreamContext extends HostContext {
 
   private liveMap(type: number): HostHeaderMap | null {
     switch (type) {
-      case MapType.HttpCallResponseHeaders:
-        return this.callouts.current?.headers ?? null;
-      case MapType.HttpCallResponseTrailers:
-        return this.callouts.current?.trailers ?? null;
       case MapType.HttpRequestHeaders:
         return this.requestHeaders;
       case MapType.HttpRequestTrailers:
@@ -270,7 +276,7 @@ export class HostStreamContext extends HostContext {
     }
   }
 
-  // ---- HTTP callouts, answered from the request's callouts after the callback that made them.
+  // ---- callouts, answered from the request's callouts after the callback that made them.
 
   override httpCall(cluster: string, headers: HostHeaderMap, _body: Uint8Array): { result: number; token?: number } {
     const call = this.callouts.call(cluster, headers, () => this.vm.nextHttpCallToken());
@@ -280,22 +286,22 @@ export class HostStreamContext extends HostContext {
   }
 
   get callsWaiting(): boolean {
-    return this.callouts.waiting;
+    return this.callouts.waiting || this.root.grpcWaiting;
   }
 
-  // Envoy delivers a callout's answer to the context that made it, outside any other callback.
+  // Envoy makes every callout on the root context (cpp-host exports.cc http_call, grpc_call) and
+  // delivers its answer there, outside any other callback: the plugin reaches its stream again
+  // with proxy_set_effective_context. A trap there fails the VM, not this stream.
   deliverCallouts(): void {
+    const root = this.root;
     this.callouts.deliver(
+      root.callout,
       (token, headers, bodySize, trailers) => {
-        this.invoke('proxy_on_http_call_response', [this.id, token, headers, bodySize, trailers]);
+        root.invokeCallout('proxy_on_http_call_response', [root.id, token, headers, bodySize, trailers]);
       },
-      (message) => this.vm.env.logs.write(4, this.logPrefix, message),
+      (message) => root.logCalloutError(message),
     );
-  }
-
-  override callStatus(): { code: number; message: string } {
-    const current = this.callouts.current;
-    return current === null ? super.callStatus() : { code: current.status, message: current.message };
+    if (root.grpcWaiting) root.grpc.deliver();
   }
 
   override headersModified(type: number): void {
@@ -305,7 +311,6 @@ export class HostStreamContext extends HostContext {
   override getBuffer(type: number): BodyBuffer | Uint8Array | number {
     if (type === BufferType.HttpRequestBody) return this.requestBody ?? new BodyBuffer();
     if (type === BufferType.HttpResponseBody) return this.responseBody ?? new BodyBuffer();
-    if (type === BufferType.HttpCallResponseBody) return this.callouts.current?.body ?? WasmResult.NotFound;
     return super.getBuffer(type);
   }
 

@@ -32,10 +32,15 @@ export interface StreamInfoInput {
   nodeId?: string;
 }
 
+// The downstream peer and Envoy's own address when a request names none: a client and a pod on an
+// RFC 1918 network, neither loopback.
+export const DEFAULT_SOURCE_ADDRESS = '10.0.0.7:51234';
+export const DEFAULT_DESTINATION_ADDRESS = '10.0.0.1:8080';
+
 export function makeStreamInfo(input: StreamInfoInput, nowNanos: bigint, connectionId: number): StreamInfo {
   return {
-    sourceAddress: input.sourceAddress ?? '10.0.0.7:51234',
-    destinationAddress: input.destinationAddress ?? '10.0.0.1:8080',
+    sourceAddress: input.sourceAddress ?? DEFAULT_SOURCE_ADDRESS,
+    destinationAddress: input.destinationAddress ?? DEFAULT_DESTINATION_ADDRESS,
     protocol: input.protocol ?? 'HTTP/1.1',
     connectionId: input.connectionId ?? connectionId,
     mtls: input.mtls ?? false,

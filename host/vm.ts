@@ -195,6 +195,18 @@ export class WasmVm implements HostCallTarget {
     return (this.lastHttpCallToken += 4);
   }
 
+  // gRPC calls are type 1 and streams type 2 (Envoy wasm.h CalloutType): 5, 9, ... and 6, 10, ...
+  private lastGrpcCallToken = 1;
+  private lastGrpcStreamToken = 2;
+
+  nextGrpcCallToken(): number {
+    return (this.lastGrpcCallToken += 4);
+  }
+
+  nextGrpcStreamToken(): number {
+    return (this.lastGrpcStreamToken += 4);
+  }
+
   // The tick period (Envoy keeps one per root context; a VM here has one root) and the next tick,
   // in the clock's monotonic nanoseconds.
   tickPeriodMilliseconds = 0;

@@ -1,5 +1,6 @@
 import { bufferCalls } from './buffers.ts';
 import type { HostCallTable } from './define.ts';
+import { grpcCalls } from './grpc.ts';
 import { headerCalls } from './headers.ts';
 import { loggingCalls } from './logging.ts';
 import { metricCalls } from './metrics.ts';
@@ -10,7 +11,14 @@ import type { HostCallTarget } from './target.ts';
 import { wasiCalls } from './wasi.ts';
 
 export type { HostCallTable, HostImpl } from './define.ts';
-export type { HostCallContext, HostCallTarget, LocalReply, MapLookup, VmEnvironment } from './target.ts';
+export type {
+  GrpcCallRequest,
+  HostCallContext,
+  HostCallTarget,
+  LocalReply,
+  MapLookup,
+  VmEnvironment,
+} from './target.ts';
 
 // Every host call's implementation, by name, acting on `host`; the VM links those its ABI version has.
 export function hostCallImplementations(host: HostCallTarget): { env: HostCallTable; wasi: HostCallTable } {
@@ -22,6 +30,7 @@ export function hostCallImplementations(host: HostCallTarget): { env: HostCallTa
     ...metricCalls(host),
     ...streamCalls(host),
     ...miscCalls(host),
+    ...grpcCalls(host),
   };
   return { env, wasi: wasiCalls(host) };
 }

@@ -8,15 +8,9 @@ import { readText, type HostCallGroup } from './define.ts';
 const byteString = (bytes: Uint8Array) => Buffer.from(bytes).toString('latin1');
 
 // Host calls a routing filter does not need. Of the foreign functions only clear_route_cache exists
-// (Envoy 1.33+ foreign.cc). gRPC callouts are not modelled: they answer as
-// Envoy does with nothing configured, and the outcome lists them as unsupported.
+// (Envoy 1.33+ foreign.cc).
 export const miscCalls: HostCallGroup = (host) => {
   const memory = host.memory;
-  // Envoy's answer when nothing is configured for the call, with the call reported as unsupported.
-  const unsupported = (name: string, status: number) => () => {
-    host.reportUnsupported(name);
-    return status;
-  };
   return {
     proxy_get_current_time_nanoseconds: (out: number) =>
       memory.writeU64(out, host.env.clock.now()) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess,
@@ -59,11 +53,6 @@ export const miscCalls: HostCallGroup = (host) => {
       if (call.result !== WasmResult.Ok) return call.result;
       return memory.writeU32(tokenOut, call.token!) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
     },
-    proxy_grpc_call: unsupported('proxy_grpc_call', WasmResult.ParseFailure),
-    proxy_grpc_stream: unsupported('proxy_grpc_stream', WasmResult.ParseFailure),
-    proxy_grpc_send: unsupported('proxy_grpc_send', WasmResult.NotFound),
-    proxy_grpc_cancel: unsupported('proxy_grpc_cancel', WasmResult.NotFound),
-    proxy_grpc_close: unsupported('proxy_grpc_close', WasmResult.NotFound),
     proxy_get_shared_data: (
       keyPointer: number,
       keyLength: number,

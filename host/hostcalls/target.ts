@@ -14,6 +14,16 @@ export interface LocalReply {
   grpcStatus: number | null;
 }
 
+// A gRPC call or stream as proxy_grpc_call / proxy_grpc_stream pass it (a stream has no message).
+export interface GrpcCallRequest {
+  // A serialized GrpcService or a cluster name (Envoy context.cc grpcCall).
+  service: Uint8Array;
+  serviceName: string;
+  method: string;
+  metadata: [string, string][];
+  message: Uint8Array;
+}
+
 // What a host call may find for a header map: the map, or the status that says why not.
 export type MapLookup = HostHeaderMap | number;
 
@@ -37,6 +47,12 @@ export interface HostCallContext {
   httpCall(cluster: string, headers: HostHeaderMap, body: Uint8Array): { result: number; token?: number };
   // proxy_get_status: the last callout's status and message.
   callStatus(): { code: number; message: string };
+  // proxy_grpc_*: Ok with the call's token, or the status that refuses it.
+  grpcCall(request: GrpcCallRequest): { result: number; token?: number };
+  grpcStream(request: GrpcCallRequest): { result: number; token?: number };
+  grpcSend(token: number, message: Uint8Array, endOfStream: boolean): number;
+  grpcCancel(token: number): number;
+  grpcClose(token: number): number;
 }
 
 // What a VM shares with every context: where logs and metrics go, the clock, WASI's environment.

@@ -236,6 +236,54 @@ test('a module that calls out: the request file answers the call, and run gives 
   assert.equal(replied.json().status, 403);
 });
 
+test('a module that makes a gRPC call: the request file answers it, and run gives the continue or the reply Envoy would', () => {
+  const asking = { method: 'GET', path: '/orders', headers: [['x-user', 'alice']] };
+  const expect = { service: 'authz.v1.Authz', method: 'Check', metadata: [['x-user', 'alice']] };
+  // "allow-alice" in base64, as a serialized protobuf message would be given.
+  const allow = { base64: Buffer.from('allow-alice').toString('base64') };
+  const allowed = requestFile('grpc-allowed.json', {
+    ...asking,
+    callouts: [{ cluster: 'authz', grpc: { expect, messages: [allow] } }],
+  });
+  const continued = cli(
+    'run',
+    '--wasm',
+    module('grpc-probe'),
+    '--root-id',
+    'grpc',
+    '--config',
+    'call',
+    '--request',
+    allowed,
+  );
+  assert.equal(continued.status, 0, continued.stderr);
+  assert.equal(continued.json().decision, 'continue');
+  assert.deepEqual(
+    continued.json().upstream.headers.find(([n]: string[]) => n === 'x-authz'),
+    ['x-authz', 'allow-alice'],
+  );
+  assert.equal(continued.stderr, '');
+
+  const closed = requestFile('grpc-denied.json', {
+    ...asking,
+    callouts: [{ cluster: 'authz', grpc: { status: 7, message: 'no tenant' } }],
+  });
+  const replied = cli(
+    'run',
+    '--wasm',
+    module('grpc-probe'),
+    '--root-id',
+    'grpc',
+    '--config',
+    'stream',
+    '--request',
+    closed,
+  );
+  assert.equal(replied.json().decision, 'local_reply');
+  assert.equal(replied.json().status, 503);
+  assert.equal(replied.json().response.body, 'authz closed: 7 no tenant');
+});
+
 test('upstream_response with body frames and trailers reaches the plugins frame by frame', () => {
   const framed = requestFile('framed.json', {
     upstream_response: { status: 200, body: ['ab', 'cd'], trailers: [['grpc-status', '0']] },

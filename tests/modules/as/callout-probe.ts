@@ -10,6 +10,7 @@
 //   queue     on request headers: registers the shared queue "jobs" and enqueues "job-<context id>";
 //             on_queue_ready dequeues and logs "queue_ready <item>" until the queue is Empty
 //   grpc      on request headers: proxy_grpc_call, its status logged
+//   noswitch  the answer is acted on without proxy_set_effective_context (on the root context)
 export * from "../../../assembly/proxy/exports";
 import {
   BufferType,
@@ -88,17 +89,25 @@ declare function proxy_grpc_call(
 ): u32;
 
 
+@external("env", "proxy_set_effective_context")
+declare function proxy_set_effective_context(contextId: u32): u32;
+
+
 @external("env", "proxy_set_tick_period_milliseconds")
 declare function proxy_set_tick_period_milliseconds(period: u32): u32;
 
 const HTTP_CALL_RESPONSE_HEADERS: u32 = 6;
 const scratch = new ArrayBuffer(16);
+// The stream context that made each call, by token: the answer arrives on the root context.
+const callers = new Map<u32, u32>();
+let switchToCaller = true;
 
 class CalloutRoot extends RootContext {
   words: string[] = [];
 
   onConfigure(configurationSize: u32): bool {
     this.words = this.getConfiguration(configurationSize).split(" ");
+    switchToCaller = !this.words.includes("noswitch");
     if (this.words.includes("tick")) proxy_set_tick_period_milliseconds(1000);
     return true;
   }
@@ -169,6 +178,7 @@ class CalloutStream extends Context {
       sendLocalResponse(500, "auth call failed", String.UTF8.encode("auth call failed"), []);
       return FilterHeadersStatus.StopIteration;
     }
+    callers.set(load<u32>(out), this.contextId);
     return FilterHeadersStatus.StopAllIterationAndWatermark;
   }
 }
@@ -189,7 +199,9 @@ export function proxy_on_http_call_response(
   bodySize: u32,
   trailerCount: u32,
 ): void {
-  logInfo("on_http_call_response " + headerCount.toString() + " " + bodySize.toString());
+  logInfo("on_http_call_response " + contextId.toString() + " " + headerCount.toString() + " " + bodySize.toString());
+  if (!callers.has(token)) return;
+  if (switchToCaller) proxy_set_effective_context(callers.get(token));
   const status = new HeaderMap(<HeaderMapType>HTTP_CALL_RESPONSE_HEADERS).get(":status");
   if (status !== null && status == "200") {
     const body = bodySize == 0 ? "" : String.UTF8.decode(getBufferBytes(BufferType.HttpCallResponseBody, 0, bodySize));
