@@ -43,8 +43,11 @@ export function renderPlugin(plugin: string, options: RenderOptions): Resource[]
   return [filterResource(plugin, options), ...deploymentOf(plugin).resources(exampleConfig(plugin), options)];
 }
 
-export function renderGateway(options: RenderOptions): Resource[] {
-  const routes = pluginNames().flatMap((plugin) => deploymentOf(plugin).gatewayRoutes(exampleConfig(plugin), options));
+// `configs` replaces a plugin's example configuration (an overlay's), for the routes it implies.
+export function renderGateway(options: RenderOptions, configs: Record<string, Record<string, any>> = {}): Resource[] {
+  const routes = pluginNames().flatMap((plugin) =>
+    deploymentOf(plugin).gatewayRoutes(configs[plugin] ?? exampleConfig(plugin), options),
+  );
   return [
     gateway(options),
     gatewayDeployment(options),

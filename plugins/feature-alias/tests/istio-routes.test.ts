@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FilterChain } from '../../../host/index.ts';
 import { header, load, pluginModule } from '../../../tests/support/modules.ts';
-import { gatewayVirtualService } from '../../../cli/istio/routes.ts';
-import { deployment } from '../istio.ts';
+import { EXAMPLE_OPTIONS } from '../../../cli/istio/examples.ts';
+import { renderGateway } from '../../../cli/istio/render.ts';
 
 type Resource = Record<string, any>;
 
@@ -28,14 +28,19 @@ function subsetFor(mode: 'first' | 'all', headers: [string, string][]): string {
     configuration: JSON.stringify(config(mode)),
   });
   const upstream = new FilterChain([plugin]).send({ path: '/pricing', headers }).upstream!;
-  return landing(gatewayVirtualService(deployment.gatewayRoutes(config(mode), {}), {}), '/pricing', upstream.headers);
+  const gateway = renderGateway(EXAMPLE_OPTIONS, { 'feature-alias': config(mode) });
+  return landing(
+    gateway.find((r) => r.kind === 'VirtualService')!,
+    '/pricing',
+    upstream.headers,
+  );
 }
 
 // Istio's first matching route of a VirtualService: uri prefix, headers exact or regex (RE2, whole value).
 function landing(vs: Resource, path: string, headers: [string, string][]): string {
   const matches = (m: Resource) =>
     path.startsWith(m.uri?.prefix ?? '') &&
-    Object.entries(m.headers ?? {}).every(([name, how]: [string, Resource]) => {
+    Object.entries((m.headers ?? {}) as Record<string, Resource>).every(([name, how]) => {
       const value = header(headers, name);
       if (value === undefined) return false;
       if (how.exact !== undefined) return value === how.exact;
