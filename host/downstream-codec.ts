@@ -61,18 +61,19 @@ const INLINE_REQUEST_HEADERS = new Set([
   'authorization',
 ]);
 
-// What the codec did with a header block: counters in Envoy's names (`http1.` or `http2.` codec
-// stats), and the refusal of an underscore under REJECT_REQUEST.
+// What the codec did with a header block: counters in Envoy's names (`http1.`, `http2.` or `http3.`
+// codec stats), and the refusal of an underscore under REJECT_REQUEST.
 export interface ReceivedBlock {
   counters: Record<string, number>;
   rejected: { name: string; details: string; reset: boolean } | null;
 }
 
 // Adds the fields (names lower-case, values checked) to `map` as the codec of `protocol` does.
-// Headers get inline joining and, on HTTP/2 and HTTP/3, one cookie header rebuilt from the crumbs
-// with "; " and added after the others (http2/codec_impl.cc saveHeader and
-// reconstituteCrumbledCookies); HTTP/1 adds each cookie field as its own entry. Trailers get only
-// the underscore check, as both codecs run it on trailers too.
+// Headers get inline joining; cookie crumbs become one header joined by "; ": over HTTP/2 built
+// aside and added after the other fields (http2/codec_impl.cc saveHeader,
+// reconstituteCrumbledCookies), over HTTP/3 appended to the first (quic/envoy_quic_utils.h
+// quicHeadersToEnvoyHeaders, appendCopy); HTTP/1 adds each cookie field as its own entry. Trailers
+// get only the underscore check, which every codec runs on them too.
 export function receiveFields(
   map: HostHeaderMap,
   fields: [string, string][],
@@ -86,22 +87,24 @@ export function receiveFields(
   let cookies: string | null = null;
   for (const [name, value] of fields) {
     if (action !== 'ALLOW' && name.includes('_')) {
-      // ServerConnectionImpl::checkHeaderNameForUnderscores, in the HTTP/1 and HTTP/2 codecs.
+      // checkHeaderNameForUnderscores in the HTTP/1 and HTTP/2 codecs, validateHeader over HTTP/3.
       if (action === 'DROP_HEADER') {
         count(block, `${stats}.dropped_headers_with_underscores`);
         continue;
       }
       if (block.rejected === null) {
         count(block, `${stats}.requests_rejected_with_underscores_in_headers`);
-        // HTTP/1 answers 400 (sendProtocolError); HTTP/2 fails the header callback: a stream reset.
+        // HTTP/1 answers 400 (sendProtocolError); HTTP/2 and HTTP/3 reset the stream.
         block.rejected = { name, details: `${stats}.unexpected_underscore`, reset: multiplexed };
       }
       continue;
     }
     if (trailers) {
       map.add(name, value);
-    } else if (multiplexed && name === 'cookie') {
+    } else if (protocol === 'HTTP/2' && name === 'cookie') {
       cookies = cookies === null || cookies === '' ? value : `${cookies}; ${value}`;
+    } else if (protocol === 'HTTP/3' && name === 'cookie') {
+      map.append(name, value, '; ');
     } else if (INLINE_REQUEST_HEADERS.has(name)) {
       map.append(name, value, ',');
     } else {

@@ -1,7 +1,8 @@
 // The request header map as Envoy's downstream codecs build it, read where the upstream receives it
 // after a no-op plugin. Sources are envoyproxy/envoy files: source/common/http/header_map_impl.cc
 // (insertByKey, appendToHeader), envoy/http/header_map.h (the inline lists), http1/codec_impl.cc and
-// http2/codec_impl.cc (saveHeader, reconstituteCrumbledCookies, checkHeaderNameForUnderscores).
+// http2/codec_impl.cc (saveHeader, reconstituteCrumbledCookies, checkHeaderNameForUnderscores),
+// quic/envoy_quic_utils.h (quicHeadersToEnvoyHeaders).
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,22 +62,35 @@ test('HTTP/1 keeps each cookie field as its own entry (cookie is not inline)', (
   assert.deepEqual(headerValues(headers, 'cookie'), ['a=1', 'b=2']);
 });
 
-test('HTTP/2 and HTTP/3 rebuild one cookie header from the crumbs, joined by "; ", after the other fields', () => {
-  for (const protocol of ['HTTP/2', 'HTTP/3']) {
-    const headers = upstream({
-      stream: { protocol },
-      headers: [
-        ['cookie', 'a=1'],
-        ['x-a', '1'],
-        ['cookie', 'b=2'],
-        ['x-b', '2'],
-      ],
-    });
-    assert.deepEqual(headerValues(headers, 'cookie'), ['a=1; b=2'], protocol);
-    // Added when the header block ends, before the connection manager adds its own headers.
-    const names = headers.map(([name]) => name);
-    assert.equal(names.indexOf('cookie'), names.indexOf('x-b') + 1, protocol);
-  }
+test('HTTP/2 rebuilds one cookie header from the crumbs, joined by "; ", after the other fields', () => {
+  const headers = upstream({
+    stream: { protocol: 'HTTP/2' },
+    headers: [
+      ['cookie', 'a=1'],
+      ['x-a', '1'],
+      ['cookie', 'b=2'],
+      ['x-b', '2'],
+    ],
+  });
+  assert.deepEqual(headerValues(headers, 'cookie'), ['a=1; b=2']);
+  // Added when the header block ends, before the connection manager adds its own headers.
+  const names = headers.map(([name]) => name);
+  assert.equal(names.indexOf('cookie'), names.indexOf('x-b') + 1);
+});
+
+test('HTTP/3 appends each crumb to the first cookie entry with "; " (quic/envoy_quic_utils.h, appendCopy)', () => {
+  const headers = upstream({
+    stream: { protocol: 'HTTP/3' },
+    headers: [
+      ['cookie', 'a=1'],
+      ['x-a', '1'],
+      ['cookie', 'b=2'],
+      ['x-b', '2'],
+    ],
+  });
+  assert.deepEqual(headerValues(headers, 'cookie'), ['a=1; b=2']);
+  const names = headers.map(([name]) => name);
+  assert.equal(names.indexOf('cookie') + 1, names.indexOf('x-a'));
 });
 
 test('headers_with_underscores_action ALLOW (the default) lets x_tenant_id through', () => {
@@ -123,18 +137,23 @@ test('REJECT_REQUEST over HTTP/1: 400 with details http1.unexpected_underscore b
   assert.deepEqual(outcome.codecCounters, { 'http1.requests_rejected_with_underscores_in_headers': 1 });
 });
 
-test('REJECT_REQUEST over HTTP/2: the stream is reset, no response and no filter', () => {
-  const outcome = new FilterChain([noop()]).send({
-    stream: { protocol: 'HTTP/2' },
-    connectionManager: { headersWithUnderscoresAction: 'REJECT_REQUEST' },
-    headers: [['x_tenant_id', 'acme']],
-  });
-  assert.equal(outcome.decision, 'reset');
-  assert.equal(outcome.response, null);
-  assert.equal(outcome.upstream, null);
-  assert.deepEqual(outcome.hostCalls.noop, {});
-  assert.match(outcome.errors[0]!, /resets the stream/);
-  assert.deepEqual(outcome.codecCounters, { 'http2.requests_rejected_with_underscores_in_headers': 1 });
+test('REJECT_REQUEST over HTTP/2 and HTTP/3: the stream is reset, no response and no filter', () => {
+  for (const [protocol, stat] of [
+    ['HTTP/2', 'http2'],
+    ['HTTP/3', 'http3'],
+  ]) {
+    const outcome = new FilterChain([noop()]).send({
+      stream: { protocol },
+      connectionManager: { headersWithUnderscoresAction: 'REJECT_REQUEST' },
+      headers: [['x_tenant_id', 'acme']],
+    });
+    assert.equal(outcome.decision, 'reset', protocol);
+    assert.equal(outcome.response, null, protocol);
+    assert.equal(outcome.upstream, null, protocol);
+    assert.deepEqual(outcome.hostCalls.noop, {}, protocol);
+    assert.match(outcome.errors[0]!, /resets the stream/, protocol);
+    assert.deepEqual(outcome.codecCounters, { [`${stat}.requests_rejected_with_underscores_in_headers`]: 1 }, protocol);
+  }
 });
 
 test('a request file carries protocol and connection_manager.headers_with_underscores_action', () => {
