@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020.js';
 import YAML from 'yaml';
-import type { CalloutAnswer, HeaderList, HttpRequest } from '../host/index.ts';
+import type { CalloutAnswer, HeaderList, HttpProtocol, HttpRequest, UnderscoresAction } from '../host/index.ts';
 import { headerNameProblem, headerValueProblem } from '../host/header-validation.ts';
 import { utf8ToBytes } from '../host/header-map.ts';
 import { CliError } from './errors.ts';
@@ -12,6 +12,7 @@ interface RequestFile {
   path?: string;
   authority?: string;
   scheme?: string;
+  protocol?: HttpProtocol;
   headers?: [string, string][];
   body?: string | string[];
   trailers?: [string, string][];
@@ -31,6 +32,7 @@ interface RequestFile {
     xff_num_trusted_hops?: number;
     skip_xff_append?: boolean;
     preserve_external_request_id?: boolean;
+    headers_with_underscores_action?: UnderscoresAction;
     internal_address_config?: { cidr_ranges?: string[] };
   };
 }
@@ -76,7 +78,7 @@ export function readRequestFile(path: string): HttpRequest {
     headers: parsed.headers,
     body: parsed.body,
     trailers: parsed.trailers,
-    stream: { sourceAddress: parsed.source, filterMetadata: parsed.metadata },
+    stream: { sourceAddress: parsed.source, filterMetadata: parsed.metadata, protocol: parsed.protocol },
     upstreamResponse: parsed.upstream_response,
     callouts: parsed.callouts?.map(calloutAnswer),
     advanceMilliseconds: parsed.advance_ms,
@@ -93,6 +95,7 @@ function connectionManager(settings: RequestFile['connection_manager']): HttpReq
     xffNumTrustedHops: settings.xff_num_trusted_hops,
     skipXffAppend: settings.skip_xff_append,
     preserveExternalRequestId: settings.preserve_external_request_id,
+    headersWithUnderscoresAction: settings.headers_with_underscores_action,
     internalAddresses: internal === undefined ? undefined : { cidrRanges: internal.cidr_ranges },
   };
 }

@@ -34,6 +34,7 @@ export interface RunReport {
   route_cache_clears: Record<string, number>;
   host_calls: Outcome['hostCalls'];
   errors: string[];
+  codec_counters: Record<string, number>;
   logs: { plugin: string; level: string; message: string }[];
   metrics: Outcome['metrics'];
   unsupported: string[];
@@ -138,6 +139,7 @@ export function toReport(outcome: Outcome): RunReport {
     route_cache_clears: outcome.routeCacheClears,
     host_calls: outcome.hostCalls,
     errors: outcome.errors,
+    codec_counters: outcome.codecCounters,
     logs: outcome.logs.map(({ plugin, level, message }) => ({ plugin, level, message })),
     metrics: outcome.metrics,
     unsupported: outcome.unsupported,

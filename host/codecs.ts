@@ -10,14 +10,16 @@ import type { LocalReply } from './local-reply.ts';
 import type { HttpRequest } from './request.ts';
 import { addRequestId, mutateRequestHeaders } from './connection-manager.ts';
 import { DEFAULT_DESTINATION_ADDRESS, DEFAULT_SOURCE_ADDRESS } from './stream-info.ts';
+import { receiveFields, type HttpProtocol, type ReceivedBlock } from './downstream-codec.ts';
 
 const encoder = new TextEncoder();
 
 // A request Envoy's downstream codec refuses before any filter sees it: the line for the outcome's
-// errors and the response code details of its 400.
+// errors, the response code details of its 400, or a stream reset instead (HTTP/2 and HTTP/3).
 export interface CodecRefusal {
   error: string;
   details: string;
+  reset?: boolean;
 }
 
 // The request as the downstream codec delivers it, and its verdict; made once per request object,
@@ -26,6 +28,8 @@ export interface RequestTemplate {
   headers: HostHeaderMap;
   trailers: HostHeaderMap | null;
   refusal: CodecRefusal | null;
+  // The codec's counters for this request (Envoy's http1.* / http2.* codec stats).
+  codecCounters: Record<string, number>;
 }
 
 const requestTemplates = new WeakMap<HttpRequest, RequestTemplate>();
@@ -65,10 +69,11 @@ function buildRequestTemplate(request: HttpRequest): RequestTemplate {
   map.add(':scheme', request.scheme ?? 'http');
   map.add(':authority', authority);
   map.add(':path', path);
-  for (const [name, value] of request.headers ?? []) {
-    const [nameBytes, valueBytes] = checkedField('request header', name, value, refuse);
-    map.add(nameBytes, valueBytes);
-  }
+  const protocol = (request.stream?.protocol ?? 'HTTP/1.1') as HttpProtocol;
+  const underscores = request.connectionManager?.headersWithUnderscoresAction ?? 'ALLOW';
+  const block: ReceivedBlock = { counters: {}, rejected: null };
+  const fields = (request.headers ?? []).map(([name, value]) => checkedField('request header', name, value, refuse));
+  receiveFields(map, fields, protocol, underscores, false, block);
   const connection = {
     remoteAddress: request.stream?.sourceAddress ?? DEFAULT_SOURCE_ADDRESS,
     localAddress: request.stream?.destinationAddress ?? DEFAULT_DESTINATION_ADDRESS,
@@ -84,17 +89,25 @@ function buildRequestTemplate(request: HttpRequest): RequestTemplate {
   let trailers: HostHeaderMap | null = null;
   if (request.trailers !== undefined) {
     trailers = new HostHeaderMap();
-    for (const [name, value] of request.trailers) {
-      const [nameBytes, valueBytes] = checkedField('request trailer', name, value, refuse);
-      trailers.add(nameBytes, valueBytes);
-    }
+    const fields = request.trailers.map(([name, value]) => checkedField('request trailer', name, value, refuse));
+    receiveFields(trailers, fields, protocol, underscores, true, block);
   }
-  return { headers: map, trailers, refusal };
+  const rejected = block.rejected;
+  if (rejected !== null && refusal === null) {
+    const answer = rejected.reset ? 'resets the stream' : `answers 400 (${rejected.details})`;
+    refusal = {
+      error: `header ${JSON.stringify(rejected.name)}: the name has an underscore and headers_with_underscores_action is REJECT_REQUEST; Envoy's codec ${answer} before any filter runs`,
+      details: rejected.details,
+      reset: rejected.reset,
+    };
+  }
+  return { headers: map, trailers, refusal, codecCounters: block.counters };
 }
 
-// A field as the codec delivers it (value without surrounding whitespace), after its checks.
+// A field as the codec delivers it (name lower-case, value without surrounding whitespace), after
+// its checks.
 function checkedField(what: string, name: string, value: string, refuse: Refuse): [string, string] {
-  const nameBytes = utf8ToBytes(name);
+  const nameBytes = utf8ToBytes(name).toLowerCase();
   const valueBytes = trimOptionalWhitespace(utf8ToBytes(value));
   refuse(`${what} ${JSON.stringify(name)}`, headerNameProblem(nameBytes), 'http1.codec_error');
   refuse(`${what} ${JSON.stringify(name)}`, headerValueProblem(valueBytes), 'http1.invalid_characters');

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
 import type { HostHeaderMap } from './header-map.ts';
+import type { UnderscoresAction } from './downstream-codec.ts';
 
 // Envoy's HTTP connection manager changes request headers before any filter runs
 // (ConnectionManagerUtility::mutateRequestHeaders, source/common/http/conn_manager_utility.cc),
@@ -20,6 +21,9 @@ export interface ConnectionManagerSettings {
   // cidrRanges: Network::Utility::isInternalAddress (10/8, 172.16/12, 192.168/16, 127.0.0.1,
   // fd00::/8, ::1). With cidrRanges: those ranges only.
   internalAddresses?: { cidrRanges?: string[] };
+  // common_http_protocol_options.headers_with_underscores_action: ALLOW (default), DROP_HEADER
+  // (dropped by the codec, counted), REJECT_REQUEST (HTTP/1 answers 400, HTTP/2 resets the stream).
+  headersWithUnderscoresAction?: UnderscoresAction;
 }
 
 // The downstream connection: its peer ("ip:port"), Envoy's own address, and whether it is TLS.
@@ -64,7 +68,6 @@ export function mutateRequestHeaders(
   const scheme = connection.tls ? 'https' : 'http';
   const hops = settings.xffNumTrustedHops ?? 0;
   const remote = ipOf(connection.remoteAddress);
-  coalesceForwardedFor(headers);
   let finalRemote: string | null = null;
   let trustedChecks: boolean;
   if (settings.useRemoteAddress) {
@@ -98,12 +101,6 @@ export function mutateRequestHeaders(
 // new UUID v4; `id` stands in for Envoy's random generator where a test needs a known value.
 export function addRequestId(headers: HostHeaderMap, id?: string): void {
   if (headers.first('x-request-id') === undefined) headers.add('x-request-id', id ?? randomUUID());
-}
-
-// x-forwarded-for is one inline header in Envoy: repeated copies arrive joined by commas.
-function coalesceForwardedFor(headers: HostHeaderMap): void {
-  const values = headers.all('x-forwarded-for');
-  if (values.length > 1) headers.replace('x-forwarded-for', values.join(','));
 }
 
 // Utility::appendXff: ",<ip>" after what is there (no space), or the header itself.

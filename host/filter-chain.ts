@@ -77,6 +77,7 @@ class ActiveStream implements IterationOwner {
   private readonly headers: HostHeaderMap;
   private readonly trailers: HostHeaderMap | null;
   private readonly refusal: CodecRefusal | null;
+  private readonly codecCounters: Record<string, number>;
   private readonly decoder: FilterIteration;
   private encoder: FilterIteration | null = null;
   // The local reply that ended decoding.
@@ -103,6 +104,7 @@ class ActiveStream implements IterationOwner {
     for (const plugin of chain.plugins) plugin.vm.resetHostCalls();
     const template = requestTemplate(request);
     this.refusal = template.refusal;
+    this.codecCounters = template.codecCounters;
     this.headers = template.headers.clone();
     // A new id for every request, as Envoy draws one per stream.
     addRequestId(this.headers);
@@ -181,15 +183,14 @@ class ActiveStream implements IterationOwner {
   // The downstream codec answers 400 itself (Envoy ServerConnectionImpl::sendProtocolError). Trailers
   // are checked up front here; in Envoy the stream would be reset when they arrive.
   private refuse(refusal: CodecRefusal): ChainOutcome {
-    const { headers, body } = codecErrorResponse();
-    this.responseHeaders = headers;
-    const outcome = new ChainOutcome(
-      'local_reply',
-      null,
-      new ResponseView(400, body, refusal.details, headers),
-      null,
-      this.chain.plugins,
-    );
+    let response: ResponseView | null = null;
+    if (refusal.reset !== true) {
+      const { headers, body } = codecErrorResponse();
+      this.responseHeaders = headers;
+      response = new ResponseView(400, body, refusal.details, headers);
+    }
+    const outcome = new ChainOutcome(refusal.reset ? 'reset' : 'local_reply', null, response, null, this.chain.plugins);
+    outcome.codecCounters = this.codecCounters;
     outcome.errors.push(refusal.error);
     this.destroy(outcome);
     return outcome;
@@ -272,7 +273,9 @@ class ActiveStream implements IterationOwner {
       this.decoder.complete && this.upstreamHeaders !== null
         ? new UpstreamView(this.upstreamHeaders, this.decoder.framesOut, trailers)
         : null;
-    return new ChainOutcome(decision, upstream, response, stall, this.chain.plugins);
+    const outcome = new ChainOutcome(decision, upstream, response, stall, this.chain.plugins);
+    outcome.codecCounters = this.codecCounters;
+    return outcome;
   }
 
   // Access log (proxy_on_log) for every filter, then filter destruction (on_done, on_delete).

@@ -67,6 +67,18 @@ export class HostHeaderMap {
     }
   }
 
+  // Envoy's appendToHeader on an inline entry: the first entry of the name keeps its place and
+  // takes `delimiter` and the value (an empty value adds nothing); added when absent.
+  append(name: ByteString, value: ByteString, delimiter: ByteString): void {
+    const key = lower(name);
+    const index = this.names.indexOf(key);
+    if (index < 0) return this.add(key, value);
+    if (value === '') return;
+    this.serialized = null;
+    const present = this.values[index];
+    this.values[index] = present === '' ? value : present + delimiter + value;
+  }
+
   // setCopy in current Envoy: every value of the name goes, then one is added.
   replace(name: ByteString, value: ByteString): void {
     this.remove(name);

@@ -3,6 +3,7 @@ export { FilterChain, type ChainOptions } from './filter-chain.ts';
 export { Plugin, ConfigurationRejectedError, type PluginOptions, type FailurePolicyName } from './plugin.ts';
 export { ModuleLoadError, compileModule, type CompiledModule } from './module.ts';
 export type { ConnectionManagerSettings } from './connection-manager.ts';
+export type { HttpProtocol, UnderscoresAction } from './downstream-codec.ts';
 export { fixedClock, systemClock, type Clock } from './clock.ts';
 export type {
   CalloutAnswer,

@@ -9,6 +9,7 @@ export class ChainOutcome implements Outcome {
   // Lines for what Envoy's codecs refuse: the request itself, or a header a filter wrote.
   readonly errors: string[] = [];
   readonly logs: Outcome['logs'] = [];
+  codecCounters: Record<string, number> = {};
   // Per plugin, its host-call counts for this stream (slots of its VM).
   readonly hostCallCounts: number[][] = [];
   #plugins: Plugin[];

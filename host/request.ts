@@ -101,6 +101,9 @@ export interface Outcome {
   // What Envoy's codecs refuse: a request they answer 400 before any filter, or a header a
   // filter wrote with a name or value they cannot send (one line each, naming the header).
   errors: string[];
+  // The downstream codec's counters for this request, by Envoy's stat name (e.g.
+  // http1.dropped_headers_with_underscores); empty when it counted nothing.
+  codecCounters: Record<string, number>;
   metrics: Record<string, Record<string, MetricSnapshot>>;
   // Host calls the plugins made (at load or since) that this host does not model, by name.
   unsupported: string[];

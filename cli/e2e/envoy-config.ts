@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import type { BalancerOptions } from '../lb/balancer.ts';
 import type { Endpoint } from '../lb/endpoints.ts';
+import type { ConnectionManagerSettings, UnderscoresAction } from '../../host/index.ts';
 
 export const WASM_FILTER_TYPE = 'type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm';
 const HCM_TYPE =
@@ -54,6 +55,8 @@ export interface Listener {
   routes: Route[];
   wasmFilters: WasmFilter[];
   httpFilterNames: string[];
+  // The HttpConnectionManager settings the host models that this listener sets.
+  connectionManager: ConnectionManagerSettings;
 }
 
 export interface EnvoyBootstrap {
@@ -120,7 +123,25 @@ function readListener(listener: Node, file: string): Listener {
       .filter((f) => f.typed_config?.['@type'] === WASM_FILTER_TYPE)
       .map((f) => readWasmFilter(f, file)),
     httpFilterNames: httpFilters.map((f) => f.name),
+    connectionManager: readConnectionManager(hcm, where),
   };
+}
+
+const UNDERSCORE_ACTIONS: UnderscoresAction[] = ['ALLOW', 'DROP_HEADER', 'REJECT_REQUEST'];
+
+// Of common_http_protocol_options, headers_with_underscores_action; another field is refused, as
+// the host would not apply it.
+function readConnectionManager(hcm: Node, where: string): ConnectionManagerSettings {
+  const common = (hcm.common_http_protocol_options ?? {}) as Node;
+  for (const key of Object.keys(common))
+    if (key !== 'headers_with_underscores_action')
+      throw new Error(`${where}: common_http_protocol_options.${key} is not modelled by the host`);
+  const action = common.headers_with_underscores_action ?? 'ALLOW';
+  if (!UNDERSCORE_ACTIONS.includes(action))
+    throw new Error(
+      `${where}: headers_with_underscores_action ${action} is not one of ${UNDERSCORE_ACTIONS.join(', ')}`,
+    );
+  return { headersWithUnderscoresAction: action };
 }
 
 const HASH_FUNCTIONS: Record<string, 'xx_hash' | 'murmur_hash_2'> = {

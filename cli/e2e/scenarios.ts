@@ -212,6 +212,7 @@ async function sendThroughHost(
       authority: current.authority,
       headers: current.headers,
       body: current.body || undefined,
+      connectionManager: listener.connectionManager,
     });
     if (outcome.decision === 'local_reply')
       return { status: outcome.response!.status, landing: null, route: hops.join(' → ') || null };

@@ -49,6 +49,7 @@ test('a WAT module: the documented fields, upstream headers in order', () => {
     'route_cache_clears',
     'host_calls',
     'errors',
+    'codec_counters',
     'logs',
     'metrics',
     'unsupported',

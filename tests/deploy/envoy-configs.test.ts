@@ -184,3 +184,26 @@ test('a balancer feature the host does not model is refused, not misread', () =>
     assert.throws(() => readBootstrap(file), error);
   }
 });
+
+test('every connection manager drops headers with underscores, and the reader carries the action to the host', () => {
+  for (const file of bootstraps) {
+    for (const listener of readBootstrap(join(CONFIG_DIR, file)).listeners)
+      assert.deepEqual(
+        listener.connectionManager,
+        { headersWithUnderscoresAction: 'DROP_HEADER' },
+        `${file} ${listener.name}`,
+      );
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'route-keys-envoy-'));
+  const original = readFileSync(join(CONFIG_DIR, 'jwt-tenant.yaml'), 'utf8');
+  const from = '{ headers_with_underscores_action: DROP_HEADER }';
+  assert.ok(original.includes(from));
+  for (const [to, error] of [
+    ['{ headers_with_underscores_action: DROP }', /headers_with_underscores_action DROP is not one of/],
+    ['{ max_headers_count: 50 }', /common_http_protocol_options\.max_headers_count is not modelled/],
+  ] as const) {
+    const file = join(dir, 'jwt-tenant.yaml');
+    writeFileSync(file, original.replace(from, to));
+    assert.throws(() => readBootstrap(file), error);
+  }
+});

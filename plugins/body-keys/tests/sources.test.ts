@@ -68,6 +68,22 @@ test('the cart example: id in a cookie, no body needed', () => {
   assert.equal(outcome.hostCalls['body-keys'].proxy_get_header_map_pairs, 1);
 });
 
+test('the cart example over HTTP/2 with the cookie in crumbs: found in the one cookie header Envoy rebuilds', () => {
+  // http2/codec_impl.cc reconstituteCrumbledCookies joins the crumbs with "; ".
+  const outcome = chain().send({
+    method: 'GET',
+    path: '/cart',
+    stream: { protocol: 'HTTP/2' },
+    headers: [
+      ['cookie', 'theme=dark'],
+      ['cookie', 'cart=lon-9'],
+      ['cookie', 'session=s-9'],
+    ],
+  });
+  assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-cart-id'), ['lon-9']);
+  assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-session-id'), ['s-9']);
+});
+
 // The runtime removes only the owned headers the snapshot shows, and every copy of those.
 test('owned headers: no removal call when the client sent none, one per name it sent, whatever its case', () => {
   const cookie: [string, string] = ['cookie', 'cart=lon-9; session=s-9'];

@@ -110,6 +110,19 @@ const cases: Case[] = [
     matches: true,
   },
   {
+    // Envoy's HTTP/2 codec joins the crumbs into one cookie header (reconstituteCrumbledCookies).
+    name: 'cookie equals, in a later HTTP/2 crumb',
+    when: { cookie: 'group', equals: 'a' },
+    request: {
+      stream: { protocol: 'HTTP/2' },
+      headers: [
+        ['cookie', 'session=s1'],
+        ['cookie', 'group=a'],
+      ],
+    },
+    matches: true,
+  },
+  {
     name: 'query equals (decoded)',
     when: { query: 'promo', equals: 'spring sale' },
     request: { path: '/shop?promo=spring%20sale' },
