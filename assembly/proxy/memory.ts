@@ -1,12 +1,12 @@
-// Runtime choice: asconfig.json builds with AssemblyScript's incremental runtime (GC). Measured
-// with `npm run bench:runtimes` (the runtime probe, 200,000 streams): stub never frees and minimal
-// collects only when told to, so both grew linear memory to the 1 GiB limit (32 MiB and 16 MiB
-// after warm-up → 1 GiB); incremental stayed at 128 KiB at the same time per request.
+// Runtime choice: asconfig.json builds with AssemblyScript's minimal runtime, which collects only
+// when told to; collector.ts says when. Stub never frees: `npm run bench:runtimes` grows it to the
+// 1 GiB limit.
 //
 // The memory handshake: the host calls proxy_on_memory_allocate whenever it hands data in, and
 // writes the block's pointer and size to two out-words. Blocks come from the unmanaged heap, so an
 // allocation in the middle of a host call (the host re-enters the module) cannot disturb the GC;
 // the runtime copies each block into a managed ArrayBuffer and hands it back at once.
+import { noteHostBytes } from "./collector";
 
 // Two out-words (pointer, size) reused by every host call that returns data. Single-threaded:
 // no host call that uses them nests inside another.
@@ -62,6 +62,7 @@ export function takeHostBlock(): ArrayBuffer {
   const buffer = new ArrayBuffer(<i32>size);
   memory.copy(changetype<usize>(buffer), pointer, size);
   releaseHostBlock(pointer);
+  noteHostBytes(size);
   return buffer;
 }
 
