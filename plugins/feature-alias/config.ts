@@ -1,5 +1,6 @@
 // feature-alias's configuration, parsed and validated once in onConfigure (config.schema.json
 // says the same in JSON Schema; `route-keys validate feature-alias FILE` checks it offline).
+import { decimalText } from "../../assembly/codecs/decimal";
 import { ConfigReader, isHeaderName } from "../../assembly/codecs/config-reader";
 import { JsonObject, JsonValue } from "../../assembly/codecs/json/value";
 import { compileCharsetPattern } from "../../assembly/codecs/match/charset";
@@ -147,7 +148,7 @@ export function parseConfig(text: ArrayBuffer, reader: ConfigReader): FeatureAli
     // The runtime strips owned headers before any claim is read: a token there would never be seen.
     if (source.kind == TokenSourceKind.Header && config.owned.includes(name))
       reader.fail(
-        "/token_sources/" + i.toString() + "/header",
+        "/token_sources/" + decimalText(i) + "/header",
         'expected a header this filter does not write or strip, got "' + name + '"',
       );
   }
@@ -156,11 +157,11 @@ export function parseConfig(text: ArrayBuffer, reader: ConfigReader): FeatureAli
   if (rules !== null) {
     const names = new Set<string>();
     for (let i = 0; i < rules.length; i++) {
-      const rule = parseRule(reader, config, rules[i], "/rules/" + i.toString());
+      const rule = parseRule(reader, config, rules[i], "/rules/" + decimalText(i));
       if (rule === null) continue;
       if (names.has(rule.name))
         reader.fail(
-          "/rules/" + i.toString() + "/name",
+          "/rules/" + decimalText(i) + "/name",
           'expected a unique rule name, "' + rule.name + '" is used twice',
         );
       names.add(rule.name);
@@ -264,7 +265,7 @@ function parseSplit(
   const values = new Array<u32>();
   let total: u64 = 0;
   for (let i = 0; i < weights.length; i++) {
-    const at = path + "/weights/" + i.toString();
+    const at = path + "/weights/" + decimalText(i);
     const pair = weights[i];
     if (!pair.isArray || pair.asArray.length < 1 || pair.asArray.length > 2 || !pair.asArray[0].isString) {
       reader.fail(at, 'expected ["feature", weight] ("" for no feature; weight 1 when left out)');

@@ -1,3 +1,4 @@
+import { decimalText, hexByteText, parseDecimalDigits } from "../decimal";
 // An allow-pattern of the form ^[characters]{min,max}$ (also {n}, {n,}, +, * and ?): a set of
 // visible ASCII bytes and a length range, checked in one pass with no backtracking. Inside the
 // class, escapes mean what they mean in a regular expression (\w, \d, an escaped metacharacter);
@@ -67,18 +68,18 @@ const CLASS_DIGIT: i32 = -3;
 export function compileCharsetPattern(source: string): CharsetPatternResult {
   if (source.length > MAX_PATTERN_SOURCE)
     return refused(
-      "a pattern is at most " + MAX_PATTERN_SOURCE.toString() + " characters, got " + source.length.toString(),
+      "a pattern is at most " + decimalText(MAX_PATTERN_SOURCE) + " characters, got " + decimalText(source.length),
     );
   for (let i = 0; i < source.length; i++) {
     const c = source.charCodeAt(i);
     if (c > 0x7e)
-      return refused('a pattern is ASCII only, got "' + source.charAt(i) + '" at character ' + i.toString());
+      return refused('a pattern is ASCII only, got "' + source.charAt(i) + '" at character ' + decimalText(i));
     if (c < 0x20)
       return refused(
         "a pattern holds visible ASCII and space only, got the control character 0x" +
-          c.toString(16) +
+          hexByteText(c) +
           " at character " +
-          i.toString(),
+          decimalText(i),
       );
   }
   const n = source.length;
@@ -134,8 +135,8 @@ export function compileCharsetPattern(source: string): CharsetPatternResult {
     const maxText = comma < 0 ? inner : inner.substring(comma + 1);
     if (!isDecimal(minText) || (maxText.length > 0 && !isDecimal(maxText)))
       return refused('expected {min,max} with whole numbers of up to 6 digits, got "' + quantifier + '"');
-    pattern.minLength = I32.parseInt(minText);
-    pattern.maxLength = maxText.length == 0 ? i32.MAX_VALUE : I32.parseInt(maxText);
+    pattern.minLength = parseDecimalDigits(minText);
+    pattern.maxLength = maxText.length == 0 ? i32.MAX_VALUE : parseDecimalDigits(maxText);
     if (pattern.maxLength < pattern.minLength)
       return refused('the maximum length is below the minimum in "' + quantifier + '"');
   }
