@@ -24,7 +24,17 @@ const CAPACITY_WORD: usize = sizeof<usize>();
 const keptBlocks = memory.data(KEPT_BLOCKS * <i32>sizeof<usize>());
 let keptCount: i32 = 0;
 
+// A block of the caller's that the next allocation for the host may use, so that the host writes
+// straight into it: no copy, and no managed buffer left behind per read.
+let offeredBlock: usize = 0;
+let offeredCapacity: usize = 0;
+
 export function allocateForHost(size: usize): usize {
+  if (offeredBlock != 0 && size <= offeredCapacity) {
+    const block = offeredBlock;
+    offeredBlock = 0;
+    return block;
+  }
   for (let i = 0; i < keptCount; i++) {
     const slot = keptBlocks + ((<usize>i) << alignof<usize>());
     const block = load<usize>(slot);
@@ -64,6 +74,26 @@ export function takeHostBlock(): ArrayBuffer {
   releaseHostBlock(pointer);
   noteHostBytes(size);
   return buffer;
+}
+
+export function offerBlock(block: usize, capacity: usize): void {
+  offeredBlock = block;
+  offeredCapacity = capacity;
+}
+
+// Takes the block the host wrote after offerBlock: its length when the host wrote into the
+// offered block; otherwise what fits copied there, the host's block released. The offer ends here.
+export function takeHostBlockInto(block: usize, capacity: usize): usize {
+  offeredBlock = 0;
+  const pointer = load<usize>(outPointer);
+  let size = <usize>load<u32>(outSize);
+  if (pointer == 0) return 0;
+  if (size > capacity) size = capacity;
+  if (pointer != block) {
+    memory.copy(block, pointer, size);
+    releaseHostBlock(pointer);
+  }
+  return size;
 }
 
 export function clearOutWords(): void {
