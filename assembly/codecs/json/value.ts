@@ -1,5 +1,6 @@
 // A JSON document tree for configuration, parsed once in onConfigure. Errors name the byte
 // offset so that configuration mistakes can be reported precisely. Not for the request path.
+import { parseJsonNumber } from "./number";
 import { decimalText } from "../decimal";
 import { JsonKind, jsonErrorText, scanError, scanErrorAt, skipValue, unescapeToUtf8, validateDocument } from "./scan";
 
@@ -207,7 +208,6 @@ class TreeBuilder {
     if (c == 0x74) return new JsonValue(JsonKind.True);
     if (c == 0x66) return new JsonValue(JsonKind.False);
     if (c == 0x6e) return new JsonValue(JsonKind.Null);
-    const text = String.UTF8.decodeUnsafe(start, this.p - start);
-    return new JsonNumber(parseFloat(text), text);
+    return new JsonNumber(parseJsonNumber(start, this.p), String.UTF8.decodeUnsafe(start, this.p - start));
   }
 }
