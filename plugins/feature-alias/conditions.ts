@@ -17,6 +17,9 @@ import { JWT_MAX_DEPTH } from "../../assembly/codecs/jwt/decoder";
 import { bucketFor, saltedHash } from "./bucket";
 import { Comparison, expandComparison, parseSemVer, satisfiesAll, SEMVER_OPERATORS } from "./semver";
 
+// The start of the error for a bucket without its key attribute; each place adds its example.
+export const BUCKET_KEY = "expected the attribute that keys the bucket, such as ";
+
 // Array claims: the elements compared, and the span each is read into.
 const MAX_LIST_ELEMENTS = 64;
 const element = new JsonSpan();
@@ -417,7 +420,7 @@ function parsePercentage(
   reader.allowOnly(settings, at, ["key", "percent", "salt"]);
   const keyObject = reader.object(settings, "key", at);
   if (keyObject === null) {
-    reader.fail(at + "/key", 'expected the attribute that keys the bucket, such as {"cookie": "session"}');
+    reader.fail(at + "/key", BUCKET_KEY + '{"cookie": "session"}');
     return null;
   }
   const key = parseAttribute(reader, keyObject, at + "/key", table);

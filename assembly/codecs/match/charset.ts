@@ -57,6 +57,7 @@ export class CharsetPatternResult {
   ) {}
 }
 
+const LIST_ALLOWED = "; list the allowed characters instead";
 const FORM = "expected a pattern of the form ^[characters]{min,max}$ (or {n}, {n,}, +, *, ?)";
 // Escapes that stand for their character, as in a regular expression with the u flag.
 const LITERAL_ESCAPES = "-]\\.^$*+?()[{}|/";
@@ -85,7 +86,7 @@ export function compileCharsetPattern(source: string): CharsetPatternResult {
   const n = source.length;
   if (n < 5 || source.charAt(0) != "^" || source.charAt(1) != "[" || source.charAt(n - 1) != "$") return refused(FORM);
   if (source.charAt(2) == "^")
-    return refused("a negated class [^...] allows bytes outside visible ASCII; list the allowed characters instead");
+    return refused("a negated class [^...] allows bytes outside visible ASCII" + LIST_ALLOWED);
   if (source.charAt(2) == "]") return refused("an empty class [] matches nothing; write \\] for a literal ]");
   const pattern = new CharsetPattern();
   pattern.source = source;
@@ -173,11 +174,8 @@ function readClassItem(source: string, i: i32): ClassItem {
   else if (LITERAL_ESCAPES.includes(e)) item.value = source.charCodeAt(i + 1);
   else if (e == "s" || e == "S" || e == "W" || e == "D")
     item.error =
-      "the escape \\" +
-      e +
-      " allows bytes a header value cannot hold (controls, or bytes outside ASCII); list the allowed characters instead";
-  else if ("tnrfv0bcxu".includes(e))
-    item.error = "the escape \\" + e + " stands for a byte outside visible ASCII, which a header value cannot hold";
+      "the escape \\" + e + " allows controls or bytes outside ASCII, which a header value cannot hold" + LIST_ALLOWED;
+  else if ("tnrfv0bcxu".includes(e)) item.error = "the escape \\" + e + " stands for a byte a header value cannot hold";
   else
     item.error =
       "the escape \\" +
