@@ -23,9 +23,9 @@ export function noteHostBytes(bytes: usize): void {
   hostBytesSinceCollection += bytes;
 }
 
-// At the end of a stream callback: when enough host data came in, or the heap had to grow, since
-// the last collection. Growing means the garbage filled the heap; collecting then keeps the next
-// growth for live data.
+// At the end of a body callback or a tick: when enough host data came in, or the heap had to grow,
+// since the last collection. Growing means the garbage filled the heap; collecting then keeps the
+// next growth for live data.
 export function collectIfDue(): void {
   if (hostBytesSinceCollection > HOST_BYTES_PER_COLLECTION || memory.size() != pagesAtCollection) collectGarbage();
 }

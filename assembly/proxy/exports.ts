@@ -45,8 +45,10 @@ export function proxy_on_configure(rootContextId: u32, configurationSize: u32): 
   return accepted;
 }
 
+// A VM with timers and no traffic ends no streams: its ticks' garbage is collected here.
 export function proxy_on_tick(rootContextId: u32): void {
   root(rootContextId).onTick();
+  collectIfDue();
 }
 
 // Owned headers go first: client copies are gone before the plugin decides or waits for anything.
