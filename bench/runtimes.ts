@@ -1,4 +1,5 @@
-// npm run bench:runtimes: why the plugins are built with AssemblyScript's incremental runtime.
+// npm run bench:runtimes: why the plugins are built with AssemblyScript's minimal runtime, which
+// collects when assembly/proxy/collector.ts says so.
 // Builds the runtime probe (which allocates on every request, as real plugins do) with each
 // runtime and reports linear memory and time per request after the same number of streams.
 import { mkdtempSync } from 'node:fs';

@@ -1,6 +1,7 @@
 // Reads a plugin configuration (parsed once, in onConfigure) into typed values. The first problem
 // is kept as "<path>: expected <what>", naming the field by its JSON Pointer as the JSON Schema
 // validator does, so a rejected configuration says exactly what to fix.
+import { decimalText } from "./decimal";
 import { JsonNumber, JsonObject, JsonValue, parseJson } from "./json/value";
 
 export class ConfigReader {
@@ -59,7 +60,7 @@ export class ConfigReader {
       return null;
     }
     if (value.asArray.length > maxItems) {
-      this.fail(path + "/" + key, "expected at most " + maxItems.toString() + " items");
+      this.fail(path + "/" + key, "expected at most " + decimalText(maxItems) + " items");
       return null;
     }
     return value.asArray;
@@ -94,7 +95,7 @@ export class ConfigReader {
     }
     const number = <i64>value.asNumber;
     if (number < min || number > max) {
-      this.fail(path + "/" + key, "expected an integer from " + min.toString() + " to " + max.toString());
+      this.fail(path + "/" + key, "expected an integer from " + decimalText(min) + " to " + decimalText(max));
       return fallback;
     }
     return number;

@@ -1,7 +1,7 @@
 // Body and configuration buffers.
 import { BufferType, WasmResult } from "./enums";
 import { proxy_get_buffer_bytes, proxy_get_buffer_status, proxy_set_buffer_bytes } from "./imports";
-import { clearOutWords, outPointer, outSize, takeHostBlock } from "./memory";
+import { clearOutWords, offerBlock, outPointer, outSize, takeHostBlock, takeHostBlockInto } from "./memory";
 
 // Up to `length` bytes from `start`; empty when the buffer is absent or the range is past its end.
 export function getBufferBytes(bufferType: BufferType, start: u32, length: u32): ArrayBuffer {
@@ -9,6 +9,16 @@ export function getBufferBytes(bufferType: BufferType, start: u32, length: u32):
   if (proxy_get_buffer_bytes(bufferType, start, length, outPointer, outSize) != WasmResult.Ok)
     return new ArrayBuffer(0);
   return takeHostBlock();
+}
+
+// Up to `capacity` bytes from `start`, read into the caller's block (the host writes them there):
+// the count read, 0 when the buffer is absent or the range is past its end.
+export function getBufferBytesInto(bufferType: BufferType, start: u32, block: usize, capacity: u32): i32 {
+  clearOutWords();
+  offerBlock(block, capacity);
+  const result = proxy_get_buffer_bytes(bufferType, start, capacity, outPointer, outSize);
+  const size = takeHostBlockInto(block, capacity);
+  return result == WasmResult.Ok ? <i32>size : 0;
 }
 
 // The buffer's length, or -1 when the host has no such buffer now.

@@ -5,6 +5,7 @@ import { Context, RootContext } from "./context";
 import { HeaderMapType } from "./enums";
 import { removeRequestHeader } from "./headers";
 import { newLogGeneration, refreshLogLevel } from "./log";
+import { collectAfterStream, collectGarbage, collectIfDue } from "./collector";
 import { allocateForHost } from "./memory";
 import { createRootContext, rootContexts, streamContexts } from "./registry";
 
@@ -36,13 +37,18 @@ export function proxy_on_vm_start(rootContextId: u32, vmConfigurationSize: u32):
   return root(rootContextId).onVmStart(vmConfigurationSize);
 }
 
+// Reading a configuration leaves its JSON tree and text behind: collected before any request.
 export function proxy_on_configure(rootContextId: u32, configurationSize: u32): bool {
   refreshLogLevel();
-  return root(rootContextId).onConfigure(configurationSize);
+  const accepted = root(rootContextId).onConfigure(configurationSize);
+  collectGarbage();
+  return accepted;
 }
 
+// A VM with timers and no traffic ends no streams: its ticks' garbage is collected here.
 export function proxy_on_tick(rootContextId: u32): void {
   root(rootContextId).onTick();
+  collectIfDue();
 }
 
 // Owned headers go first: client copies are gone before the plugin decides or waits for anything.
@@ -57,9 +63,13 @@ export function proxy_on_request_headers(contextId: u32, headerCount: u32, endOf
   return <u32>context.onRequestHeaders(headerCount, endOfStream);
 }
 
+// A body is read in slices, a callback at a time: its garbage is collected as it goes.
 export function proxy_on_request_body(contextId: u32, bodyBufferLength: u32, endOfStream: bool): u32 {
   const context = stream(contextId);
-  return context === null ? 0 : <u32>context.onRequestBody(bodyBufferLength, endOfStream);
+  if (context === null) return 0;
+  const status = <u32>context.onRequestBody(bodyBufferLength, endOfStream);
+  collectIfDue();
+  return status;
 }
 
 // Trailers reach upstream too, so no client trailer may carry an owned name either.
@@ -78,7 +88,10 @@ export function proxy_on_response_headers(contextId: u32, headerCount: u32, endO
 
 export function proxy_on_response_body(contextId: u32, bodyBufferLength: u32, endOfStream: bool): u32 {
   const context = stream(contextId);
-  return context === null ? 0 : <u32>context.onResponseBody(bodyBufferLength, endOfStream);
+  if (context === null) return 0;
+  const status = <u32>context.onResponseBody(bodyBufferLength, endOfStream);
+  collectIfDue();
+  return status;
 }
 
 export function proxy_on_response_trailers(contextId: u32, trailerCount: u32): u32 {
@@ -103,6 +116,7 @@ export function proxy_on_delete(contextId: u32): void {
   if (context !== null) {
     context.onDelete();
     streamContexts.delete(contextId);
+    collectAfterStream();
     return;
   }
   if (rootContexts.has(contextId)) {

@@ -1,12 +1,12 @@
-// Runtime choice: asconfig.json builds with AssemblyScript's incremental runtime (GC). Measured
-// with `npm run bench:runtimes` (the runtime probe, 200,000 streams): stub never frees and minimal
-// collects only when told to, so both grew linear memory to the 1 GiB limit (32 MiB and 16 MiB
-// after warm-up → 1 GiB); incremental stayed at 128 KiB at the same time per request.
+// Runtime choice: asconfig.json builds with AssemblyScript's minimal runtime, which collects only
+// when told to; collector.ts says when. Stub never frees: in `npm run bench:runtimes` it grew from
+// 32 MiB to 512 MiB over 100,000 streams.
 //
 // The memory handshake: the host calls proxy_on_memory_allocate whenever it hands data in, and
 // writes the block's pointer and size to two out-words. Blocks come from the unmanaged heap, so an
 // allocation in the middle of a host call (the host re-enters the module) cannot disturb the GC;
 // the runtime copies each block into a managed ArrayBuffer and hands it back at once.
+import { noteHostBytes } from "./collector";
 
 // Two out-words (pointer, size) reused by every host call that returns data. Single-threaded:
 // no host call that uses them nests inside another.
@@ -24,7 +24,17 @@ const CAPACITY_WORD: usize = sizeof<usize>();
 const keptBlocks = memory.data(KEPT_BLOCKS * <i32>sizeof<usize>());
 let keptCount: i32 = 0;
 
+// A block of the caller's that the next allocation for the host may use, so that the host writes
+// straight into it: no copy, and no managed buffer left behind per read.
+let offeredBlock: usize = 0;
+let offeredCapacity: usize = 0;
+
 export function allocateForHost(size: usize): usize {
+  if (offeredBlock != 0 && size <= offeredCapacity) {
+    const block = offeredBlock;
+    offeredBlock = 0;
+    return block;
+  }
   for (let i = 0; i < keptCount; i++) {
     const slot = keptBlocks + ((<usize>i) << alignof<usize>());
     const block = load<usize>(slot);
@@ -62,7 +72,28 @@ export function takeHostBlock(): ArrayBuffer {
   const buffer = new ArrayBuffer(<i32>size);
   memory.copy(changetype<usize>(buffer), pointer, size);
   releaseHostBlock(pointer);
+  noteHostBytes(size);
   return buffer;
+}
+
+export function offerBlock(block: usize, capacity: usize): void {
+  offeredBlock = block;
+  offeredCapacity = capacity;
+}
+
+// Takes the block the host wrote after offerBlock: its length when the host wrote into the
+// offered block; otherwise what fits copied there, the host's block released. The offer ends here.
+export function takeHostBlockInto(block: usize, capacity: usize): usize {
+  offeredBlock = 0;
+  const pointer = load<usize>(outPointer);
+  let size = <usize>load<u32>(outSize);
+  if (pointer == 0) return 0;
+  if (size > capacity) size = capacity;
+  if (pointer != block) {
+    memory.copy(block, pointer, size);
+    releaseHostBlock(pointer);
+  }
+  return size;
 }
 
 export function clearOutWords(): void {

@@ -1,6 +1,7 @@
 // Where a request carries its token: an ordered list of headers (with an optional scheme prefix),
 // cookies and query parameters, read exactly as Envoy's jwt_authn extracts them (extractor.cc), so the
 // token read is one the verifier in front has checked. The first source that is present decides.
+import { decimalText } from "../codecs/decimal";
 import { ConfigReader } from "../codecs/config-reader";
 import { JsonObject } from "../codecs/json/value";
 import { stream_context, HostBlock } from "../proxy";
@@ -46,7 +47,7 @@ export function readTokenSources(
   if (items.length == 0) reader.fail(path + "/" + key, "expected at least one token source");
   const sources = new Array<TokenSource>();
   for (let i = 0; i < items.length; i++) {
-    const at = path + "/" + key + "/" + i.toString();
+    const at = path + "/" + key + "/" + decimalText(i);
     if (!items[i].isObject) {
       reader.fail(at, "expected an object with header, cookie or query");
       continue;
@@ -62,7 +63,7 @@ export function readTokenSources(
     if (source.has("header")) {
       const prefix = reader.string(source, "prefix", at, "");
       if (prefix.length > MAX_PREFIX)
-        reader.fail(at + "/prefix", "expected a prefix of at most " + MAX_PREFIX.toString() + " characters");
+        reader.fail(at + "/prefix", "expected a prefix of at most " + decimalText(MAX_PREFIX) + " characters");
       sources.push(
         new TokenSource(TokenSourceKind.Header, utf8(reader.headerName(source, "header", at, "")), utf8(prefix)),
       );
@@ -83,7 +84,7 @@ function nonEmpty(reader: ConfigReader, object: JsonObject, key: string, path: s
   const value = reader.string(object, key, path, "");
   if (value.length == 0) reader.fail(path + "/" + key, "expected a non-empty name");
   else if (value.length > MAX_NAME)
-    reader.fail(path + "/" + key, "expected a name of at most " + MAX_NAME.toString() + " characters");
+    reader.fail(path + "/" + key, "expected a name of at most " + decimalText(MAX_NAME) + " characters");
   return value;
 }
 

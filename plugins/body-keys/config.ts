@@ -1,5 +1,7 @@
 // body-keys's configuration, parsed and validated once in onConfigure (config.schema.json says
 // the same in JSON Schema; `route-keys validate body-keys FILE` checks it offline).
+import { decimalText } from "../../assembly/codecs/decimal";
+import { lowerAsciiCase } from "../../assembly/codecs/ascii-case";
 import { ConfigReader, isHeaderName } from "../../assembly/codecs/config-reader";
 import { JsonObject } from "../../assembly/codecs/json/value";
 import { parseJsonPointer } from "../../assembly/codecs/json/pointer";
@@ -103,7 +105,7 @@ export function parseConfig(text: ArrayBuffer, reader: ConfigReader): BodyKeysCo
     );
   else
     for (let i = 0; i < keys.length; i++)
-      parseKey(reader, config, keys[i].isObject ? keys[i].asObject : null, "/keys/" + i.toString());
+      parseKey(reader, config, keys[i].isObject ? keys[i].asObject : null, "/keys/" + decimalText(i));
 
   const inspect = reader.object(root, "inspect", "");
   const inspectObject = inspect !== null ? inspect : new JsonObject();
@@ -113,7 +115,7 @@ export function parseConfig(text: ArrayBuffer, reader: ConfigReader): BodyKeysCo
     // Envoy passes :method as the client sent it and methods are case-sensitive (RFC 9110 §9.1).
     if (!isUpperCaseMethod(methods[i]))
       reader.fail(
-        "/inspect/methods/" + i.toString(),
+        "/inspect/methods/" + decimalText(i),
         'expected an HTTP method in upper case, as Envoy sends it (such as "POST"), got "' + methods[i] + '"',
       );
     config.methods.push(utf8(methods[i]));
@@ -122,7 +124,7 @@ export function parseConfig(text: ArrayBuffer, reader: ConfigReader): BodyKeysCo
   for (let i = 0; i < prefixes.length; i++) {
     if (!prefixes[i].startsWith("/"))
       reader.fail(
-        "/inspect/path_prefixes/" + i.toString(),
+        "/inspect/path_prefixes/" + decimalText(i),
         'expected a path prefix starting with /, got "' + prefixes[i] + '"',
       );
     config.pathPrefixes.push(utf8(prefixes[i]));
@@ -134,8 +136,8 @@ export function parseConfig(text: ArrayBuffer, reader: ConfigReader): BodyKeysCo
   ]);
   config.jsonSuffix = false;
   for (let i = 0; i < types.length; i++) {
-    const type = types[i].toLowerCase();
-    const at = "/inspect/content_types/" + i.toString();
+    const type = lowerAsciiCase(types[i]);
+    const at = "/inspect/content_types/" + decimalText(i);
     if (type.includes(";"))
       reader.fail(
         at,
@@ -179,7 +181,7 @@ function parseKey(reader: ConfigReader, config: BodyKeysConfig, object: JsonObje
   if (sources === null || sources.length == 0) reader.fail(path + "/sources", "expected at least one source");
   else {
     for (let i = 0; i < sources.length; i++) {
-      const at = path + "/sources/" + i.toString();
+      const at = path + "/sources/" + decimalText(i);
       if (!sources[i].isObject || sources[i].asObject.keys.length != 1) {
         reader.fail(
           at,
@@ -192,7 +194,7 @@ function parseKey(reader: ConfigReader, config: BodyKeysConfig, object: JsonObje
       const name = reader.string(source, kind, at, "");
       if (name.length == 0) reader.fail(at + "/" + kind, "expected a non-empty name");
       if (kind == "header") {
-        const lower = name.toLowerCase();
+        const lower = lowerAsciiCase(name);
         if (!isHeaderName(lower.startsWith(":") ? lower.substring(1) : lower))
           reader.fail(at + "/header", 'expected a header name, got "' + name + '"');
         key.requestSources.push(new KeySource(SourceKind.Header, utf8(lower)));
@@ -206,7 +208,7 @@ function parseKey(reader: ConfigReader, config: BodyKeysConfig, object: JsonObje
         else if (++config.jsonPointerCount > STREAM_MAX_TARGETS)
           reader.fail(
             at + "/json",
-            "expected at most " + STREAM_MAX_TARGETS.toString() + " JSON Pointers over all keys",
+            "expected at most " + decimalText(STREAM_MAX_TARGETS) + " JSON Pointers over all keys",
           );
         else key.jsonPointers.push(pointer);
       } else reader.fail(at + "/" + kind, "expected one of header, cookie, query, json, form");
@@ -249,7 +251,7 @@ function valuePattern(reader: ConfigReader, object: JsonObject, path: string): C
   const at = path + "/pattern";
   const source = reader.string(object, "pattern", path, DEFAULT_VALUE_PATTERN);
   if (source.length > MAX_PATTERN_SOURCE) {
-    reader.fail(at, "expected a pattern of at most " + MAX_PATTERN_SOURCE.toString() + " characters");
+    reader.fail(at, "expected a pattern of at most " + decimalText(MAX_PATTERN_SOURCE) + " characters");
     return new CharsetPattern();
   }
   const compiled = compileCharsetPattern(source);
@@ -262,13 +264,13 @@ function valuePattern(reader: ConfigReader, object: JsonObject, path: string): C
     reader.fail(
       at,
       "expected a length range {min,max} with max at most " +
-        MAX_VALUE_LENGTH.toString() +
+        decimalText(MAX_VALUE_LENGTH) +
         ': + and * set no maximum, got "' +
         source +
         '"',
     );
   else if (parsed.maxLength > MAX_VALUE_LENGTH)
-    reader.fail(at, "expected a maximum length of at most " + MAX_VALUE_LENGTH.toString());
+    reader.fail(at, "expected a maximum length of at most " + decimalText(MAX_VALUE_LENGTH));
   else if (parsed.minLength < 1)
     reader.fail(at, 'expected a minimum length of at least 1 (an empty value is never written), got "' + source + '"');
   return parsed;
@@ -288,7 +290,7 @@ function stringList(
     if (items.length == 0) reader.fail(path + "/" + key, "expected at least one entry");
     for (let i = 0; i < items.length; i++) {
       if (!items[i].isString || items[i].asString.length == 0)
-        reader.fail(path + "/" + key + "/" + i.toString(), "expected a non-empty string");
+        reader.fail(path + "/" + key + "/" + decimalText(i), "expected a non-empty string");
       else texts.push(items[i].asString);
     }
   }

@@ -13,7 +13,7 @@ import {
   FilterHeadersStatus,
   FilterTrailersStatus,
   LogLevel,
-  getBufferBytes,
+  getBufferBytesInto,
   log,
   logEnabled,
   HeaderPair,
@@ -34,8 +34,10 @@ const METHOD = String.UTF8.encode(":method");
 const CONTENT_TYPE = String.UTF8.encode("content-type");
 // Scratch for the cookie a source reads, reused: one request at a time.
 const cookie = new CookieValue();
-// The most body bytes copied into the module per host call.
+// The most body bytes read into the module per host call, into one block reused by every read
+// (a stream consumes each slice before it reads the next; one stream runs at a time).
 const READ_SLICE_BYTES: i32 = 16384;
+let slice: ArrayBuffer | null = null;
 const JSON_TYPE = [new HeaderPair("content-type", "application/json")];
 
 enum BodyKind {
@@ -102,19 +104,19 @@ export class KeysStream extends Context {
     let more = true;
     // In slices: a key near the start of a large frame costs one small copy, not the whole frame,
     // and the copy's size (so linear memory) stays bounded whatever the frame size.
+    if (slice === null) slice = new ArrayBuffer(READ_SLICE_BYTES);
+    const block = changetype<usize>(slice);
     while (more && end > this.consumed) {
       const want = end - this.consumed;
-      const bytes = getBufferBytes(
+      const read = getBufferBytesInto(
         BufferType.HttpRequestBody,
         <u32>this.consumed,
+        block,
         <u32>(want < READ_SLICE_BYTES ? want : READ_SLICE_BYTES),
       );
-      if (bytes.byteLength == 0) break;
-      this.consumed += bytes.byteLength;
-      more =
-        this.body == BodyKind.Json
-          ? this.json!.feed(changetype<usize>(bytes), bytes.byteLength)
-          : this.form!.feed(changetype<usize>(bytes), bytes.byteLength);
+      if (read == 0) break;
+      this.consumed += read;
+      more = this.body == BodyKind.Json ? this.json!.feed(block, read) : this.form!.feed(block, read);
     }
     // Exactly max_body_bytes so far with more to come: the next frame or the trailers say whether
     // the body ends here or goes past the limit.

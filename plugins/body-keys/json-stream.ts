@@ -1,3 +1,4 @@
+import { decimalText } from "../../assembly/codecs/decimal";
 // Finds values by JSON Pointer in a JSON document that arrives in chunks, without a tree and
 // without keeping the document: a resumable tokenizer that tracks, per nesting level, which
 // pointers the current path still matches, and captures a value only when its path is a target.
@@ -298,7 +299,7 @@ export class JsonPointerStream {
   private indexMask(index: i32): u32 {
     // Most arrays hold nothing a pointer names: no index text to build for them.
     if (this.masks[this.depth] == 0) return 0;
-    const text = index.toString();
+    const text = decimalText(index);
     const bytes = String.UTF8.encode(text);
     return this.childMask(changetype<usize>(bytes), bytes.byteLength);
   }

@@ -1,4 +1,5 @@
 // body-keys's root context: reads and validates the configuration once.
+import { decimalText } from "../../assembly/codecs/decimal";
 import { ConfigReader } from "../../assembly/codecs/config-reader";
 import { Context, RootContext, LogLevel, log, logInfo } from "../../assembly/proxy";
 import { BodyKeysConfig, parseConfig } from "./config";
@@ -19,7 +20,7 @@ export class KeysRoot extends RootContext {
     this.config = config;
     this.ownedRequestHeaders = config.outputHeaders;
     if (this.metrics === null) this.metrics = new KeysMetrics();
-    logInfo("body-keys: configured, " + config.keys.length.toString() + " keys");
+    logInfo("body-keys: configured, " + decimalText(config.keys.length) + " keys");
     return true;
   }
 

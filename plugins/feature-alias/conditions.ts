@@ -5,6 +5,8 @@
 // Operators: equals, in, prefix, suffix, contains, present, absent, semver, pattern.
 // For an array claim an operator holds when it holds for one element; contains then means
 // "has this element" (for a text it means "has this substring").
+import { decimalText } from "../../assembly/codecs/decimal";
+import { lowerAsciiCase, upperAsciiCase } from "../../assembly/codecs/ascii-case";
 import { ConfigReader } from "../../assembly/codecs/config-reader";
 import { JsonObject, JsonValue } from "../../assembly/codecs/json/value";
 import { CharsetPattern, compileCharsetPattern } from "../../assembly/codecs/match/charset";
@@ -14,6 +16,9 @@ import { JsonKind, JsonSpan, nextElement, unescapeToUtf8 } from "../../assembly/
 import { JWT_MAX_DEPTH } from "../../assembly/codecs/jwt/decoder";
 import { bucketFor, saltedHash } from "./bucket";
 import { Comparison, expandComparison, parseSemVer, satisfiesAll, SEMVER_OPERATORS } from "./semver";
+
+// The start of the error for a bucket without its key attribute; each place adds its example.
+export const BUCKET_KEY = "expected the attribute that keys the bucket, such as ";
 
 // Array claims: the elements compared, and the span each is read into.
 const MAX_LIST_ELEMENTS = 64;
@@ -252,7 +257,7 @@ export function parseAttribute(
     reader.fail(at, "expected a name");
     return null;
   }
-  const name = source == "header" ? value.asString.toLowerCase() : value.asString;
+  const name = source == "header" ? lowerAsciiCase(value.asString) : value.asString;
   if (source == "header" && table.owned.includes(name)) {
     reader.fail(at, 'expected a header this filter does not write or strip, got "' + name + '"');
     return null;
@@ -289,7 +294,14 @@ export function parseCondition(
     }
     const parts = new Array<Condition>();
     for (let i = 0; i < items.length; i++) {
-      const part = parseCondition(reader, items[i], path + "/" + key + "/" + i.toString(), table, ruleName, depth + 1);
+      const part = parseCondition(
+        reader,
+        items[i],
+        path + "/" + key + "/" + decimalText(i),
+        table,
+        ruleName,
+        depth + 1,
+      );
       if (part !== null) parts.push(part);
     }
     return key == "all" ? new AllOf(parts) : new AnyOf(parts);
@@ -330,7 +342,7 @@ export function parseCondition(
     if (!operand.isArray || operand.asArray.length == 0) reader.fail(at, "expected a non-empty array of strings");
     else
       for (let i = 0; i < operand.asArray.length; i++)
-        test.operands.push(operandText(reader, operand.asArray[i], at + "/" + i.toString()));
+        test.operands.push(operandText(reader, operand.asArray[i], at + "/" + decimalText(i)));
   } else if (name == "semver") {
     if (!operand.isObject || operand.asObject.keys.length == 0) {
       reader.fail(at, 'expected comparisons such as {">=": "2.0.0", "<": "3.0.0"}');
@@ -372,9 +384,9 @@ function checkMethods(reader: ConfigReader, operands: Array<ArrayBuffer>, path: 
       if (bytes[j] >= 0x61 && bytes[j] <= 0x7a) {
         const text = String.UTF8.decode(operands[i]);
         reader.fail(
-          indexed ? path + i.toString() : path,
+          indexed ? path + decimalText(i) : path,
           'expected an upper-case method such as "' +
-            text.toUpperCase() +
+            upperAsciiCase(text) +
             '" (methods are case-sensitive), got "' +
             text +
             '"',
@@ -408,7 +420,7 @@ function parsePercentage(
   reader.allowOnly(settings, at, ["key", "percent", "salt"]);
   const keyObject = reader.object(settings, "key", at);
   if (keyObject === null) {
-    reader.fail(at + "/key", 'expected the attribute that keys the bucket, such as {"cookie": "session"}');
+    reader.fail(at + "/key", BUCKET_KEY + '{"cookie": "session"}');
     return null;
   }
   const key = parseAttribute(reader, keyObject, at + "/key", table);

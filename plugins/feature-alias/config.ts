@@ -1,17 +1,19 @@
 // feature-alias's configuration, parsed and validated once in onConfigure (config.schema.json
 // says the same in JSON Schema; `route-keys validate feature-alias FILE` checks it offline).
+import { decimalText } from "../../assembly/codecs/decimal";
 import { ConfigReader, isHeaderName } from "../../assembly/codecs/config-reader";
 import { JsonObject, JsonValue } from "../../assembly/codecs/json/value";
 import { compileCharsetPattern } from "../../assembly/codecs/match/charset";
 import { readTokenSources, TokenSource, TokenSourceKind } from "../../assembly/request/token-sources";
 import { forbiddenOutputHeader } from "../../assembly/codecs/output-headers";
 import { Attribute } from "./facts";
-import { AttributeTable, Condition, parseAttribute, parseCondition } from "./conditions";
+import { AttributeTable, BUCKET_KEY, Condition, parseAttribute, parseCondition } from "./conditions";
 
 // Feature names, versions and rule names become header values: plain tokens, a subset of what a
 // header value may hold (visible ASCII and space), so no derived write (names joined by ",") can
 // carry a byte the runtime would refuse.
 const NAME_PATTERN = compileCharsetPattern("^[A-Za-z0-9._-]{1,64}$").pattern!;
+const NAME_CHARACTERS = " of letters, digits, '.', '_' or '-' (1 to 64)";
 
 export class Feature {
   constructor(
@@ -103,8 +105,7 @@ export function parseConfig(text: ArrayBuffer, reader: ConfigReader): FeatureAli
     for (let i = 0; i < features.keys.length; i++) {
       const name = features.keys[i];
       const at = "/features/" + name;
-      if (!NAME_PATTERN.matchesString(name))
-        reader.fail(at, "expected a feature name of letters, digits, '.', '_' or '-' (1 to 64)");
+      if (!NAME_PATTERN.matchesString(name)) reader.fail(at, "expected a feature name" + NAME_CHARACTERS);
       const entry = features.get(name)!;
       if (!entry.isObject) {
         reader.fail(at, 'expected an object such as {"version": "2"}');
@@ -114,7 +115,7 @@ export function parseConfig(text: ArrayBuffer, reader: ConfigReader): FeatureAli
       const version = reader.string(entry.asObject, "version", at, "");
       // Left out, a feature has no version; given, it is written, so it is never empty.
       if ((version.length > 0 || entry.asObject.has("version")) && !NAME_PATTERN.matchesString(version))
-        reader.fail(at + "/version", "expected a version of letters, digits, '.', '_' or '-' (1 to 64)");
+        reader.fail(at + "/version", "expected a version" + NAME_CHARACTERS);
       const feature = new Feature(config.features.length, name, String.UTF8.encode(name), String.UTF8.encode(version));
       config.features.push(feature);
       config.byName.set(name, feature);
@@ -147,7 +148,7 @@ export function parseConfig(text: ArrayBuffer, reader: ConfigReader): FeatureAli
     // The runtime strips owned headers before any claim is read: a token there would never be seen.
     if (source.kind == TokenSourceKind.Header && config.owned.includes(name))
       reader.fail(
-        "/token_sources/" + i.toString() + "/header",
+        "/token_sources/" + decimalText(i) + "/header",
         'expected a header this filter does not write or strip, got "' + name + '"',
       );
   }
@@ -156,11 +157,11 @@ export function parseConfig(text: ArrayBuffer, reader: ConfigReader): FeatureAli
   if (rules !== null) {
     const names = new Set<string>();
     for (let i = 0; i < rules.length; i++) {
-      const rule = parseRule(reader, config, rules[i], "/rules/" + i.toString());
+      const rule = parseRule(reader, config, rules[i], "/rules/" + decimalText(i));
       if (rule === null) continue;
       if (names.has(rule.name))
         reader.fail(
-          "/rules/" + i.toString() + "/name",
+          "/rules/" + decimalText(i) + "/name",
           'expected a unique rule name, "' + rule.name + '" is used twice',
         );
       names.add(rule.name);
@@ -220,8 +221,7 @@ function parseRule(reader: ConfigReader, config: FeatureAliasConfig, value: Json
   const object = value.asObject;
   reader.allowOnly(object, path, ["name", "feature", "when", "split"]);
   const name = reader.string(object, "name", path, "");
-  if (!NAME_PATTERN.matchesString(name))
-    reader.fail(path + "/name", "expected a rule name of letters, digits, '.', '_' or '-' (1 to 64)");
+  if (!NAME_PATTERN.matchesString(name)) reader.fail(path + "/name", "expected a rule name" + NAME_CHARACTERS);
   const rule = new Rule(name, String.UTF8.encode(name));
   if (object.has("when"))
     rule.condition = parseCondition(reader, object.get("when")!, path + "/when", config.attributes, name, 0);
@@ -250,7 +250,7 @@ function parseSplit(
   reader.allowOnly(object, path, ["key", "salt", "weights"]);
   const keyObject = reader.object(object, "key", path);
   if (keyObject === null) {
-    reader.fail(path + "/key", 'expected the attribute that keys the bucket, such as {"claim": "/sub"}');
+    reader.fail(path + "/key", BUCKET_KEY + '{"claim": "/sub"}');
     return null;
   }
   const key = parseAttribute(reader, keyObject, path + "/key", config.attributes);
@@ -264,7 +264,7 @@ function parseSplit(
   const values = new Array<u32>();
   let total: u64 = 0;
   for (let i = 0; i < weights.length; i++) {
-    const at = path + "/weights/" + i.toString();
+    const at = path + "/weights/" + decimalText(i);
     const pair = weights[i];
     if (!pair.isArray || pair.asArray.length < 1 || pair.asArray.length > 2 || !pair.asArray[0].isString) {
       reader.fail(at, 'expected ["feature", weight] ("" for no feature; weight 1 when left out)');

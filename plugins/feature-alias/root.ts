@@ -1,4 +1,5 @@
 // feature-alias's root context: reads and validates the configuration once.
+import { decimalText } from "../../assembly/codecs/decimal";
 import { ConfigReader } from "../../assembly/codecs/config-reader";
 import { Context, RootContext, LogLevel, log, logInfo } from "../../assembly/proxy";
 import { Feature, FeatureAliasConfig, parseConfig, RuleTable } from "./config";
@@ -31,9 +32,9 @@ export class AliasRoot extends RootContext {
     this.ruleTable = new RuleTable(config.rules);
     logInfo(
       "feature-alias: configured, " +
-        config.features.length.toString() +
+        decimalText(config.features.length) +
         " features, " +
-        config.rules.length.toString() +
+        decimalText(config.rules.length) +
         " rules",
     );
     return true;

@@ -2,6 +2,7 @@
 // to what a header can carry: the text of a string, or the decimal text of an integer.
 import { Jwt } from "../../assembly/codecs/jwt/decoder";
 import { JsonKind, JsonSpan, unescapeToUtf8 } from "../../assembly/codecs/json/scan";
+import { parseJsonNumber } from "../../assembly/codecs/json/number";
 import { getPropertyBytes } from "../../assembly/proxy";
 
 export enum ClaimStatus {
@@ -90,7 +91,7 @@ export function numericDate(jwt: Jwt, path: Array<ArrayBuffer>): f64 {
   const length = <i32>(span.end - span.start);
   let value = integerValue(span.start, length);
   // Fractions, exponents and long digit runs: parsed as JSON numbers are (a double), bounded first.
-  if (isNaN(value)) value = length <= 64 ? F64.parseFloat(String.UTF8.decodeUnsafe(span.start, <usize>length)) : NaN;
+  if (isNaN(value)) value = length <= 64 ? parseJsonNumber(span.start, span.end) : NaN;
   return Math.abs(value) <= LATEST_DATE ? value : NaN;
 }
 

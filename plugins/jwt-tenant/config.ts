@@ -1,5 +1,6 @@
 // jwt-tenant's configuration, parsed and validated once in onConfigure (config.schema.json says
 // the same in JSON Schema; `route-keys validate jwt-tenant FILE` checks it offline).
+import { decimalText } from "../../assembly/codecs/decimal";
 import { ConfigReader } from "../../assembly/codecs/config-reader";
 import { JsonObject } from "../../assembly/codecs/json/value";
 import { CharsetPattern, compileCharsetPattern } from "../../assembly/codecs/match/charset";
@@ -122,7 +123,7 @@ export function parseConfig(text: ArrayBuffer, reader: ConfigReader): JwtTenantC
   const claimHeaders = reader.array(root, "claims_to_headers", "", 16);
   if (claimHeaders !== null) {
     for (let i = 0; i < claimHeaders.length; i++) {
-      const at = "/claims_to_headers/" + i.toString();
+      const at = "/claims_to_headers/" + decimalText(i);
       if (!claimHeaders[i].isObject) {
         reader.fail(at, "expected an object with claim and header");
         continue;
@@ -144,7 +145,7 @@ export function parseConfig(text: ArrayBuffer, reader: ConfigReader): JwtTenantC
   for (let i = 0; i < config.tokenSources.length; i++) {
     const source = config.tokenSources[i];
     if (source.kind == TokenSourceKind.Header && isOwned(config, source.name))
-      reader.fail("/token_sources/" + i.toString() + "/header", "expected a header the plugin does not write");
+      reader.fail("/token_sources/" + decimalText(i) + "/header", "expected a header the plugin does not write");
   }
 
   const checks = reader.object(root, "checks", "");
@@ -156,7 +157,7 @@ export function parseConfig(text: ArrayBuffer, reader: ConfigReader): JwtTenantC
     if (issuers !== null) {
       for (let i = 0; i < issuers.length; i++) {
         if (!issuers[i].isString || issuers[i].asString.length == 0)
-          reader.fail("/checks/issuers/" + i.toString(), "expected an issuer URL");
+          reader.fail("/checks/issuers/" + decimalText(i), "expected an issuer URL");
         else config.issuers.push(String.UTF8.encode(issuers[i].asString));
       }
     }

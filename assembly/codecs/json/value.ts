@@ -1,5 +1,7 @@
 // A JSON document tree for configuration, parsed once in onConfigure. Errors name the byte
 // offset so that configuration mistakes can be reported precisely. Not for the request path.
+import { parseJsonNumber } from "./number";
+import { decimalText } from "../decimal";
 import { JsonKind, jsonErrorText, scanError, scanErrorAt, skipValue, unescapeToUtf8, validateDocument } from "./scan";
 
 export const CONFIG_MAX_DEPTH: i32 = 32;
@@ -116,7 +118,7 @@ export function parseJson(text: ArrayBuffer): JsonParseResult {
   const start = changetype<usize>(text);
   const end = start + <usize>text.byteLength;
   if (validateDocument(start, end, CONFIG_MAX_DEPTH) == JsonKind.Missing) {
-    result.error = jsonErrorText(scanError) + " at byte " + (scanErrorAt - start).toString();
+    result.error = jsonErrorText(scanError) + " at byte " + decimalText(scanErrorAt - start);
     return result;
   }
   const parser = new TreeBuilder(start, end);
@@ -176,7 +178,7 @@ class TreeBuilder {
         this.p++; // ':'
         const item = this.value();
         if (object.values.has(key) && this.error.length == 0)
-          this.error = 'duplicate key "' + key + '" at byte ' + (keyAt - this.base).toString();
+          this.error = 'duplicate key "' + key + '" at byte ' + decimalText(keyAt - this.base);
         object.keys.push(key);
         object.values.set(key, item);
         this.space();
@@ -203,7 +205,6 @@ class TreeBuilder {
     if (c == 0x74) return new JsonValue(JsonKind.True);
     if (c == 0x66) return new JsonValue(JsonKind.False);
     if (c == 0x6e) return new JsonValue(JsonKind.Null);
-    const text = String.UTF8.decodeUnsafe(start, this.p - start);
-    return new JsonNumber(parseFloat(text), text);
+    return new JsonNumber(parseJsonNumber(start, this.p), String.UTF8.decodeUnsafe(start, this.p - start));
   }
 }

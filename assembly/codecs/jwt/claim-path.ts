@@ -1,5 +1,6 @@
 // A claim named by a JSON Pointer ("/org/id", RFC 6901: ~1 is "/", ~0 is "~") or by an array of
 // names (["https://example.com/tenant"]) so that names with dots and slashes need no escaping.
+import { decimalText } from "../decimal";
 import { ConfigReader } from "../config-reader";
 import { JsonValue } from "../json/value";
 import { parseJsonPointer } from "../json/pointer";
@@ -25,7 +26,7 @@ export function parseClaimPath(
     if (items.length == 0 || items.length > 8) reader.fail(path, "expected 1 to 8 claim names");
     for (let i = 0; i < items.length; i++) {
       if (!items[i].isString) {
-        reader.fail(path + "/" + i.toString(), "expected a claim name (a string)");
+        reader.fail(path + "/" + decimalText(i), "expected a claim name (a string)");
         continue;
       }
       segments.push(String.UTF8.encode(items[i].asString));

@@ -1,3 +1,4 @@
+import { decimalText, hexByteText, parseDecimalDigits } from "../decimal";
 // An allow-pattern of the form ^[characters]{min,max}$ (also {n}, {n,}, +, * and ?): a set of
 // visible ASCII bytes and a length range, checked in one pass with no backtracking. Inside the
 // class, escapes mean what they mean in a regular expression (\w, \d, an escaped metacharacter);
@@ -56,6 +57,7 @@ export class CharsetPatternResult {
   ) {}
 }
 
+const LIST_ALLOWED = "; list the allowed characters instead";
 const FORM = "expected a pattern of the form ^[characters]{min,max}$ (or {n}, {n,}, +, *, ?)";
 // Escapes that stand for their character, as in a regular expression with the u flag.
 const LITERAL_ESCAPES = "-]\\.^$*+?()[{}|/";
@@ -67,24 +69,24 @@ const CLASS_DIGIT: i32 = -3;
 export function compileCharsetPattern(source: string): CharsetPatternResult {
   if (source.length > MAX_PATTERN_SOURCE)
     return refused(
-      "a pattern is at most " + MAX_PATTERN_SOURCE.toString() + " characters, got " + source.length.toString(),
+      "a pattern is at most " + decimalText(MAX_PATTERN_SOURCE) + " characters, got " + decimalText(source.length),
     );
   for (let i = 0; i < source.length; i++) {
     const c = source.charCodeAt(i);
     if (c > 0x7e)
-      return refused('a pattern is ASCII only, got "' + source.charAt(i) + '" at character ' + i.toString());
+      return refused('a pattern is ASCII only, got "' + source.charAt(i) + '" at character ' + decimalText(i));
     if (c < 0x20)
       return refused(
         "a pattern holds visible ASCII and space only, got the control character 0x" +
-          c.toString(16) +
+          hexByteText(c) +
           " at character " +
-          i.toString(),
+          decimalText(i),
       );
   }
   const n = source.length;
   if (n < 5 || source.charAt(0) != "^" || source.charAt(1) != "[" || source.charAt(n - 1) != "$") return refused(FORM);
   if (source.charAt(2) == "^")
-    return refused("a negated class [^...] allows bytes outside visible ASCII; list the allowed characters instead");
+    return refused("a negated class [^...] allows bytes outside visible ASCII" + LIST_ALLOWED);
   if (source.charAt(2) == "]") return refused("an empty class [] matches nothing; write \\] for a literal ]");
   const pattern = new CharsetPattern();
   pattern.source = source;
@@ -134,8 +136,8 @@ export function compileCharsetPattern(source: string): CharsetPatternResult {
     const maxText = comma < 0 ? inner : inner.substring(comma + 1);
     if (!isDecimal(minText) || (maxText.length > 0 && !isDecimal(maxText)))
       return refused('expected {min,max} with whole numbers of up to 6 digits, got "' + quantifier + '"');
-    pattern.minLength = I32.parseInt(minText);
-    pattern.maxLength = maxText.length == 0 ? i32.MAX_VALUE : I32.parseInt(maxText);
+    pattern.minLength = parseDecimalDigits(minText);
+    pattern.maxLength = maxText.length == 0 ? i32.MAX_VALUE : parseDecimalDigits(maxText);
     if (pattern.maxLength < pattern.minLength)
       return refused('the maximum length is below the minimum in "' + quantifier + '"');
   }
@@ -172,11 +174,8 @@ function readClassItem(source: string, i: i32): ClassItem {
   else if (LITERAL_ESCAPES.includes(e)) item.value = source.charCodeAt(i + 1);
   else if (e == "s" || e == "S" || e == "W" || e == "D")
     item.error =
-      "the escape \\" +
-      e +
-      " allows bytes a header value cannot hold (controls, or bytes outside ASCII); list the allowed characters instead";
-  else if ("tnrfv0bcxu".includes(e))
-    item.error = "the escape \\" + e + " stands for a byte outside visible ASCII, which a header value cannot hold";
+      "the escape \\" + e + " allows controls or bytes outside ASCII, which a header value cannot hold" + LIST_ALLOWED;
+  else if ("tnrfv0bcxu".includes(e)) item.error = "the escape \\" + e + " stands for a byte a header value cannot hold";
   else
     item.error =
       "the escape \\" +

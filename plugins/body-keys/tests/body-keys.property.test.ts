@@ -87,6 +87,34 @@ test('linear memory stays bounded whatever the body size', () => {
   assert.ok(plugin.vm.memoryBytes <= warm + 64 * 1024, `${warm} → ${plugin.vm.memoryBytes}`);
 });
 
+// The module frees garbage only between callbacks: a body read to its end, stream after stream,
+// must not pile up its slices until some stream count comes round.
+test('linear memory stays bounded over many streams that read a large body to the end', () => {
+  const plugin = load(pluginModule('body-keys'), {
+    rootId: 'body-keys',
+    configuration: JSON.stringify({
+      keys: [{ header: 'x-cart-id', sources: [{ json: '/cart/id' }] }],
+      max_body_bytes: 1024 * 1024,
+    }),
+    allowOnHeadersStopIteration: true,
+  });
+  const chain = new FilterChain([plugin], { bufferLimitBytes: 4 * 1024 * 1024 });
+  const bytes = Buffer.from(`{"pad":"${'x'.repeat(256 * 1024)}","cart":{"id":"a-1"}}`);
+  const frames: Uint8Array[] = [];
+  for (let i = 0; i < bytes.length; i += 16 * 1024) frames.push(new Uint8Array(bytes.subarray(i, i + 16 * 1024)));
+  const request: HttpRequest = {
+    method: 'POST',
+    path: '/c',
+    headers: [['content-type', 'application/json']],
+    body: frames,
+  };
+  for (let i = 0; i < 100; i++) {
+    const outcome = chain.send(request);
+    assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-cart-id'), ['a-1']);
+  }
+  assert.ok(plugin.vm.memoryBytes <= 1024 * 1024, `${plugin.vm.memoryBytes} bytes after 100 streams`);
+});
+
 // The spoof property, over every way a request can end (headers only, body, body then trailers),
 // any frame split, allow_on_headers_stop_iteration on and off, and on_missing / on_unparseable
 // forward and reject: client copies of every owned header (repeated, in any case, any value)

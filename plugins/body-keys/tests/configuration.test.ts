@@ -188,6 +188,12 @@ const rejected: [string, string, RegExp, string?][] = [
     /^\/keys\/0\/sources\/0\/header: expected a header name, got "x cart"$/,
   ],
   [
+    // Unicode case mapping lowers the Kelvin sign to "k": this once became the header x-key.
+    'a header source with a character that only Unicode lowers to an ASCII letter',
+    withKeys(key({ sources: [{ header: 'X-\u212Aey' }] })),
+    /^\/keys\/0\/sources\/0\/header: expected a header name, got "X-\u212Aey"$/,
+  ],
+  [
     '33 JSON Pointers over all keys',
     withKeys(...[0, 1, 2, 3, 4].map((i) => ({ header: `x-k${i}`, sources: pointers(8) }))),
     /^\/keys\/4\/sources\/0\/json: expected at most 32 JSON Pointers over all keys$/,

@@ -55,6 +55,26 @@ test('the cart example: id in a form body', () => {
   assert.deepEqual(headerValues(outcome.upstream!.headers, 'x-cart-dc'), ['fra']);
 });
 
+// The module reads a frame in 16 KiB slices into one reused block: a key, a value or an escape cut
+// by a slice boundary inside one frame still reads whole.
+test('a frame larger than a read slice: keys cut at the slice boundary read whole', () => {
+  const SLICE = 16 * 1024;
+  for (let at = SLICE - 24; at <= SLICE + 4; at++) {
+    const tail = '"cart":{"id":"fra-4\\u0032"}}';
+    const jsonBody = `{"pad":"${'x'.repeat(at - 9)}",${tail}`;
+    const fromJson = chain().send(json([jsonBody, '']));
+    assert.deepEqual(headerValues(fromJson.upstream!.headers, 'x-cart-id'), ['fra-42'], `JSON, key at byte ${at}`);
+    const formBody = `pad=${'y'.repeat(at - 5)}&cartId=ams-%37f`;
+    const fromForm = chain().send({
+      method: 'POST',
+      path: '/cart',
+      headers: [['content-type', 'application/x-www-form-urlencoded']],
+      body: [formBody, ''],
+    });
+    assert.deepEqual(headerValues(fromForm.upstream!.headers, 'x-cart-id'), ['ams-7f'], `form, key at byte ${at}`);
+  }
+});
+
 test('the cart example: id in a cookie, no body needed', () => {
   const outcome = chain().send({
     method: 'GET',

@@ -113,3 +113,33 @@ test('with token_cache.entries 0 every request is decoded, with the same results
   clock.advance(11);
   assert.equal(filter.send(request).response?.status, 401);
 });
+
+// The module collects garbage between callbacks (every 64 streams, or once enough data came in): a
+// cached entry must survive every collection, and no later allocation may take its memory.
+test('cached tokens keep their tenants and claims across garbage collections', () => {
+  const { filter } = chain({
+    token_cache: { entries: 4096 },
+    claims_to_headers: [{ claim: '/sub', header: 'x-user-id' }],
+  });
+  const tokens = Array.from({ length: 40 }, (_, i) =>
+    bearer(signToken('RS256', keycloak(`t${i}`, { tenant: `tenant-${i}`, sub: `user-${i}` }))),
+  );
+  const check = (round: number) =>
+    tokens.forEach((token, i) => {
+      const headers = upstream(filter, { headers: [token] });
+      assert.deepEqual(headerValues(headers, 'x-tenant-id'), [`tenant-${i}`], `round ${round}, token ${i}`);
+      assert.deepEqual(headerValues(headers, 'x-user-id'), [`user-${i}`], `round ${round}, token ${i}`);
+    });
+  check(0);
+  for (let round = 1; round <= 3; round++) {
+    // Garbage between the rounds: 300 streams with large headers and tokens the cache does not keep.
+    for (let i = 0; i < 300; i++)
+      filter.send({
+        headers: [
+          ['cookie', `c=${'x'.repeat(2000 + i)}`],
+          ['authorization', `Bearer not.a.token${i}`],
+        ],
+      });
+    check(round);
+  }
+});
