@@ -2,7 +2,9 @@
 // what it writes to stdout and stderr, and the exit status it returns. A new Node process per
 // command would pay tsx's and the CLI's start-up each time; tests/cli/not-built.test.ts runs
 // bin.js itself.
-import { main } from '../../cli/main.ts';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ROOT } from './modules.ts';
 
 export interface Ran {
   status: number;
@@ -10,13 +12,22 @@ export interface Ran {
   stderr: string;
 }
 
-export async function routeKeys(...args: string[]): Promise<Ran> {
-  let stdout = '';
-  let stderr = '';
-  const status = await main(
-    args,
-    (text) => (stdout += text),
-    (text) => (stderr += text),
-  );
-  return { status, stdout, stderr };
+type Main = (argv: string[], out: (text: string) => void, err: (text: string) => void) => Promise<number>;
+
+// The command of the repository at `root` (a fresh copy has its own cli/, plugins/ and dist/).
+export function commandOf(root: string): (...args: string[]) => Promise<Ran> {
+  let main: Promise<Main> | undefined;
+  return async (...args) => {
+    main ??= import(pathToFileURL(join(root, 'cli', 'main.ts')).href).then((m) => m.main as Main);
+    let stdout = '';
+    let stderr = '';
+    const status = await (await main)(
+      args,
+      (text) => (stdout += text),
+      (text) => (stderr += text),
+    );
+    return { status, stdout, stderr };
+  };
 }
+
+export const routeKeys = commandOf(ROOT);
