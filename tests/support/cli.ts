@@ -21,7 +21,9 @@ export function commandOf(root: string): (...args: string[]) => Promise<Ran> {
     main ??= import(pathToFileURL(join(root, 'cli', 'main.ts')).href).then((m) => m.main as Main);
     let stdout = '';
     let stderr = '';
-    const status = await (await main)(
+    const status = await (
+      await main
+    )(
       args,
       (text) => (stdout += text),
       (text) => (stderr += text),
