@@ -53,7 +53,9 @@ const failed = [];
 for (const pending of runs) {
   const { name, status, output, seconds } = await pending;
   process.stdout.write(`\n> ${name}\n${output.trimEnd()}\n`);
-  process.stdout.write(`> ${name}: ${status === 0 ? 'passed' : `failed (exit ${status})`} in ${seconds.toFixed(1)} s\n`);
+  process.stdout.write(
+    `> ${name}: ${status === 0 ? 'passed' : `failed (exit ${status})`} in ${seconds.toFixed(1)} s\n`,
+  );
   if (status !== 0) failed.push(name);
 }
 if (failed.length > 0) {
