@@ -1,6 +1,7 @@
 // A plugin lives in its folder: a minimal fourth plugin, added to a fresh copy of the repository
 // with no edit outside plugins/region-echo/, is built, validated, run, rendered for Istio and
 // found by the deploy tests' and the bench's discovery.
+// own process: it builds and runs a plugin in a fresh copy of the repository, the longest file (first, alone)
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';

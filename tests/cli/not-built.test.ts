@@ -1,5 +1,6 @@
 // Before a build, every command that needs a build output says which one is missing and which
 // command makes it, in one line, on a fresh copy of the repository (no dist/).
+// own process: its top-level after() removes its fresh copy of the repository
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';

@@ -12,6 +12,7 @@
 // run at the same time. sha256 digests are compared as "sha256:<digest>". The copy starts with
 // this checkout's release modules and their build records: npm start's build keeps a module only
 // when the copy's sources and options hash as they did for it, and compiles it otherwise.
+// own process: it runs the README commands in a fresh copy of the repository, processes of their own
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
