@@ -134,11 +134,9 @@ export const scenarios: Scenario[] = [
 };
 
 let copy = '';
-// Each build is a process of its own, as a user's are: the build tests edit the manifest between them, which a process reads once.
-const build = (...args: string[]) =>
-  spawnSync(process.execPath, [join(copy, 'cli', 'bin.js'), 'build', ...args], { cwd: copy, encoding: 'utf8' });
-// The other commands: the copy's own command, run in this process.
+// The copy's own command, run in this process.
 let routeKeys: ReturnType<typeof commandOf>;
+const build = (...args: string[]) => routeKeys('build', ...args);
 // A module of the copy, imported in this process.
 const inCopy = (path: string) => import(pathToFileURL(join(copy, path)).href);
 
@@ -163,39 +161,42 @@ before(() => {
 
 after(() => rmSync(copy, { recursive: true, force: true }));
 
-test('route-keys build <name> builds the new plugin alone, release and debug', () => {
-  const result = build(NAME);
+test('route-keys build <name> builds the new plugin alone, release and debug', async () => {
+  const result = await build(NAME);
   assert.equal(result.status, 0, result.stderr);
   assert.deepEqual(result.stderr.trim().split('\n'), [`built dist/${NAME}.wasm`, `built dist/${NAME}.debug.wasm`]);
   assert.ok(existsSync(join(copy, 'dist', `${NAME}.debug.wasm`)));
   assert.ok(!existsSync(join(copy, 'dist', 'jwt-tenant.debug.wasm')), 'no other plugin was built');
-  assert.match(build('no-such-plugin').stderr, /unknown plugin "no-such-plugin": expected one of .*region-echo/);
+  assert.match(
+    (await build('no-such-plugin')).stderr,
+    /unknown plugin "no-such-plugin": expected one of .*region-echo/,
+  );
 });
 
-test('a build keeps a module whose sources and options are unchanged; an edited source or a changed option builds it again', () => {
-  const release = () => {
-    const result = build(NAME, '--release');
+test('a build keeps a module whose sources and options are unchanged; an edited source or a changed option builds it again', async () => {
+  const release = async () => {
+    const result = await build(NAME, '--release');
     assert.equal(result.status, 0, result.stderr);
     return result.stderr.trim().split('\n');
   };
-  assert.deepEqual(release(), [`up to date dist/${NAME}.wasm`]);
+  assert.deepEqual(await release(), [`up to date dist/${NAME}.wasm`]);
   const entry = join(copy, 'plugins', NAME, 'index.ts');
   const source = readFileSync(entry, 'utf8');
   writeFileSync(entry, `${source}// edited\n`);
-  assert.deepEqual(release(), [`built dist/${NAME}.wasm`]);
+  assert.deepEqual(await release(), [`built dist/${NAME}.wasm`]);
   const manifest = join(copy, 'plugins', NAME, 'plugin.json');
   const original = readFileSync(manifest, 'utf8');
   writeFileSync(
     manifest,
     JSON.stringify({ ...JSON.parse(original), release_build: { shrinkLevel: 2, why: 'smaller' } }),
   );
-  assert.deepEqual(release(), [`built dist/${NAME}.wasm`]);
+  assert.deepEqual(await release(), [`built dist/${NAME}.wasm`]);
   // Back to the sources it was first built from, and a module changed behind the build's back: built again, then kept.
   writeFileSync(manifest, original);
   writeFileSync(entry, source);
   writeFileSync(join(copy, 'dist', `${NAME}.wasm`), 'not a module');
-  assert.deepEqual(release(), [`built dist/${NAME}.wasm`]);
-  assert.deepEqual(release(), [`up to date dist/${NAME}.wasm`]);
+  assert.deepEqual(await release(), [`built dist/${NAME}.wasm`]);
+  assert.deepEqual(await release(), [`up to date dist/${NAME}.wasm`]);
 });
 
 test('route-keys validate judges its configuration by its own check and its schema', async () => {
