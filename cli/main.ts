@@ -20,11 +20,11 @@ const help = new Help();
 const optionDescription = (option: Option) =>
   option.mandatory ? `${option.description} (required)` : help.optionDescription(option);
 
-function program(out: (text: string) => void): Command {
+function program(out: (text: string) => void, err: (text: string) => void): Command {
   const cli = new Command('route-keys')
     .description('Build, run and check the route-keys Proxy-Wasm filters without Envoy')
     .exitOverride()
-    .configureOutput({ writeOut: out, writeErr: (text) => process.stderr.write(text) })
+    .configureOutput({ writeOut: out, writeErr: err })
     .configureHelp({ optionDescription });
   const version = projectPackage().version;
 
@@ -58,7 +58,7 @@ function program(out: (text: string) => void): Command {
         .default(1024 * 1024, "1048576, 1 MiB, Envoy's default"),
     )
     .action((options) => {
-      out(`${formatJson(runCommand(options, (line) => process.stderr.write(`route-keys: ${line}\n`)))}\n`);
+      out(`${formatJson(runCommand(options, (line) => err(`route-keys: ${line}\n`)))}\n`);
     });
 
   cli
@@ -77,7 +77,7 @@ function program(out: (text: string) => void): Command {
     .option('--test-modules', 'also build the test modules under tests/modules into dist/test/', false)
     .option('--release', 'the release builds only (what the tests, the images and the demo load)', false)
     .action(async (names: string[], options: { testModules: boolean; release: boolean }) => {
-      const log = (line: string) => process.stderr.write(`${line}\n`);
+      const log = (line: string) => err(`${line}\n`);
       await buildPlugins(log, options.release ? ['release'] : ['release', 'debug'], names, options.testModules);
     });
 
@@ -236,6 +236,7 @@ function program(out: (text: string) => void): Command {
           source,
           balancer: balancerOptions(options),
           pollMs: options.pollMs,
+          log: (line) => err(`${line}\n`),
         });
       } catch (error) {
         throw new CliError((error as Error).message);
@@ -288,7 +289,7 @@ function program(out: (text: string) => void): Command {
       out(`${modeLine('demo', envoy)}\n`);
       if (options.build) {
         // The demo and the images use the release builds only.
-        await buildPlugins((line) => process.stderr.write(`${line}\n`), ['release']);
+        await buildPlugins((line) => err(`${line}\n`), ['release']);
         out(packageLines());
       }
       const run = await runScenarios({ envoy });
@@ -335,18 +336,19 @@ function parsePort(value: string): number {
 export async function main(
   argv: string[],
   out: (text: string) => void = (t) => process.stdout.write(t),
+  err: (text: string) => void = (t) => process.stderr.write(t),
 ): Promise<number> {
   try {
-    await program(out).parseAsync(argv, { from: 'user' });
+    await program(out, err).parseAsync(argv, { from: 'user' });
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
     if (error instanceof CliError) {
-      if (error.message) process.stderr.write(`route-keys: ${error.message}\n`);
-      for (const line of error.details) process.stderr.write(`  ${line}\n`);
+      if (error.message) err(`route-keys: ${error.message}\n`);
+      for (const line of error.details) err(`  ${line}\n`);
       return error.exitCode;
     }
-    process.stderr.write(`route-keys: internal error: ${(error as Error).message}\n`);
+    err(`route-keys: internal error: ${(error as Error).message}\n`);
     return 70;
   }
 }

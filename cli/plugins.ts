@@ -34,7 +34,8 @@ export interface ReleaseBuild {
 
 const manifestSchema = JSON.parse(readFileSync(join(ROOT, 'cli', 'plugin.schema.json'), 'utf8'));
 const validateManifest = new Ajv2020.default({ allErrors: true }).compile<PluginManifest>(manifestSchema);
-const manifests = new Map<string, PluginManifest>();
+// Keyed by the manifest's text, so that one process running several commands sees an edited manifest.
+const manifests = new Map<string, { text: string; manifest: PluginManifest }>();
 
 export function pluginNames(): string[] {
   if (!existsSync(PLUGINS_DIR)) return [];
@@ -49,19 +50,20 @@ export function pluginFile(plugin: string, file: string): string {
 }
 
 export function manifestOf(plugin: string): PluginManifest {
-  let manifest = manifests.get(plugin);
-  if (manifest) return manifest;
   const file = pluginFile(plugin, 'plugin.json');
   if (!existsSync(file)) throw new CliError(`unknown plugin "${plugin}": expected one of ${pluginNames().join(', ')}`);
-  const document: unknown = JSON.parse(readFileSync(file, 'utf8'));
+  const text = readFileSync(file, 'utf8');
+  const cached = manifests.get(plugin);
+  if (cached?.text === text) return cached.manifest;
+  const document: unknown = JSON.parse(text);
   if (!validateManifest(document)) {
     const errors = (validateManifest.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`);
     throw new CliError(`plugins/${plugin}/plugin.json is not a valid manifest: ${errors.join('; ')}`);
   }
   if (document.name !== plugin)
     throw new CliError(`plugins/${plugin}/plugin.json: /name is "${document.name}", not its folder's name`);
-  manifests.set(plugin, (manifest = document));
-  return manifest;
+  manifests.set(plugin, { text, manifest: document });
+  return document;
 }
 
 export function exampleConfig(plugin: string): Record<string, any> {

@@ -1,12 +1,15 @@
 // A plugin lives in its folder: a minimal fourth plugin, added to a fresh copy of the repository
 // with no edit outside plugins/region-echo/, is built, validated, run, rendered for Istio and
 // found by the deploy tests' and the bench's discovery.
+// own process: it builds and runs a plugin in a fresh copy of the repository, the longest file (first, alone)
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
+import { commandOf } from '../support/cli.ts';
 import { freshCopy } from '../support/fresh-copy.ts';
 import { ROOT } from '../support/modules.ts';
 
@@ -131,26 +134,15 @@ export const scenarios: Scenario[] = [
 };
 
 let copy = '';
-const routeKeys = (...args: string[]) =>
-  spawnSync(process.execPath, [join(copy, 'cli', 'bin.js'), ...args], { cwd: copy, encoding: 'utf8' });
-// A TypeScript expression evaluated in the copy, its value as JSON.
-const inCopy = (expression: string): unknown =>
-  JSON.parse(
-    execFileSync(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        '--input-type=module',
-        '-e',
-        `process.stdout.write(JSON.stringify(await (async () => ${expression})()))`,
-      ],
-      { cwd: copy, encoding: 'utf8' },
-    ),
-  );
+// The copy's own command, run in this process.
+let routeKeys: ReturnType<typeof commandOf>;
+const build = (...args: string[]) => routeKeys('build', ...args);
+// A module of the copy, imported in this process.
+const inCopy = (path: string) => import(pathToFileURL(join(copy, path)).href);
 
 before(() => {
   copy = freshCopy('route-keys-fourth-');
+  routeKeys = commandOf(copy);
   const changedBefore = execFileSync('git', ['status', '--porcelain'], { cwd: ROOT, encoding: 'utf8' });
   mkdirSync(join(copy, 'plugins', NAME));
   for (const [file, text] of Object.entries(files)) writeFileSync(join(copy, 'plugins', NAME, file), text);
@@ -169,57 +161,57 @@ before(() => {
 
 after(() => rmSync(copy, { recursive: true, force: true }));
 
-test('route-keys build <name> builds the new plugin alone, release and debug', () => {
-  const result = routeKeys('build', NAME);
+test('route-keys build <name> builds the new plugin alone, release and debug', async () => {
+  const result = await build(NAME);
   assert.equal(result.status, 0, result.stderr);
   assert.deepEqual(result.stderr.trim().split('\n'), [`built dist/${NAME}.wasm`, `built dist/${NAME}.debug.wasm`]);
   assert.ok(existsSync(join(copy, 'dist', `${NAME}.debug.wasm`)));
   assert.ok(!existsSync(join(copy, 'dist', 'jwt-tenant.debug.wasm')), 'no other plugin was built');
   assert.match(
-    routeKeys('build', 'no-such-plugin').stderr,
+    (await build('no-such-plugin')).stderr,
     /unknown plugin "no-such-plugin": expected one of .*region-echo/,
   );
 });
 
-test('a build keeps a module whose sources and options are unchanged; an edited source or a changed option builds it again', () => {
-  const build = () => {
-    const result = routeKeys('build', NAME, '--release');
+test('a build keeps a module whose sources and options are unchanged; an edited source or a changed option builds it again', async () => {
+  const release = async () => {
+    const result = await build(NAME, '--release');
     assert.equal(result.status, 0, result.stderr);
     return result.stderr.trim().split('\n');
   };
-  assert.deepEqual(build(), [`up to date dist/${NAME}.wasm`]);
+  assert.deepEqual(await release(), [`up to date dist/${NAME}.wasm`]);
   const entry = join(copy, 'plugins', NAME, 'index.ts');
   const source = readFileSync(entry, 'utf8');
   writeFileSync(entry, `${source}// edited\n`);
-  assert.deepEqual(build(), [`built dist/${NAME}.wasm`]);
+  assert.deepEqual(await release(), [`built dist/${NAME}.wasm`]);
   const manifest = join(copy, 'plugins', NAME, 'plugin.json');
   const original = readFileSync(manifest, 'utf8');
   writeFileSync(
     manifest,
     JSON.stringify({ ...JSON.parse(original), release_build: { shrinkLevel: 2, why: 'smaller' } }),
   );
-  assert.deepEqual(build(), [`built dist/${NAME}.wasm`]);
+  assert.deepEqual(await release(), [`built dist/${NAME}.wasm`]);
   // Back to the sources it was first built from, and a module changed behind the build's back: built again, then kept.
   writeFileSync(manifest, original);
   writeFileSync(entry, source);
   writeFileSync(join(copy, 'dist', `${NAME}.wasm`), 'not a module');
-  assert.deepEqual(build(), [`built dist/${NAME}.wasm`]);
-  assert.deepEqual(build(), [`up to date dist/${NAME}.wasm`]);
+  assert.deepEqual(await release(), [`built dist/${NAME}.wasm`]);
+  assert.deepEqual(await release(), [`up to date dist/${NAME}.wasm`]);
 });
 
-test('route-keys validate judges its configuration by its own check and its schema', () => {
-  const example = routeKeys('validate', NAME, join('plugins', NAME, 'example.config.json'));
+test('route-keys validate judges its configuration by its own check and its schema', async () => {
+  const example = await routeKeys('validate', NAME, join(copy, 'plugins', NAME, 'example.config.json'));
   assert.equal(example.status, 0, example.stderr);
   assert.match(example.stdout, /valid region-echo configuration/);
   const bad = join(copy, 'bad.json');
   writeFileSync(bad, '{"from": 7}');
-  const rejected = routeKeys('validate', NAME, bad);
+  const rejected = await routeKeys('validate', NAME, bad);
   assert.equal(rejected.status, 1);
   assert.match(rejected.stderr, /plugin: region-echo: invalid configuration: \/from: expected a string/);
   assert.match(rejected.stderr, /schema: \/from must be string/);
 });
 
-test('route-keys run sends a request through it: the header arrives upstream, a client-set one does not', () => {
+test('route-keys run sends a request through it: the header arrives upstream, a client-set one does not', async () => {
   const request = join(copy, 'request.json');
   writeFileSync(
     request,
@@ -233,14 +225,14 @@ test('route-keys run sends a request through it: the header arrives upstream, a 
       ],
     }),
   );
-  const result = routeKeys(
+  const result = await routeKeys(
     'run',
     '--wasm',
-    `dist/${NAME}.wasm`,
+    join(copy, 'dist', `${NAME}.wasm`),
     '--root-id',
     NAME,
     '--config',
-    `@plugins/${NAME}/example.config.json`,
+    `@${join(copy, 'plugins', NAME, 'example.config.json')}`,
     '--request',
     `@${request}`,
   );
@@ -253,8 +245,8 @@ test('route-keys run sends a request through it: the header arrives upstream, a 
   );
 });
 
-test('render istio places it as its manifest says, beside the other plugins', () => {
-  const result = routeKeys('render', 'istio', '--registry', 'registry.example.com');
+test('render istio places it as its manifest says, beside the other plugins', async () => {
+  const result = await routeKeys('render', 'istio', '--registry', 'registry.example.com');
   assert.equal(result.status, 0, result.stderr);
   const resources = parseAllDocuments(result.stdout)
     .map((d) => d.toJS())
@@ -270,10 +262,10 @@ test('render istio places it as its manifest says, beside the other plugins', ()
   );
 });
 
-test('the deploy tests and the bench find it through its manifest', () => {
-  assert.ok((inCopy("(await import('./cli/build.ts')).pluginNames()") as string[]).includes(NAME));
-  assert.deepEqual(inCopy(`(await import('./cli/output-headers.ts')).outputHeaders('${NAME}', {})`), ['x-region']);
-  const benches = inCopy("(await import('./bench/scenario.ts')).benchModules()") as string[];
+test('the deploy tests and the bench find it through its manifest', async () => {
+  assert.ok(((await inCopy('cli/build.ts')).pluginNames() as string[]).includes(NAME));
+  assert.deepEqual((await inCopy('cli/output-headers.ts')).outputHeaders(NAME, {}), ['x-region']);
+  const benches = (await inCopy('bench/scenario.ts')).benchModules() as string[];
   assert.ok(benches.map((file) => relative(copy, file)).includes(join('plugins', NAME, 'bench.ts')));
   // A test run of its own (not a subtest of this one): without the parent's test context, in TAP.
   const env = { ...process.env, NODE_TEST_CONTEXT: undefined };

@@ -1,10 +1,10 @@
 // `route-keys run`: one request through one module or a chain, printed as one JSON object.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { routeKeys } from '../support/cli.ts';
 import { ROOT } from '../support/modules.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'route-keys-cli-'));
@@ -16,9 +16,9 @@ function requestFile(name: string, request: object): string {
   return `@${path}`;
 }
 
-function cli(...args: string[]) {
-  const result = spawnSync(process.execPath, [join(ROOT, 'cli', 'bin.js'), ...args], { encoding: 'utf8' });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr, json: () => JSON.parse(result.stdout) };
+async function cli(...args: string[]) {
+  const result = await routeKeys(...args);
+  return { ...result, json: () => JSON.parse(result.stdout) };
 }
 
 const plain = requestFile('plain.json', {
@@ -36,8 +36,8 @@ const withBody = requestFile('body.json', {
   body: ['{"cart":', '"c-1"}'],
 });
 
-test('a WAT module: the documented fields, upstream headers in order', () => {
-  const result = cli('run', '--wasm', module('raw-abi'), '--root-id', 'raw', '--request', plain);
+test('a WAT module: the documented fields, upstream headers in order', async () => {
+  const result = await cli('run', '--wasm', module('raw-abi'), '--root-id', 'raw', '--request', plain);
   assert.equal(result.status, 0, result.stderr);
   const report = result.json();
   assert.deepEqual(Object.keys(report), [
@@ -71,8 +71,8 @@ test('a WAT module: the documented fields, upstream headers in order', () => {
   assert.equal(report.response.status, 200);
 });
 
-test('a chain of two modules runs in the order given', () => {
-  const result = cli(
+test('a chain of two modules runs in the order given', async () => {
+  const result = await cli(
     'run',
     '--wasm',
     module('add-header'),
@@ -97,42 +97,42 @@ test('a chain of two modules runs in the order given', () => {
   assert.deepEqual(added, ['one', 'two']);
 });
 
-test('--config @FILE reads the configuration from a file', () => {
+test('--config @FILE reads the configuration from a file', async () => {
   const config = join(dir, 'config.txt');
   writeFileSync(config, 'from-file');
-  const result = cli('run', '--wasm', module('add-header'), '--config', `@${config}`, '--request', plain);
+  const result = await cli('run', '--wasm', module('add-header'), '--config', `@${config}`, '--request', plain);
   assert.deepEqual(
     result.json().upstream.headers.find(([n]: string[]) => n === 'x-added-by'),
     ['x-added-by', 'from-file'],
   );
 });
 
-test('a trapping module: 503 with FAIL_CLOSED, passed through with --fail-open', () => {
-  const closed = cli('run', '--wasm', module('trap'), '--request', plain);
+test('a trapping module: 503 with FAIL_CLOSED, passed through with --fail-open', async () => {
+  const closed = await cli('run', '--wasm', module('trap'), '--request', plain);
   assert.equal(closed.status, 0, closed.stderr);
   assert.equal(closed.json().decision, 'local_reply');
   assert.equal(closed.json().status, 503);
   assert.equal(closed.json().response.details, 'wasm_fail_stream');
-  const open = cli('run', '--wasm', module('trap'), '--fail-open', '--request', plain);
+  const open = await cli('run', '--wasm', module('trap'), '--fail-open', '--request', plain);
   assert.equal(open.json().decision, 'continue');
 });
 
-test('StopIteration then a header set from the body: reaches upstream with --allow-stop-iteration, stalled without', () => {
+test('StopIteration then a header set from the body: reaches upstream with --allow-stop-iteration, stalled without', async () => {
   for (const name of ['raw-abi', 'stop-then-body']) {
-    const allowed = cli('run', '--wasm', module(name), '--allow-stop-iteration', '--request', withBody).json();
+    const allowed = (await cli('run', '--wasm', module(name), '--allow-stop-iteration', '--request', withBody)).json();
     assert.equal(allowed.decision, 'continue', name);
     assert.ok(
       allowed.upstream.headers.some(([n]: string[]) => n === 'x-raw-body' || n === 'x-from-body'),
       name,
     );
-    const stalled = cli('run', '--wasm', module(name), '--request', withBody).json();
+    const stalled = (await cli('run', '--wasm', module(name), '--request', withBody)).json();
     assert.equal(stalled.decision, 'stalled', name);
     assert.equal(stalled.upstream, null, name);
     assert.equal(stalled.stall.phase, 'request_headers', name);
   }
 });
 
-test('errors are one line on stderr and exit 1, never a stack trace', () => {
+test('errors are one line on stderr and exit 1, never a stack trace', async () => {
   const cases: [string[], RegExp][] = [
     [
       ['run', '--wasm', join(dir, 'missing.wasm'), '--request', plain],
@@ -187,22 +187,22 @@ test('errors are one line on stderr and exit 1, never a stack trace', () => {
     /^route-keys: invalid request file .*crlf\.json: \/trailers\/0 "x-sum": the value has CR at byte 1.*\n$/,
   ]);
   for (const [args, pattern] of cases) {
-    const result = cli(...args);
+    const result = await cli(...args);
     assert.equal(result.status, 1, args.join(' '));
     assert.match(result.stderr, pattern);
     assert.equal(result.stdout, '');
   }
 });
 
-test('a configuration the plugin rejects exits 2 and shows its log lines', () => {
-  const result = cli('run', '--wasm', module('add-header'), '--request', plain);
+test('a configuration the plugin rejects exits 2 and shows its log lines', async () => {
+  const result = await cli('run', '--wasm', module('add-header'), '--request', plain);
   assert.equal(result.status, 2);
   assert.match(result.stderr, /configuration rejected/);
   assert.match(result.stderr, /empty configuration refused/);
 });
 
-test('host calls the host does not model are listed in the report and named in one stderr line', () => {
-  const result = cli('run', '--wasm', module('callout-probe'), '--config', 'grpc tick', '--request', plain);
+test('host calls the host does not model are listed in the report and named in one stderr line', async () => {
+  const result = await cli('run', '--wasm', module('callout-probe'), '--config', 'grpc tick', '--request', plain);
   assert.equal(result.status, 0, result.stderr);
   assert.deepEqual(result.json().unsupported, ['proxy_grpc_call']);
   const warnings = result.stderr.split('\n').filter((line) => line.includes('does not model'));
@@ -210,19 +210,19 @@ test('host calls the host does not model are listed in the report and named in o
   assert.match(warnings[0], /proxy_grpc_call/);
 });
 
-test('a run that uses only modelled host calls prints no warning', () => {
-  const result = cli('run', '--wasm', module('raw-abi'), '--root-id', 'raw', '--request', plain);
+test('a run that uses only modelled host calls prints no warning', async () => {
+  const result = await cli('run', '--wasm', module('raw-abi'), '--root-id', 'raw', '--request', plain);
   assert.deepEqual(result.json().unsupported, []);
   assert.equal(result.stderr, '');
 });
 
-test('a module that calls out: the request file answers the call, and run gives the continue or the reply Envoy would', () => {
+test('a module that calls out: the request file answers the call, and run gives the continue or the reply Envoy would', async () => {
   const asking = { method: 'GET', path: '/orders', headers: [['x-user', 'alice']] };
   const allowed = requestFile('allowed.json', {
     ...asking,
     callouts: [{ cluster: 'auth', expect: { path: '/check' }, response: { status: 200, body: 'alice-ok' } }],
   });
-  const continued = cli('run', '--wasm', module('callout-probe'), '--config', 'http', '--request', allowed);
+  const continued = await cli('run', '--wasm', module('callout-probe'), '--config', 'http', '--request', allowed);
   assert.equal(continued.status, 0, continued.stderr);
   assert.equal(continued.json().decision, 'continue');
   assert.deepEqual(
@@ -232,12 +232,12 @@ test('a module that calls out: the request file answers the call, and run gives 
   assert.equal(continued.stderr, '');
 
   const denied = requestFile('denied.json', { ...asking, callouts: [{ cluster: 'auth', response: { status: 401 } }] });
-  const replied = cli('run', '--wasm', module('callout-probe'), '--config', 'http', '--request', denied);
+  const replied = await cli('run', '--wasm', module('callout-probe'), '--config', 'http', '--request', denied);
   assert.equal(replied.json().decision, 'local_reply');
   assert.equal(replied.json().status, 403);
 });
 
-test('a module that makes a gRPC call: the request file answers it, and run gives the continue or the reply Envoy would', () => {
+test('a module that makes a gRPC call: the request file answers it, and run gives the continue or the reply Envoy would', async () => {
   const asking = { method: 'GET', path: '/orders', headers: [['x-user', 'alice']] };
   const expect = { service: 'authz.v1.Authz', method: 'Check', metadata: [['x-user', 'alice']] };
   // "allow-alice" in base64, as a serialized protobuf message would be given.
@@ -246,7 +246,7 @@ test('a module that makes a gRPC call: the request file answers it, and run give
     ...asking,
     callouts: [{ cluster: 'authz', grpc: { expect, messages: [allow] } }],
   });
-  const continued = cli(
+  const continued = await cli(
     'run',
     '--wasm',
     module('grpc-probe'),
@@ -269,7 +269,7 @@ test('a module that makes a gRPC call: the request file answers it, and run give
     ...asking,
     callouts: [{ cluster: 'authz', grpc: { status: 7, message: 'no tenant' } }],
   });
-  const replied = cli(
+  const replied = await cli(
     'run',
     '--wasm',
     module('grpc-probe'),
@@ -285,11 +285,19 @@ test('a module that makes a gRPC call: the request file answers it, and run give
   assert.equal(replied.json().response.body, 'authz closed: 7 no tenant');
 });
 
-test('upstream_response with body frames and trailers reaches the plugins frame by frame', () => {
+test('upstream_response with body frames and trailers reaches the plugins frame by frame', async () => {
   const framed = requestFile('framed.json', {
     upstream_response: { status: 200, body: ['ab', 'cd'], trailers: [['grpc-status', '0']] },
   });
-  const result = cli('run', '--wasm', module('edge-probe'), '--config', 'response_body:release', '--request', framed);
+  const result = await cli(
+    'run',
+    '--wasm',
+    module('edge-probe'),
+    '--config',
+    'response_body:release',
+    '--request',
+    framed,
+  );
   assert.equal(result.status, 0, result.stderr);
   const report = result.json();
   assert.equal(report.response.body, 'abcd');
@@ -300,16 +308,26 @@ test('upstream_response with body frames and trailers reaches the plugins frame 
   assert.deepEqual(bodyLogs, ['on_response_body 2', 'on_response_body 4']);
 });
 
-test('advance_ms in the request file moves the clock: on_tick runs once per period passed', () => {
+test('advance_ms in the request file moves the clock: on_tick runs once per period passed', async () => {
   const later = requestFile('later.json', { advance_ms: 3500 });
-  const result = cli('run', '--wasm', module('callout-probe'), '--config', 'tick', '--request', later);
+  const result = await cli('run', '--wasm', module('callout-probe'), '--config', 'tick', '--request', later);
   assert.equal(result.status, 0, result.stderr);
   const ticks = result.json().logs.filter((l: { message: string }) => l.message === 'on_tick');
   assert.equal(ticks.length, 3);
 });
 
-test('a header a filter writes with CR LF is in errors, and the request is not forwarded', () => {
-  const result = cli('run', '--wasm', module('bad-write'), '--root-id', 'writer', '--config', 'c', '--request', plain);
+test('a header a filter writes with CR LF is in errors, and the request is not forwarded', async () => {
+  const result = await cli(
+    'run',
+    '--wasm',
+    module('bad-write'),
+    '--root-id',
+    'writer',
+    '--config',
+    'c',
+    '--request',
+    plain,
+  );
   assert.equal(result.status, 0, result.stderr);
   const report = result.json();
   assert.deepEqual(report.errors, [
@@ -318,5 +336,8 @@ test('a header a filter writes with CR LF is in errors, and the request is not f
   assert.equal(report.decision, 'local_reply');
   assert.equal(report.status, 503);
   assert.equal(report.upstream, null);
-  assert.deepEqual(cli('run', '--wasm', module('raw-abi'), '--root-id', 'raw', '--request', plain).json().errors, []);
+  assert.deepEqual(
+    (await cli('run', '--wasm', module('raw-abi'), '--root-id', 'raw', '--request', plain)).json().errors,
+    [],
+  );
 });

@@ -1,6 +1,6 @@
-// The shipping commands as a user runs them: package, push and render istio, with their errors.
+// The shipping commands with a user's arguments, through the command's main(): package, push and
+// render istio, with their errors.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -9,15 +9,12 @@ import { parseAllDocuments } from 'yaml';
 import { exampleTexts, staleExamples } from '../../cli/istio/examples.ts';
 import { imagesOf } from '../../cli/package.ts';
 import { pluginNames } from '../../cli/plugins.ts';
-import { ROOT } from '../support/modules.ts';
+import { routeKeys } from '../support/cli.ts';
 
-const routeKeys = (...args: string[]) =>
-  spawnSync(process.execPath, [join(ROOT, 'cli', 'bin.js'), ...args], { encoding: 'utf8', cwd: ROOT });
-
-test('render istio --out writes a Kustomize base: the gateway, one file per plugin, pinned to the digests package computes', () => {
+test('render istio --out writes a Kustomize base: the gateway, one file per plugin, pinned to the digests package computes', async () => {
   const out = mkdtempSync(join(tmpdir(), 'route-keys-render-'));
   try {
-    const result = routeKeys(
+    const result = await routeKeys(
       'render',
       'istio',
       '--registry',
@@ -51,9 +48,9 @@ test('render istio --out writes a Kustomize base: the gateway, one file per plug
   }
 });
 
-test("render istio --dc and --peer-dc: each peer's carts go to its gateway; none renders one data centre", () => {
-  const rendered = (...args: string[]) => {
-    const result = routeKeys('render', 'istio', '--registry', 'r', ...args);
+test("render istio --dc and --peer-dc: each peer's carts go to its gateway; none renders one data centre", async () => {
+  const rendered = async (...args: string[]) => {
+    const result = await routeKeys('render', 'istio', '--registry', 'r', ...args);
     assert.equal(result.status, 0, result.stderr);
     const resources = parseAllDocuments(result.stdout)
       .map((d) => d.toJS())
@@ -66,23 +63,26 @@ test("render istio --dc and --peer-dc: each peer's carts go to its gateway; none
       entries: resources.filter((r) => r.kind === 'ServiceEntry').map((r) => `${r.metadata.name} ${r.spec.hosts}`),
     };
   };
-  assert.deepEqual(rendered(), {
+  assert.deepEqual(await rendered(), {
     peers: ['cart-of-fra fra → shop-gateway.fra.example.com', 'checkout-of-fra fra → shop-gateway.fra.example.com'],
     entries: ['gateway-fra shop-gateway.fra.example.com'],
   });
-  assert.deepEqual(rendered('--dc', 'fra', '--peer-dc', 'ams=gw.ams.internal', '--peer-dc', 'lon=gw.lon.internal'), {
-    peers: [
-      'cart-of-ams ams → gw.ams.internal',
-      'cart-of-lon lon → gw.lon.internal',
-      'checkout-of-ams ams → gw.ams.internal',
-      'checkout-of-lon lon → gw.lon.internal',
-    ],
-    entries: ['gateway-ams gw.ams.internal', 'gateway-lon gw.lon.internal'],
-  });
-  assert.deepEqual(rendered('--peer-dc', 'none'), { peers: [], entries: [] });
+  assert.deepEqual(
+    await rendered('--dc', 'fra', '--peer-dc', 'ams=gw.ams.internal', '--peer-dc', 'lon=gw.lon.internal'),
+    {
+      peers: [
+        'cart-of-ams ams → gw.ams.internal',
+        'cart-of-lon lon → gw.lon.internal',
+        'checkout-of-ams ams → gw.ams.internal',
+        'checkout-of-lon lon → gw.lon.internal',
+      ],
+      entries: ['gateway-ams gw.ams.internal', 'gateway-lon gw.lon.internal'],
+    },
+  );
+  assert.deepEqual(await rendered('--peer-dc', 'none'), { peers: [], entries: [] });
 });
 
-test('wrong arguments are one line and a non-zero exit', () => {
+test('wrong arguments are one line and a non-zero exit', async () => {
   const cases: [string[], RegExp][] = [
     [['render', 'helm', '--registry', 'r'], /render knows "istio", not "helm"/],
     [['render', 'istio', '--registry', 'r', '--selector', 'app'], /--selector takes KEY=VALUE/],
@@ -101,15 +101,15 @@ test('wrong arguments are one line and a non-zero exit', () => {
     [['push', '--registry', 'r:5000', '--tag', '-bad'], /--tag "-bad" is not a valid image tag/],
   ];
   for (const [args, message] of cases) {
-    const result = routeKeys(...args);
+    const result = await routeKeys(...args);
     assert.equal(result.status, 1, args.join(' '));
     assert.match(result.stderr, message);
     assert.equal(result.stderr.trim().split('\n').length, 1);
   }
 });
 
-test('render istio --check passes on the committed examples; a stale digest is found and named', () => {
-  const result = routeKeys('render', 'istio', '--check');
+test('render istio --check passes on the committed examples; a stale digest is found and named', async () => {
+  const result = await routeKeys('render', 'istio', '--check');
   assert.equal(result.status, 0, result.stderr);
   const copy = mkdtempSync(join(tmpdir(), 'route-keys-examples-'));
   try {

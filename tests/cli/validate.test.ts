@@ -7,27 +7,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { manifestOf, pluginFile, pluginNames } from '../../cli/plugins.ts';
+import { routeKeys } from '../support/cli.ts';
 import { ROOT } from '../support/modules.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'route-keys-validate-'));
 
-function validate(plugin: string, document: string, name = 'config.json', root = ROOT) {
+// In this process for this checkout; a copy of the command elsewhere runs as its own process.
+async function validate(plugin: string, document: string, name = 'config.json', root = ROOT) {
   const file = join(dir, name);
   writeFileSync(file, document);
+  if (root === ROOT) return routeKeys('validate', plugin, file);
   const result = spawnSync(process.execPath, [join(root, 'cli', 'bin.js'), 'validate', plugin, file], {
     encoding: 'utf8',
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-test('the example configurations are valid: the plugin accepts them and the schema agrees', () => {
+test('the example configurations are valid: the plugin accepts them and the schema agrees', async () => {
   assert.ok(pluginNames().length >= 3, 'the plugins are found');
   for (const plugin of pluginNames()) {
-    const result = spawnSync(
-      process.execPath,
-      [join(ROOT, 'cli', 'bin.js'), 'validate', plugin, pluginFile(plugin, manifestOf(plugin).example_config)],
-      { encoding: 'utf8' },
-    );
+    const result = await routeKeys('validate', plugin, pluginFile(plugin, manifestOf(plugin).example_config));
     assert.equal(result.status, 0, result.stderr);
     assert.match(
       result.stdout,
@@ -36,12 +35,15 @@ test('the example configurations are valid: the plugin accepts them and the sche
   }
 });
 
-test('an empty jwt-tenant configuration is valid (the documented defaults)', () => {
-  assert.equal(validate('jwt-tenant', '{}').status, 0);
+test('an empty jwt-tenant configuration is valid (the documented defaults)', async () => {
+  assert.equal((await validate('jwt-tenant', '{}')).status, 0);
 });
 
-test('YAML is read too', () => {
-  assert.equal(validate('jwt-tenant', 'tenant:\n  claim: /org/id\n  header: x-tenant-id\n', 'config.yaml').status, 0);
+test('YAML is read too', async () => {
+  assert.equal(
+    (await validate('jwt-tenant', 'tenant:\n  claim: /org/id\n  header: x-tenant-id\n', 'config.yaml')).status,
+    0,
+  );
 });
 
 const invalid: [string, string, string, RegExp][] = [
@@ -106,8 +108,8 @@ const invalid: [string, string, string, RegExp][] = [
 ];
 
 for (const [plugin, name, document, line] of invalid) {
-  test(`${plugin}: ${name} is reported with its path, exit 1`, () => {
-    const result = validate(plugin, document);
+  test(`${plugin}: ${name} is reported with its path, exit 1`, async () => {
+    const result = await validate(plugin, document);
     assert.equal(result.status, 1);
     assert.match(result.stderr, /not a valid/);
     assert.match(result.stderr, line);
@@ -141,31 +143,31 @@ const pluginOnly: [string, string, string, RegExp][] = [
 ];
 
 for (const [plugin, name, document, line] of pluginOnly) {
-  test(`${plugin}: ${name}, which the schema cannot see, is rejected by the plugin's own check, exit 1`, () => {
-    const result = validate(plugin, document);
+  test(`${plugin}: ${name}, which the schema cannot see, is rejected by the plugin's own check, exit 1`, async () => {
+    const result = await validate(plugin, document);
     assert.equal(result.status, 1, result.stdout);
     assert.match(result.stderr, /the plugin rejects it; the schema accepts it/);
     assert.match(result.stderr, line);
   });
 }
 
-test('a missing dist/<plugin>.wasm says to build first', () => {
+test('a missing dist/<plugin>.wasm says to build first', async () => {
   // A copy of the command beside the real plugins and dependencies, without dist/.
   const root = mkdtempSync(join(tmpdir(), 'route-keys-nodist-'));
   cpSync(join(ROOT, 'cli'), join(root, 'cli'), { recursive: true });
   for (const linked of ['host', 'plugins', 'node_modules', 'package.json'])
     symlinkSync(join(ROOT, linked), join(root, linked));
   mkdirSync(join(root, 'assembly'));
-  const result = validate('jwt-tenant', '{}', 'config.json', root);
+  const result = await validate('jwt-tenant', '{}', 'config.json', root);
   assert.equal(result.status, 1);
   assert.match(result.stderr, /^route-keys: dist\/jwt-tenant\.wasm is missing: run npm run build first/);
 });
 
-test('invalid JSON and an unknown plugin are one clear line, exit 1', () => {
-  const broken = validate('jwt-tenant', '{"tenant": ');
+test('invalid JSON and an unknown plugin are one clear line, exit 1', async () => {
+  const broken = await validate('jwt-tenant', '{"tenant": ');
   assert.equal(broken.status, 1);
   assert.match(broken.stderr, /^route-keys: .*config\.json is not valid JSON/);
-  const unknown = validate('no-such-plugin', '{}');
+  const unknown = await validate('no-such-plugin', '{}');
   assert.equal(unknown.status, 1);
   assert.match(unknown.stderr, /^route-keys: unknown plugin "no-such-plugin": expected one of .*jwt-tenant/);
 });

@@ -9,12 +9,15 @@
 //                               found as consecutive lines of the output (indentation ignored)
 //   <!-- file: PATH -->         the block below is the content of PATH
 // The README's first runnable block (npm ci, npm start) builds and runs first; the others then
-// run at the same time. sha256 digests are compared as "sha256:<digest>".
+// run at the same time. sha256 digests are compared as "sha256:<digest>". The copy starts with
+// this checkout's release modules and their build records: npm start's build keeps a module only
+// when the copy's sources and options hash as they did for it, and compiles it otherwise.
+// own process: it runs the README commands in a fresh copy of the repository, processes of their own
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { freshCopy } from '../support/fresh-copy.ts';
+import { freshCopy, withReleaseBuilds } from '../support/fresh-copy.ts';
 import { ROOT } from '../support/modules.ts';
 import { type Finished, runToEnd } from '../support/processes.ts';
 
@@ -148,6 +151,7 @@ describe('README commands, run as printed on a fresh copy', { concurrency: true 
   let firstRun: Ran;
   before(async () => {
     copy = freshCopy('route-keys-readme-');
+    withReleaseBuilds(copy);
     firstRun = await runBlock(first!, copy);
   });
   after(() => rmSync(copy, { recursive: true, force: true }));

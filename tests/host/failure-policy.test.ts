@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConfigurationRejectedError, FilterChain } from '../../host/index.ts';
-import { header, load, rawModule, testModule } from '../support/modules.ts';
+import { header, load, testModule } from '../support/modules.ts';
+import { rawModule } from '../support/wat.ts';
 
 test('FAIL_CLOSED: the trapping request and every later one get 503 wasm_fail_stream', () => {
   const plugin = load(testModule('trap'), { rootId: 'trap' });

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ModuleLoadError, Plugin } from '../../host/index.ts';
-import { rawModule, wat } from '../support/modules.ts';
+import { rawModule, wat } from '../support/wat.ts';
 
 const rejects = (wasm: Uint8Array, pattern: RegExp) =>
   assert.throws(

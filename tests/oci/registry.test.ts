@@ -1,6 +1,7 @@
 // Images pushed to a real registry (Debian's docker-registry on 127.0.0.1) come back, pulled with
 // skopeo, with the same digests and contents, pass the fetcher checks, and the module inside
 // loads in the host with the plugin's example configuration.
+// own process: its top-level before() and after() start and stop a registry
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

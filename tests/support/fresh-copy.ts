@@ -1,7 +1,16 @@
 // A copy of the repository as a fresh clone has it after `npm ci`: the working tree's files that
 // git tracks or would track (no dist/, nothing ignored), and node_modules linked in.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, realpathSync, symlinkSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  realpathSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ROOT } from './modules.ts';
@@ -22,4 +31,19 @@ export function freshCopy(prefix: string): string {
   }
   symlinkSync(realpathSync(join(ROOT, 'node_modules')), join(dir, 'node_modules'));
   return dir;
+}
+
+// The checkout's release plugin modules and their build records, into a copy: its build then keeps
+// each one whose sources and options are those it was built from (the records' content hashes
+// decide, as they do here) and compiles the others.
+export function withReleaseBuilds(copy: string): void {
+  const records = join(ROOT, 'dist', '.build');
+  if (!existsSync(records)) return;
+  for (const record of readdirSync(records).filter((f) => /^[a-z0-9-]+\.wasm\.json$/.test(f))) {
+    const module = record.replace(/\.json$/, '');
+    if (module.endsWith('.debug.wasm') || !existsSync(join(ROOT, 'dist', module))) continue;
+    mkdirSync(join(copy, 'dist', '.build'), { recursive: true });
+    copyFileSync(join(ROOT, 'dist', module), join(copy, 'dist', module));
+    copyFileSync(join(records, record), join(copy, 'dist', '.build', record));
+  }
 }
