@@ -77,3 +77,38 @@ export function gatewayService(options: RenderOptions): Resource {
     },
   };
 }
+
+// The gateway's connection manager drops request headers whose names hold "_", as the Envoy test
+// configurations do: Envoy passes them by default, and a backend that maps header names CGI-style
+// (PHP, some WSGI servers) would read a client's x_tenant_id as the x-tenant-id the filters own.
+export function gatewayHeaderNames(options: RenderOptions): Resource {
+  return {
+    apiVersion: 'networking.istio.io/v1alpha3',
+    kind: 'EnvoyFilter',
+    metadata: metadata(`${GATEWAY_NAME}-header-names`, options),
+    spec: {
+      workloadSelector: { labels: gatewayLabels(options) },
+      configPatches: [
+        {
+          applyTo: 'NETWORK_FILTER',
+          match: {
+            context: 'GATEWAY',
+            listener: { filterChain: { filter: { name: 'envoy.filters.network.http_connection_manager' } } },
+          },
+          patch: {
+            operation: 'MERGE',
+            value: {
+              typed_config: {
+                '@type': HCM_TYPE,
+                common_http_protocol_options: { headers_with_underscores_action: 'DROP_HEADER' },
+              },
+            },
+          },
+        },
+      ],
+    },
+  };
+}
+
+const HCM_TYPE =
+  'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager';

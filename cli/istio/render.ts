@@ -9,7 +9,7 @@ import { stringify } from 'yaml';
 import { manifestOf, pluginFile, pluginNames } from '../plugins.ts';
 import type { PluginDeployment } from './deployment.ts';
 import { filterResource } from './filters.ts';
-import { gateway, gatewayDeployment, gatewayService } from './gateway.ts';
+import { gateway, gatewayDeployment, gatewayHeaderNames, gatewayService } from './gateway.ts';
 import { exampleConfig, type RenderOptions, type Resource } from './options.ts';
 import { gatewayVirtualService } from './routes.ts';
 
@@ -52,6 +52,7 @@ export function renderGateway(options: RenderOptions, configs: Record<string, Re
     gateway(options),
     gatewayDeployment(options),
     gatewayService(options),
+    gatewayHeaderNames(options),
     gatewayVirtualService(routes, options),
   ];
 }

@@ -67,6 +67,26 @@ test('the gateway pod includes wasmcustom in the proxy stats (proxy.istio.io/con
   assert.deepEqual(proxyConfig.proxyStatsMatcher.inclusionPrefixes, ['wasmcustom']);
 });
 
+test('the gateway drops request headers whose names hold "_", as every Envoy test configuration does', () => {
+  const resources = renderGateway({ registry: 'r', selector: 'istio=ingressgateway' });
+  const labels = resources.find((r) => r.kind === 'Deployment')!.spec.template.metadata.labels;
+  const filters = resources.filter((r) => r.kind === 'EnvoyFilter');
+  const patches = filters
+    .filter((f) => Object.entries(f.spec.workloadSelector.labels).every(([k, v]) => labels[k] === v))
+    .flatMap((f) => f.spec.configPatches)
+    .filter(
+      (p) =>
+        p.applyTo === 'NETWORK_FILTER' &&
+        p.match.context === 'GATEWAY' &&
+        p.match.listener.filterChain.filter.name === 'envoy.filters.network.http_connection_manager' &&
+        p.patch.operation === 'MERGE',
+    );
+  assert.deepEqual(
+    patches.map((p) => p.patch.value.typed_config.common_http_protocol_options.headers_with_underscores_action),
+    ['DROP_HEADER'],
+  );
+});
+
 test('body-keys: an EnvoyFilter that never leaves a gateway waiting and whose remote code Envoy would accept', () => {
   const [filter, cart, checkout] = renderPlugin('body-keys', { registry: 'r' });
   const [extension, httpFilter] = filter!.spec.configPatches;
