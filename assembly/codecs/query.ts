@@ -2,19 +2,25 @@
 // application/x-www-form-urlencoded). Malformed escapes are kept as they are, never a trap.
 import { bytesEqual } from "./bytes";
 
-// The decoded value of the first `name=` parameter, or null.
-export function findQueryParameter(path: ArrayBuffer, name: ArrayBuffer): ArrayBuffer | null {
+// The decoded value of the first `name=` parameter, or null. With `bareName`, a `name` without '='
+// counts too, with an empty value, as Envoy's parseAndDecodeQueryString reads it.
+export function findQueryParameter(path: ArrayBuffer, name: ArrayBuffer, bareName: bool = false): ArrayBuffer | null {
   const base = changetype<usize>(path);
   const end = <i32>path.byteLength;
   let i = 0;
   while (i < end && load<u8>(base + <usize>i) != 0x3f) i++;
   if (i >= end) return null;
   i++;
-  return findFormField(base + <usize>i, end - i, name);
+  return findFormField(base + <usize>i, end - i, name, bareName);
 }
 
 // The same over an urlencoded list "a=1&b=2" (a query string or a form body).
-export function findFormField(start: usize, length: i32, name: ArrayBuffer): ArrayBuffer | null {
+export function findFormField(
+  start: usize,
+  length: i32,
+  name: ArrayBuffer,
+  bareName: bool = false,
+): ArrayBuffer | null {
   let i = 0;
   while (i <= length) {
     const fieldStart = i;
@@ -27,6 +33,8 @@ export function findFormField(start: usize, length: i32, name: ArrayBuffer): Arr
     if (equals < fieldEnd && nameMatches(rawName, equals - fieldStart, name)) {
       return percentDecode(start + <usize>(equals + 1), fieldEnd - equals - 1);
     }
+    if (bareName && equals == fieldEnd && fieldEnd > fieldStart && nameMatches(rawName, fieldEnd - fieldStart, name))
+      return new ArrayBuffer(0);
     if (i < length && load<u8>(start + <usize>i) == 0x23) return null;
     i++;
   }

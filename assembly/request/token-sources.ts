@@ -5,23 +5,34 @@ import { decimalText } from "../codecs/decimal";
 import { ConfigReader } from "../codecs/config-reader";
 import { JsonObject } from "../codecs/json/value";
 import { stream_context, HostBlock } from "../proxy";
-import { utf8 } from "../codecs/bytes";
+import { bytesEqual, utf8 } from "../codecs/bytes";
 import { CookieValue, findCookie } from "../codecs/cookies";
 import { findQueryParameter } from "../codecs/query";
 
+// In jwt_authn's extraction order: headers, then query parameters, then cookies.
 export enum TokenSourceKind {
   Header = 0,
-  Cookie = 1,
-  Query = 2,
+  Query = 1,
+  Cookie = 2,
 }
 
 export class TokenSource {
+  // Envoy joins repeated fields of an inline header (authorization, in standard builds) into one
+  // value, so the value the plugin reads is all jwt_authn reads of it; other names may arrive as
+  // several fields, of which the plugin reads only the first.
+  readonly joinedByEnvoy: bool;
+
   constructor(
     public kind: TokenSourceKind,
     public name: ArrayBuffer,
     public prefix: ArrayBuffer,
-  ) {}
+  ) {
+    this.joinedByEnvoy =
+      kind == TokenSourceKind.Header && bytesEqual(changetype<usize>(name), name.byteLength, AUTHORIZATION);
+  }
 }
+
+const AUTHORIZATION = utf8("authorization");
 
 const COOKIE = utf8("cookie");
 const PATH = utf8(":path");
@@ -77,7 +88,43 @@ export function readTokenSources(
       );
     }
   }
+  return inExtractionOrder(sources);
+}
+
+// jwt_authn extracts headers, then query parameters, then cookies, each kind in the order of its
+// map's keys (extractor.cc: std::map of header name + prefix, std::map and absl::btree_map of
+// names), whatever order the configuration lists them in; with allow_missing the first token it
+// extracts decides, so the sources are read in that same order.
+function inExtractionOrder(sources: Array<TokenSource>): Array<TokenSource> {
+  for (let i = 1; i < sources.length; i++) {
+    const source = sources[i];
+    let j = i - 1;
+    while (j >= 0 && extractedAfter(sources[j], source)) {
+      sources[j + 1] = sources[j];
+      j--;
+    }
+    sources[j + 1] = source;
+  }
   return sources;
+}
+
+// Within a kind, by the map key: name + prefix as one byte string (a prefix is empty but for headers).
+function extractedAfter(a: TokenSource, b: TokenSource): bool {
+  if (a.kind != b.kind) return a.kind > b.kind;
+  const aLength = a.name.byteLength + a.prefix.byteLength;
+  const bLength = b.name.byteLength + b.prefix.byteLength;
+  for (let i = 0; i < aLength && i < bLength; i++) {
+    const difference = keyByte(a, i) - keyByte(b, i);
+    if (difference != 0) return difference > 0;
+  }
+  return aLength > bLength;
+}
+
+function keyByte(source: TokenSource, i: i32): i32 {
+  const nameLength = source.name.byteLength;
+  return i < nameLength
+    ? load<u8>(changetype<usize>(source.name) + <usize>i)
+    : load<u8>(changetype<usize>(source.prefix) + <usize>(i - nameLength));
 }
 
 function nonEmpty(reader: ConfigReader, object: JsonObject, key: string, path: string): string {
@@ -114,7 +161,9 @@ export function findToken(sources: Array<TokenSource>, out: FoundToken): bool {
       if (!request.getInto(source.name, out.block)) continue;
       out.owner = null;
       out.sourceIndex = i;
-      return tokenInHeaderValue(out.block.pointer, <i32>out.block.size, source.prefix, out);
+      const prefixFound = tokenInHeaderValue(out.block.pointer, <i32>out.block.size, source.prefix, out);
+      if (prefixFound || !source.joinedByEnvoy) return prefixFound && out.length > 0;
+      continue;
     }
     if (source.kind == TokenSourceKind.Cookie) {
       if (!cookieRead) {
@@ -126,7 +175,7 @@ export function findToken(sources: Array<TokenSource>, out: FoundToken): bool {
     }
     const path = request.getBytes(PATH);
     if (path === null) continue;
-    const value = findQueryParameter(path, source.name);
+    const value = findQueryParameter(path, source.name, true);
     if (value === null) continue;
     return found(out, value, changetype<usize>(value), value.byteLength, i);
   }
@@ -134,9 +183,10 @@ export function findToken(sources: Array<TokenSource>, out: FoundToken): bool {
 }
 
 // The token in a header value as jwt_authn takes it: the prefix is searched for case-sensitively
-// anywhere in the value (absent: no token); the token runs from the first base64url character or
-// '.' after it to the end of the value, or is the whole value when there is none. An empty result
-// is no token, as jwt_authn counts an empty token missing.
+// anywhere in the value; the token runs from the first base64url character or '.' after it to the
+// end of the value, or is the whole value when there is none. Returns whether the prefix was found
+// (jwt_authn extracts nothing from the value otherwise and goes on to its other locations); an
+// empty token (out.length 0) is one jwt_authn counts missing.
 export function tokenInHeaderValue(start: usize, length: i32, prefix: ArrayBuffer, out: FoundToken): bool {
   let from = 0;
   const prefixLength = prefix.byteLength;
@@ -149,7 +199,7 @@ export function tokenInHeaderValue(start: usize, length: i32, prefix: ArrayBuffe
   }
   out.start = start + <usize>from;
   out.length = length - from;
-  return out.length > 0;
+  return true;
 }
 
 // RFC 4648 section 5 base64url and '.', the characters jwt_authn looks for after the prefix.

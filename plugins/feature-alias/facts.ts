@@ -142,13 +142,15 @@ export class RequestFacts {
       for (let i = 0; i < tokenSources.length; i++) this.tokenSlots[i] = this.headers.slotOf(tokenSources[i].name);
   }
 
-  // The token of the first header source present, as findToken reads it (a present source decides).
+  // The token of the first header source that yields one, as findToken reads it.
   private findIndexedToken(): bool {
     const headers = this.headers;
     for (let i = 0; i < this.tokenSlots.length; i++) {
       const slot = this.tokenSlots[i];
       if (!headers.has(slot)) continue;
-      return tokenInHeaderValue(headers.start(slot), headers.length(slot), this.tokenSources[i].prefix, this.token);
+      const source = this.tokenSources[i];
+      const prefixFound = tokenInHeaderValue(headers.start(slot), headers.length(slot), source.prefix, this.token);
+      if (prefixFound || !source.joinedByEnvoy) return prefixFound && this.token.length > 0;
     }
     return false;
   }

@@ -23,6 +23,15 @@ describe("findQueryParameter", () => {
     expect(parameter("/c?cart&b=1", "cart")).toBeNull();
   });
 
+  it("with bareName, takes a name without = as the parameter with an empty value, as Envoy reads it", () => {
+    const path = String.UTF8.encode("/c?cart&b=1");
+    const found = findQueryParameter(path, String.UTF8.encode("cart"), true);
+    expect(found).not.toBeNull();
+    expect(found!.byteLength).toBe(0);
+    expect(findQueryParameter(path, String.UTF8.encode("car"), true)).toBeNull();
+    expect(findQueryParameter(String.UTF8.encode("/c?&b=1"), String.UTF8.encode("cart"), true)).toBeNull();
+  });
+
   it("stops at the fragment", () => {
     expect(parameter("/c?a=1#cart=x", "cart")).toBeNull();
     expect(parameter("/c?cart=x#y", "cart")).toBe("x");

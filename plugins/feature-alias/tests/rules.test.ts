@@ -455,11 +455,20 @@ const sourceCases: { name: string; token_sources: object[]; headers: [string, st
     matches: false,
   },
   {
-    name: 'a present source without a token ends the search (jwt_authn judges by the first token it extracts)',
+    name: 'authorization without the prefix holds no token, and the next source is read, as jwt_authn goes on',
     token_sources: [{ header: 'authorization', prefix: 'Bearer ' }, { header: 'x-token' }],
     headers: [
       ['authorization', 'Basic dXNlcjpwYXNz'],
       ['x-token', signToken('RS256', { plan: 'gold' })],
+    ],
+    matches: true,
+  },
+  {
+    name: 'another header without the prefix ends the search (a second field of it may hold the token jwt_authn judges by)',
+    token_sources: [{ header: 'x-token', prefix: 'Bearer ' }, { header: 'x-z-token' }],
+    headers: [
+      ['x-token', 'Basic dXNlcjpwYXNz'],
+      ['x-z-token', signToken('RS256', { plan: 'gold' })],
     ],
     matches: false,
   },
@@ -482,13 +491,13 @@ const sourceCases: { name: string; token_sources: object[]; headers: [string, st
     matches: true,
   },
   {
-    name: 'the first source present decides',
+    name: "sources are read in jwt_authn's order (authorization before x-token), whatever the listed one",
     token_sources: [{ header: 'x-token' }, { header: 'authorization', prefix: 'Bearer ' }],
     headers: [
       ['authorization', `Bearer ${signToken('RS256', { plan: 'gold' })}`],
       ['x-token', signToken('RS256', { plan: 'free' })],
     ],
-    matches: false,
+    matches: true,
   },
   {
     name: 'a cookie source after a header source',

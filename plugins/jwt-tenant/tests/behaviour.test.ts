@@ -114,7 +114,7 @@ const cases: Case[] = [
     tenant: 'acme',
   },
   {
-    name: 'the first source that holds a token wins',
+    name: "sources are read in jwt_authn's order whatever the listed one: the header before the cookie",
     config: { token_sources: [{ cookie: 'access_token' }, { header: 'authorization', prefix: 'Bearer ' }] },
     request: {
       headers: [
@@ -122,7 +122,51 @@ const cases: Case[] = [
         ['cookie', `access_token=${signToken('RS256', { tenant: 'from-cookie' })}`],
       ],
     },
+    tenant: 'from-header',
+  },
+  {
+    name: "two cookies in jwt_authn's order, by name: access_token before session, whatever the listed order",
+    config: { token_sources: [{ cookie: 'session' }, { cookie: 'access_token' }] },
+    request: {
+      headers: [
+        [
+          'cookie',
+          `session=${signToken('RS256', { tenant: 'from-session' })}; access_token=${signToken('RS256', { tenant: 'from-access' })}`,
+        ],
+      ],
+    },
+    tenant: 'from-access',
+  },
+  {
+    name: 'authorization without the prefix holds no token, and the next source is read, as jwt_authn goes on',
+    config: { token_sources: [{ header: 'authorization', prefix: 'Bearer ' }, { cookie: 'access_token' }] },
+    request: {
+      headers: [
+        ['authorization', 'Basic dXNlcjpwYXNz'],
+        ['cookie', `access_token=${signToken('RS256', { tenant: 'from-cookie' })}`],
+      ],
+    },
     tenant: 'from-cookie',
+  },
+  {
+    name: 'another header without the prefix ends the search: a second field of it, unseen by the plugin, may hold the token jwt_authn judges by',
+    config: { token_sources: [{ header: 'x-token', prefix: 'Bearer ' }, { cookie: 'access_token' }] },
+    request: {
+      headers: [
+        ['x-token', 'Basic dXNlcjpwYXNz'],
+        ['cookie', `access_token=${signToken('RS256', { tenant: 'from-cookie' })}`],
+      ],
+    },
+    tenant: null,
+  },
+  {
+    name: 'a bare query name (no "=") is a present, empty token to jwt_authn, so no later source is read',
+    config: { token_sources: [{ query: 'access_token' }, { cookie: 'access_token' }] },
+    request: {
+      path: '/?access_token',
+      headers: [['cookie', `access_token=${signToken('RS256', { tenant: 'from-cookie' })}`]],
+    },
+    tenant: null,
   },
   {
     name: 'the Bearer prefix is case-sensitive, as jwt_authn finds its value_prefix: "bearer" holds no token',
