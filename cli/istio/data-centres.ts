@@ -87,7 +87,15 @@ export function peerGatewayEntries(options: RenderOptions): Resource[] {
         spec: {
           host: peer.host,
           exportTo: ['.'],
-          trafficPolicy: { tls: { mode: 'SIMPLE', sni: options.host ?? DEFAULT_HOST } },
+          // With sni set Istio adds no SAN check of its own: name the certificate's host, or any
+          // publicly trusted certificate would do (cluster_tls.go setAutoSniAndAutoSanValidation).
+          trafficPolicy: {
+            tls: {
+              mode: 'SIMPLE',
+              sni: options.host ?? DEFAULT_HOST,
+              subjectAltNames: [options.host ?? DEFAULT_HOST],
+            },
+          },
         },
       },
     ];

@@ -143,7 +143,7 @@ test("the peer gateway without its ServiceEntry, or with one not visible to the 
   assert.deepEqual(applyIstio(resources.filter((r) => r !== entry)).problems, expected);
 });
 
-test('forwarding to the peer gateway in clear text, or under a name its Gateway does not serve over HTTPS, is found', () => {
+test('forwarding to the peer gateway in clear text, without a certificate name check, or under a name its Gateway does not serve over HTTPS, is found', () => {
   const plain = render();
   const rule = plain.findIndex((r) => r.kind === 'DestinationRule' && r.spec.host === PEER_HOST);
   plain.splice(rule, 1);
@@ -151,8 +151,15 @@ test('forwarding to the peer gateway in clear text, or under a name its Gateway 
     `VirtualService shop/shop route cart-of-fra sends to ${PEER_HOST} in clear text`,
     `VirtualService shop/shop route checkout-of-fra sends to ${PEER_HOST} in clear text`,
   ]);
+  const unchecked = render();
+  delete find(unchecked, 'DestinationRule', 'gateway-fra').spec.trafficPolicy.tls.subjectAltNames;
+  assert.deepEqual(applyIstio(unchecked).problems, [
+    `VirtualService shop/shop route cart-of-fra sends to ${PEER_HOST} over TLS that checks no certificate name`,
+    `VirtualService shop/shop route checkout-of-fra sends to ${PEER_HOST} over TLS that checks no certificate name`,
+  ]);
   const misnamed = render();
   find(misnamed, 'DestinationRule', 'gateway-fra').spec.trafficPolicy.tls.sni = 'other.example.com';
+  find(misnamed, 'DestinationRule', 'gateway-fra').spec.trafficPolicy.tls.subjectAltNames = ['other.example.com'];
   assert.deepEqual(applyIstio(misnamed).problems, [
     `VirtualService shop/shop route cart-of-fra sends to ${PEER_HOST} as other.example.com, which is not its host served by an HTTPS server of the Gateway`,
     `VirtualService shop/shop route checkout-of-fra sends to ${PEER_HOST} as other.example.com, which is not its host served by an HTTPS server of the Gateway`,

@@ -290,6 +290,11 @@ export function applyIstio(resources: Resource[], options: ModelOptions = {}): M
           ?.tls;
         if (tls?.mode !== 'SIMPLE' && tls?.mode !== 'MUTUAL')
           problems.push(`${nameOf(vs)} route ${route.name ?? '(unnamed)'} sends to ${host} in clear text`);
+        else if (!(tls.subjectAltNames ?? []).includes(tls.sni ?? host))
+          // An explicit sni turns off Istio's own SAN check: without subjectAltNames any trusted certificate passes.
+          problems.push(
+            `${nameOf(vs)} route ${route.name ?? '(unnamed)'} sends to ${host} over TLS that checks no certificate name`,
+          );
         else if (!servedOverTls(tls.sni ?? host) || !(vs.spec.hosts ?? []).includes(tls.sni ?? host))
           // The request keeps its authority (a host of this VirtualService): the peer's HTTPS server must serve both.
           problems.push(

@@ -56,6 +56,11 @@ if (!noKubectl)
       resources.find((r) => r.kind === 'VirtualService' && r.metadata.name === 'shop')!.spec.hosts,
     ];
     assert.deepEqual(hosts(staging), [['shop.staging.example.com'], ['shop.staging.example.com']]);
+    // Staging's carts of the peer data centre go to the peer's staging gateway, never to production's.
+    const peerHosts = (resources: Record<string, any>[]) =>
+      resources.filter((r) => r.kind === 'ServiceEntry').flatMap((r) => r.spec.hosts);
+    assert.deepEqual(peerHosts(staging), ['shop-gateway.fra.staging.example.com']);
+    assert.deepEqual(peerHosts(production), peerHosts(base));
     assert.equal(production.find((r) => r.kind === 'Deployment')!.spec.replicas, 3);
     // The images stay the ones the base was rendered with (render pins them; overlays do not).
     const urls = (resources: Record<string, any>[]) =>
