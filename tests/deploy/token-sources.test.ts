@@ -120,8 +120,9 @@ export function uncoveredInIstio(resources: Node[]): string[] {
 }
 
 // jwt_authn with allow_missing (what Istio generates) goes on past a failed token and lets the
-// first token it extracted decide (headers, then query parameters, then cookies): the filter must
-// read that same token, so its sources keep that order, with one header source at most.
+// first token it extracted decide (headers, then query parameters, then cookies). The plugins read
+// their sources in that order whatever the listed one; the repository's configurations also list
+// them so, with one header source at most, so that they read as they behave.
 export function outOfVerifierOrder(sources: Source[]): string[] {
   const rank = (s: Source) => (s.header !== undefined ? 0 : s.query !== undefined ? 1 : 2);
   const problems: string[] = [];
