@@ -1,6 +1,6 @@
-// Where a request carries its token: an ordered list of headers (with an optional scheme prefix),
-// cookies and query parameters, read exactly as Envoy's jwt_authn extracts them (extractor.cc), so the
-// token read is one the verifier in front has checked. The first source that is present decides.
+// Where a request carries its token: headers (with an optional scheme prefix), cookies and query
+// parameters, read exactly as Envoy's jwt_authn extracts them (extractor.cc) and in its order, so
+// the token read is the one the verifier in front judged the request by.
 import { decimalText } from "../codecs/decimal";
 import { ConfigReader } from "../codecs/config-reader";
 import { JsonObject } from "../codecs/json/value";
@@ -146,10 +146,10 @@ export class FoundToken {
   owner: ArrayBuffer | null = null;
 }
 
-// Looks through the sources in order. Each header is read once even if several sources use it.
-// A source that is present ends the search even when it holds no usable token: with allow_missing,
-// jwt_authn's verdict is that of the first token it extracts (authenticator.cc doneWithStatus), so
-// reading on past it would take a token the verifier let through unchecked.
+// Looks through the sources in order; the cookie header is read once for all cookie sources. A
+// source jwt_authn extracts a token from ends the search even when that token is empty: with
+// allow_missing, jwt_authn's verdict is that of the first token it extracts (authenticator.cc
+// doneWithStatus), so reading on past it would take a token the verifier let through unchecked.
 export function findToken(sources: Array<TokenSource>, out: FoundToken): bool {
   const request = stream_context.headers.request;
   out.owner = null;
@@ -161,8 +161,8 @@ export function findToken(sources: Array<TokenSource>, out: FoundToken): bool {
       if (!request.getInto(source.name, out.block)) continue;
       out.owner = null;
       out.sourceIndex = i;
-      const prefixFound = tokenInHeaderValue(out.block.pointer, <i32>out.block.size, source.prefix, out);
-      if (prefixFound || !source.joinedByEnvoy) return prefixFound && out.length > 0;
+      const verdict = headerSourceToken(source, out.block.pointer, <i32>out.block.size, out);
+      if (verdict != HeaderVerdict.GoOn) return verdict == HeaderVerdict.Token;
       continue;
     }
     if (source.kind == TokenSourceKind.Cookie) {
@@ -182,12 +182,29 @@ export function findToken(sources: Array<TokenSource>, out: FoundToken): bool {
   return false;
 }
 
+export enum HeaderVerdict {
+  // A token in `out`.
+  Token = 0,
+  // No token, and none may be read further on: an empty one, or a header Envoy may have kept as
+  // several fields, of which the plugin sees only the first.
+  Stop = 1,
+  // The prefix is absent from a value Envoy joined whole: jwt_authn goes on to its other locations.
+  GoOn = 2,
+}
+
+// What a present header source yields, as jwt_authn takes it.
+export function headerSourceToken(source: TokenSource, start: usize, length: i32, out: FoundToken): HeaderVerdict {
+  if (!tokenInHeaderValue(start, length, source.prefix, out))
+    return source.joinedByEnvoy ? HeaderVerdict.GoOn : HeaderVerdict.Stop;
+  return out.length > 0 ? HeaderVerdict.Token : HeaderVerdict.Stop;
+}
+
 // The token in a header value as jwt_authn takes it: the prefix is searched for case-sensitively
 // anywhere in the value; the token runs from the first base64url character or '.' after it to the
 // end of the value, or is the whole value when there is none. Returns whether the prefix was found
-// (jwt_authn extracts nothing from the value otherwise and goes on to its other locations); an
-// empty token (out.length 0) is one jwt_authn counts missing.
-export function tokenInHeaderValue(start: usize, length: i32, prefix: ArrayBuffer, out: FoundToken): bool {
+// (jwt_authn extracts nothing from the value otherwise); an empty token (out.length 0) is one
+// jwt_authn counts missing.
+function tokenInHeaderValue(start: usize, length: i32, prefix: ArrayBuffer, out: FoundToken): bool {
   let from = 0;
   const prefixLength = prefix.byteLength;
   if (prefixLength > 0) {

@@ -11,7 +11,8 @@ import { decodeJwtAt, Jwt, JwtError } from "../../assembly/codecs/jwt/decoder";
 import {
   FoundToken,
   findToken,
-  tokenInHeaderValue,
+  headerSourceToken,
+  HeaderVerdict,
   TokenSource,
   TokenSourceKind,
 } from "../../assembly/request/token-sources";
@@ -148,9 +149,8 @@ export class RequestFacts {
     for (let i = 0; i < this.tokenSlots.length; i++) {
       const slot = this.tokenSlots[i];
       if (!headers.has(slot)) continue;
-      const source = this.tokenSources[i];
-      const prefixFound = tokenInHeaderValue(headers.start(slot), headers.length(slot), source.prefix, this.token);
-      if (prefixFound || !source.joinedByEnvoy) return prefixFound && this.token.length > 0;
+      const verdict = headerSourceToken(this.tokenSources[i], headers.start(slot), headers.length(slot), this.token);
+      if (verdict != HeaderVerdict.GoOn) return verdict == HeaderVerdict.Token;
     }
     return false;
   }
