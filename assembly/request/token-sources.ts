@@ -146,7 +146,7 @@ export class FoundToken {
   owner: ArrayBuffer | null = null;
 }
 
-// Looks through the sources in order; the cookie header is read once for all cookie sources. A
+// Looks through the sources in order; :path and the cookie header are read once each at most. A
 // source jwt_authn extracts a token from ends the search even when that token is empty: with
 // allow_missing, jwt_authn's verdict is that of the first token it extracts (authenticator.cc
 // doneWithStatus), so reading on past it would take a token the verifier let through unchecked.
@@ -155,6 +155,8 @@ export function findToken(sources: Array<TokenSource>, out: FoundToken): bool {
   out.owner = null;
   let cookieHeader: ArrayBuffer | null = null;
   let cookieRead = false;
+  let path: ArrayBuffer | null = null;
+  let pathRead = false;
   for (let i = 0; i < sources.length; i++) {
     const source = sources[i];
     if (source.kind == TokenSourceKind.Header) {
@@ -173,9 +175,12 @@ export function findToken(sources: Array<TokenSource>, out: FoundToken): bool {
       if (cookieHeader === null || !findCookie(cookieHeader, source.name, cookie)) continue;
       return found(out, cookieHeader, cookie.start, cookie.length, i);
     }
-    const path = request.getBytes(PATH);
+    if (!pathRead) {
+      path = request.getBytes(PATH);
+      pathRead = true;
+    }
     if (path === null) continue;
-    const value = findQueryParameter(path, source.name, true);
+    const value = findQueryParameter(path!, source.name, true);
     if (value === null) continue;
     return found(out, value, changetype<usize>(value), value.byteLength, i);
   }

@@ -325,6 +325,14 @@ test('the typical path makes 5 host calls and logs nothing at the default level'
   assert.deepEqual(outcome.logs, []);
 });
 
+test(':path is read once however many query sources look in it', () => {
+  const token = signToken('RS256', keycloak('acme', { tenant: 'acme' }));
+  const config = { token_sources: [{ query: 'a' }, { query: 'b' }, { query: 'c' }] };
+  const outcome = chain(config).send({ path: `/orders?c=${token}` });
+  assert.equal(header(outcome.upstream!.headers, 'x-tenant-id'), 'acme');
+  assert.equal(outcome.hostCalls['jwt-tenant']!.proxy_get_header_map_value, 1);
+});
+
 test('at debug level the reason for an invalid token is logged', () => {
   const filter = new FilterChain([
     load(pluginModule('jwt-tenant'), {
